@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+// NEVR Telemetry for Swift: typed Echo VR session frames, event detection,
+// .echoreplay and .nevrcap codecs, live recording and streaming.
+import PackageDescription
+
+let package = Package(
+    name: "nevr-telemetry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "NEVRCore", targets: ["NEVRCore"]),
+        .library(name: "NEVRCapture", targets: ["NEVRCapture"]),
+        .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
+        .library(name: "NEVRStreaming", targets: ["NEVRStreaming"]),
+        .executable(name: "nevr", targets: ["nevr"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+    ],
+    targets: [
+        // The typed session model, game-JSON reader and writer, events, frame processor.
+        // No I/O and no dependencies: everything else builds on it.
+        .target(name: "NEVRCore"),
+
+        // System C libraries (Debian: libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CNEVRZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // .echoreplay and .nevrcap readers and writers, conversion, verification.
+        .target(
+            name: "NEVRCapture",
+            dependencies: [
+                "NEVRCore", "CZstd", "CNEVRZlib",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+
+        // Deterministic match simulator with a ground-truth event log.
+        .target(name: "NEVRSimulator", dependencies: ["NEVRCore"]),
+
+        // Game-API HTTP server and recorder client, WebSocket hub and client.
+        .target(
+            name: "NEVRStreaming",
+            dependencies: [
+                "NEVRCore", "NEVRCapture", "NEVRSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+
+        // The thin command-line tool.
+        .executableTarget(
+            name: "nevr",
+            dependencies: [
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Release-mode throughput benchmarks (scripts/bench.sh); never part of `swift test`.
+        .executableTarget(
+            name: "NEVRBenchmarks",
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator"],
+            path: "Benchmarks/NEVRBenchmarks"
+        ),
+
+        // Locates ../shared/data for the tests (never copied into the project).
+        .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),
+        .testTarget(name: "NEVRCoreTests", dependencies: ["NEVRCore", "NEVRTestSupport"]),
+        .testTarget(name: "NEVRCaptureTests", dependencies: ["NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
+        .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
+        .testTarget(name: "NEVRStreamingTests", dependencies: ["NEVRStreaming", "NEVRTestSupport"]),
+        // Runs the built `nevr` executable end to end.
+        .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
+    ]
+)

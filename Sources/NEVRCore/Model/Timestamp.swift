@@ -1,0 +1,135 @@
+/// A capture instant: nanoseconds since 1970-01-01 00:00:00 of the wall clock
+/// the recorder used.
+///
+/// `.echoreplay` timestamps carry no time zone (Spark wrote local time before
+/// 2021-12-18, UTC after). This type never applies a zone: a wall-clock reading
+/// goes in and the same reading comes out, so round trips cannot shift time.
+public struct Timestamp: Hashable, Comparable, Sendable {
+    public var nanosecondsSinceEpoch: Int64
+
+    @inlinable
+    public init(nanosecondsSinceEpoch: Int64) {
+        self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
+    }
+
+    @inlinable
+    public init(millisecondsSinceEpoch: Int64) {
+        self.nanosecondsSinceEpoch = millisecondsSinceEpoch &* 1_000_000
+    }
+
+    /// `google.protobuf.Timestamp` form.
+    @inlinable
+    public init(seconds: Int64, nanos: Int32) {
+        self.nanosecondsSinceEpoch = seconds &* 1_000_000_000 &+ Int64(nanos)
+    }
+
+    /// Whole seconds (floor) for `google.protobuf.Timestamp.seconds`.
+    @inlinable
+    public var seconds: Int64 {
+        let (q, r) = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000_000)
+        return r < 0 ? q - 1 : q
+    }
+
+    /// Non-negative nanoseconds within the second for `google.protobuf.Timestamp.nanos`.
+    @inlinable
+    public var nanos: Int32 {
+        let r = nanosecondsSinceEpoch % 1_000_000_000
+        return Int32(r < 0 ? r + 1_000_000_000 : r)
+    }
+
+    /// Milliseconds since the epoch, rounded toward negative infinity.
+    @inlinable
+    public var milliseconds: Int64 {
+        let (q, r) = nanosecondsSinceEpoch.quotientAndRemainder(dividingBy: 1_000_000)
+        return r < 0 ? q - 1 : q
+    }
+
+    /// Seconds as a floating-point value (for durations and rates).
+    @inlinable
+    public var secondsDouble: Double { Double(nanosecondsSinceEpoch) / 1e9 }
+
+    @inlinable
+    public static func < (a: Timestamp, b: Timestamp) -> Bool {
+        a.nanosecondsSinceEpoch < b.nanosecondsSinceEpoch
+    }
+}
+
+extension Timestamp {
+    /// Calendar fields of this instant (proleptic Gregorian, no time zone).
+    public struct Components: Hashable, Sendable {
+        public var year: Int
+        public var month: Int
+        public var day: Int
+        public var hour: Int
+        public var minute: Int
+        public var second: Int
+        public var nanosecond: Int
+
+        public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
+            self.year = year
+            self.month = month
+            self.day = day
+            self.hour = hour
+            self.minute = minute
+            self.second = second
+            self.nanosecond = nanosecond
+        }
+    }
+
+    /// Builds an instant from calendar fields. `second` may be 60 (a leap second),
+    /// which lands on the first second of the next minute.
+    public init(_ c: Components) {
+        let days = Timestamp.daysFromCivil(year: c.year, month: c.month, day: c.day)
+        let secs = Int64(days) * 86_400 + Int64(c.hour * 3600 + c.minute * 60 + c.second)
+        self.init(nanosecondsSinceEpoch: secs * 1_000_000_000 + Int64(c.nanosecond))
+    }
+
+    /// The calendar fields of this instant.
+    public var components: Components {
+        let s = seconds
+        var days = s / 86_400
+        var rem = s % 86_400
+        if rem < 0 { rem += 86_400; days -= 1 }
+        let (y, m, d) = Timestamp.civilFromDays(Int(days))
+        return Components(
+            year: y, month: m, day: d, hour: Int(rem / 3600), minute: Int(rem % 3600 / 60),
+            second: Int(rem % 60), nanosecond: Int(nanos))
+    }
+
+    /// ISO 8601 with milliseconds and no zone designator, e.g. `2021-11-20T21:05:33.407`.
+    /// (The wall clock's zone is unknown; see the type's documentation.)
+    public var iso8601: String {
+        let c = components
+        func pad(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
+        }
+        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(c.nanosecond / 1_000_000, 3))"
+    }
+
+    // Howard Hinnant's days-from-civil algorithms: exact, no tables, no Foundation.
+    @usableFromInline
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    @usableFromInline
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

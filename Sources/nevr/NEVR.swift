@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct NEVR: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nevr",
+        abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
+        version: NEVRVersion.string,
+        subcommands: []
+    )
+}
+
+enum NEVRVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine of this project's kind lacks, only when missing:
+# libzstd-dev (the zstd headers for the CZstd system-library target), protoc and
+# Python's protobuf/websockets (independent-implementation checks in the tests),
+# zstd (the command-line tool used by compatibility tests). Idempotent and quiet.
+set -euo pipefail
+
+need_apt=()
+pkg-config --exists libzstd 2>/dev/null || need_apt+=(libzstd-dev)
+pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)
+command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
+command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${need_apt[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if command -v python3 >/dev/null 2>&1; then
+  need_pip=()
+  python3 -c "import google.protobuf" 2>/dev/null || need_pip+=(protobuf)
+  python3 -c "import websockets" 2>/dev/null || need_pip+=(websockets)
+  if [ ${#need_pip[@]} -gt 0 ]; then
+    echo "bootstrap: pip installing ${need_pip[*]}" >&2
+    python3 -m pip install -q "${need_pip[@]}" >/dev/null 2>&1 || echo "bootstrap: pip install ${need_pip[*]} failed; tests needing them will say so" >&2
+  fi
+fi
