@@ -15,6 +15,10 @@ final class GameAPIBodyTests: XCTestCase {
         XCTAssertEqual(GameAPIBody.classify([]), .tooShort(byteCount: 0))
         let long = Array(("{\"x\":\"" + String(repeating: "a", count: 900) + "\"}").utf8)
         XCTAssertEqual(GameAPIBody.classify(long), .unreadable)
+        // Pretty-printed JSON would break the one-line-per-frame formats.
+        let pretty = Array(String(decoding: TestFrames.realFrame, as: UTF8.self).replacingOccurrences(of: ",\"teams\"", with: ",\n\"teams\"").utf8)
+        XCTAssertNotEqual(pretty, TestFrames.realFrame)
+        XCTAssertEqual(GameAPIBody.classify(pretty), .unreadable)
     }
 
     func testSessionIDInsideAStringValueIsNotTheKey() {

@@ -8,7 +8,8 @@ public enum GameAPIBody: Sendable, Equatable {
     /// Shorter than any arena frame and not an error object (the game answers these
     /// between states; Spark drops bodies under ~800 bytes).
     case tooShort(byteCount: Int)
-    /// Long enough, but without a readable `"sessionid"`.
+    /// Long enough, but without a readable `"sessionid"`, or not compact (a raw
+    /// newline, carriage return or tab would break the one-frame-per-line formats).
     case unreadable
 
     /// The smallest body taken for a frame.
@@ -19,7 +20,7 @@ public enum GameAPIBody: Sendable, Equatable {
         if body.count < minimumFrameBytes {
             return contains(body, errCodeKey) ? .errorObject : .tooShort(byteCount: body.count)
         }
-        guard let id = sessionID(in: body) else { return .unreadable }
+        guard let id = sessionID(in: body), !containsLineBreakOrTab(body) else { return .unreadable }
         return .frame(sessionID: id)
     }
 
@@ -52,6 +53,13 @@ public enum GameAPIBody: Sendable, Equatable {
             while end < buf.count, buf[end] != 0x22, buf[end] != 0x5C, end - start < 256 { end += 1 }
             guard end < buf.count, buf[end] == 0x22, end > start else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self)
+        }
+    }
+
+    private static func containsLineBreakOrTab(_ body: [UInt8]) -> Bool {
+        body.withUnsafeBufferPointer { buf in
+            for b in buf where b < 0x20 && (b == 0x0A || b == 0x0D || b == 0x09) { return true }
+            return false
         }
     }
 

@@ -15,8 +15,9 @@ import NEVRCore
 /// ```
 ///
 /// - Polling follows a fixed schedule (tick `n` at start + n/rate), never "sleep
-///   1/rate after the answer", so the rate does not drift; when a poll overruns,
-///   the ticks it covered are counted in ``Statistics/missedTicks`` and skipped.
+///   1/rate after the answer", so the rate does not drift. A late poll is made up
+///   by polling at once; only when polling lags more than 100 ms (or two intervals)
+///   behind are the covered ticks skipped and counted in ``Statistics/missedTicks``.
 /// - Each frame is stamped with the UTC wall clock (whole milliseconds) of the
 ///   moment its poll was issued, read from a monotonic clock anchored to the wall
 ///   clock at start, so timestamps never go backwards within a recording.
@@ -207,6 +208,7 @@ public final class LiveRecorder: @unchecked Sendable {
         let wallStart = Self.wallClockNanoseconds()
         let stopAt = options.duration.map { start + $0 }
         let retryBase = max(interval, .milliseconds(10))
+        let catchUpWindow = max(interval * 2, .milliseconds(100))
         var next = start
         var failures = 0
         var currentSession: String?
@@ -261,8 +263,10 @@ public final class LiveRecorder: @unchecked Sendable {
                     }
                 }
                 next += interval
+                // A late poll is made up by polling at once (the schedule, not the last
+                // answer, sets the pace); only a lag beyond the catch-up window drops ticks.
                 let behind = clock.now - next
-                if behind > interval {
+                if behind > catchUpWindow {
                     let skipped = Int(behind / interval)
                     next += interval * skipped
                     update { $0.missedTicks += skipped }
