@@ -1,4 +1,5 @@
 import Foundation
+import NEVRCore
 import NIOCore
 
 /// The frame the game-API server is answering with right now.

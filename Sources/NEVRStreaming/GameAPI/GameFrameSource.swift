@@ -1,3 +1,5 @@
+import NEVRCore
+
 /// A sequence of frames for the game-API server to play (a replay file, the
 /// simulator, frames held in memory).
 ///
