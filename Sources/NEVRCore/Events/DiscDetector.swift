@@ -39,11 +39,10 @@ public struct DiscDetector: FrameEventDetector {
             let thrower = currentSlots.entry(slot: before)
             if thrower.isPresent && thrower.userID == previousSlots.holderUserID,
                let velocity = current.disc?.velocity, velocity.length >= minimumThrowSpeed {
-                let player = current.player(at: thrower)
-                if player.stunned != true {
+                if current.isStunned(at: thrower) != true {
                     var details: LastThrow?
                     if let thrown = current.lastThrow, previous.lastThrow != thrown,
-                       let client = current.clientName, client == player.name {
+                       let client = current.clientName, client == current.player(at: thrower).name {
                         details = thrown
                     }
                     events.append(.discThrown(slot: before, details: details))

@@ -15,7 +15,7 @@ public struct EmoteDetector: FrameEventDetector {
     ) {
         SlotTable.forEachSlot(previousSlots, currentSlots) { before, now in
             guard before.isPresent, now.isPresent, before.userID == now.userID else { return }
-            if previous.player(at: before).isEmotePlaying == false && current.player(at: now).isEmotePlaying == true {
+            if previous.isEmotePlaying(at: before) == false && current.isEmotePlaying(at: now) == true {
                 events.append(.emotePlayed(slot: now.slot, emote: .unspecified))
             }
         }

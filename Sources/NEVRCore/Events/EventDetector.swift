@@ -38,8 +38,11 @@ public struct EventDetector: Sendable {
     private var goal: GoalDetector
     private var stats = StatsDetector()
 
-    /// The last game frame, `nil` before the first.
-    private var previous: Session?
+    /// The last game frame (meaningful once ``hasBaseline``). Kept non-optional so
+    /// detectors borrow it in place instead of copying an unwrapped value per frame.
+    private var previous = Session()
+    /// True once a game frame has been seen (later frames are compared with it).
+    public private(set) var hasBaseline = false
     private var previousSlots = SlotTable()
     private var currentSlots = SlotTable()
 
@@ -49,19 +52,17 @@ public struct EventDetector: Sendable {
         goal = GoalDetector(trailFrames: options.goalScoreTrailFrames)
     }
 
-    /// True once a game frame has been seen (later frames are compared with it).
-    public var hasBaseline: Bool { previous != nil }
-
     /// Forgets the last frame: the next game frame is a baseline again.
     public mutating func reset() {
-        previous = nil
+        hasBaseline = false
+        previous = Session()
     }
 
     /// The events between the last game frame and `current`, in the documented order.
     /// Empty for a baseline, a non-game frame, or a frame without changes.
     public mutating func detect(_ current: Session) -> [Event] {
         guard current.isGameFrame else { return [] }
-        guard let previous, previous.sessionID == current.sessionID else {
+        guard hasBaseline, previous.sessionID == current.sessionID else {
             baseline(current)
             return []
         }
@@ -89,6 +90,7 @@ public struct EventDetector: Sendable {
 
     private mutating func baseline(_ session: Session) {
         previous = session
+        hasBaseline = true
         currentSlots.rebuild(from: session)
         gameState.reset(baseline: session, slots: currentSlots)
         scoreboard.reset(baseline: session, slots: currentSlots)

@@ -150,6 +150,21 @@ extension Session {
         teams![Int(entry.teamIndex)].players![Int(entry.playerIndex)]
     }
 
+    /// The stats of the player at `entry` (read in place: no copy of the player).
+    func stats(at entry: SlotTable.Entry) -> Stats? {
+        teams![Int(entry.teamIndex)].players![Int(entry.playerIndex)].stats
+    }
+
+    /// `is_emote_playing` of the player at `entry`.
+    func isEmotePlaying(at entry: SlotTable.Entry) -> Bool? {
+        teams![Int(entry.teamIndex)].players![Int(entry.playerIndex)].isEmotePlaying
+    }
+
+    /// `stunned` of the player at `entry`.
+    func isStunned(at entry: SlotTable.Entry) -> Bool? {
+        teams![Int(entry.teamIndex)].players![Int(entry.playerIndex)].stunned
+    }
+
     /// A frame the detectors may compare: it has `teams` and no non-zero `err_code`.
     /// Error objects and `{"err_code":0}`-only answers are not game frames.
     public var isGameFrame: Bool {

@@ -54,7 +54,7 @@ public struct StatsDetector: FrameEventDetector {
         let lastHolder = lastHolder, holderBefore = holderBefore
         SlotTable.forEachSlot(previousSlots, currentSlots) { before, now in
             guard before.isPresent, now.isPresent, before.userID == now.userID,
-                  let a = previous.player(at: before).stats, let b = current.player(at: now).stats else { return }
+                  let a = previous.stats(at: before), let b = current.stats(at: now) else { return }
             let slot = now.slot
             Self.rises(a.goals, b.goals) { total, k in
                 let pointsRise = (b.points ?? 0) &- (a.points ?? 0)

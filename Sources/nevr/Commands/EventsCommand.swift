@@ -1,0 +1,254 @@
+import ArgumentParser
+import Foundation
+import NEVRCapture
+import NEVRCore
+
+/// `nevr events FILE`: the events of a capture, as a table or as JSON lines.
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "List the events of a .echoreplay or .nevrcap capture.",
+        discussion: """
+            .echoreplay files are run through the event detectors (events.md). .nevrcap files
+            carry their events; --redetect ignores those and detects again from the sessions.
+            The default output is a table (frame, time, game clock, kind, players by name);
+            --json prints one object per line:
+              {"frame":812,"timestamp":"2021-11-20T21:05:33.407","kind":"player_save","player_slot":3,"total_saves":2}
+            A summary (frames, events, skipped records) goes to stderr.
+            """
+    )
+
+    @Argument(help: "A .echoreplay or .nevrcap file.")
+    var file: String
+
+    @Flag(help: "One JSON object per line instead of a table.")
+    var json = false
+
+    @Option(help: "Only these kinds, comma-separated (e.g. goal_scored,player_stun).")
+    var kinds: String?
+
+    @Flag(help: ".nevrcap: detect events from the sessions instead of using the stored ones.")
+    var redetect = false
+
+    func validate() throws {
+        _ = try kindFilter()
+    }
+
+    func kindFilter() throws -> Set<EventKind>? {
+        guard let kinds else { return nil }
+        var set = Set<EventKind>()
+        for name in kinds.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let kind = EventKind(name: name) else {
+                let known = EventKind.allCases.filter { $0 != .unknown }.map(\.name).joined(separator: ", ")
+                throw ValidationError("unknown event kind \"\(name)\"; known kinds: \(known)")
+            }
+            set.insert(kind)
+        }
+        return set
+    }
+
+    func run() throws {
+        let filter = try kindFilter()
+        var printer = EventPrinter(json: json, filter: filter)
+        let url = URL(fileURLWithPath: file)
+        var summary: String
+        do {
+            switch url.pathExtension.lowercased() {
+            case "nevrcap":
+                summary = try readNevrcap(url, &printer)
+            case "echoreplay":
+                summary = try readEchoReplay(url, &printer)
+            default:
+                throw CaptureFailure("unknown file type (expected .echoreplay or .nevrcap)")
+            }
+        } catch let failure as CaptureFailure {
+            printer.flush()
+            Terminal.clearStatus()
+            Terminal.note("nevr: \(file): \(failure.reason)")
+            throw ExitCode.failure
+        }
+        printer.flush()
+        Terminal.clearStatus()
+        Terminal.note("\(file): \(summary)")
+    }
+
+    private func readNevrcap(_ url: URL, _ printer: inout EventPrinter) throws -> String {
+        let reader: NevrcapReader
+        do { reader = try NevrcapReader(url: url) } catch { throw CaptureFailure(error.description.dropFilePrefix(file)) }
+        var processor = FrameProcessor()
+        var frames = 0, skipped = 0
+        while true {
+            let next: Frame?
+            do {
+                next = try reader.next()
+            } catch {
+                if error.isRecoverable {
+                    skipped += 1
+                    Terminal.note("nevr: \(error)")
+                    continue
+                }
+                throw CaptureFailure("\(error.description.dropFilePrefix(file)) (events of the \(frames) frames before it were printed)")
+            }
+            guard var frame = next else { break }
+            if redetect {
+                frame = processor.process(session: frame.session, bones: nil, timestamp: frame.timestamp)
+            }
+            frames += 1
+            printer.print(frame)
+            if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
+        }
+        return "\(frames) frames, \(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"
+            + (redetect ? ", detected again" : ", stored in the file")
+            + (skipped > 0 ? ", \(skipped) malformed records skipped" : "")
+    }
+
+    private func readEchoReplay(_ url: URL, _ printer: inout EventPrinter) throws -> String {
+        let reader: EchoReplayReader
+        do { reader = try EchoReplayReader(url: url) } catch { throw CaptureFailure("\(error)") }
+        var processor = FrameProcessor()
+        var frames = 0, notGame = 0, failed = 0
+        while true {
+            let record: EchoReplayRecord?
+            do { record = try reader.next() } catch { throw CaptureFailure("\(error) (events of the \(frames) frames before it were printed)") }
+            guard let record else { break }
+            do {
+                // Bones play no part in detection; leave them unparsed.
+                let frame = try processor.process(session: record.session, bones: nil, timestamp: record.timestamp)
+                frames += 1
+                printer.print(frame)
+            } catch where error.isNotAGameFrame {
+                notGame += 1
+            } catch {
+                failed += 1
+                if failed <= 5 { Terminal.note("nevr: \(file): line \(record.lineNumber): \(error) (skipped)") }
+            }
+            if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
+        }
+        var parts = ["\(frames) frames", "\(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"]
+        if notGame > 0 { parts.append("\(notGame) error objects (not game frames) skipped") }
+        if failed > 0 { parts.append("\(failed) unreadable sessions skipped") }
+        if reader.skippedCount > 0 { parts.append("\(reader.skippedCount) malformed lines skipped") }
+        for line in reader.skipped.prefix(5) { Terminal.note("nevr: \(file): line \(line.lineNumber): \(line.reason) (skipped)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// A reason to stop reading a capture.
+private struct CaptureFailure: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+private extension String {
+    /// NevrcapError descriptions start with the file; the command adds it itself.
+    func dropFilePrefix(_ file: String) -> String {
+        hasPrefix(file + ": ") ? String(dropFirst(file.count + 2)) : self
+    }
+}
+
+/// Writes events as table rows or JSON lines to stdout, buffered.
+struct EventPrinter {
+    let json: Bool
+    let filter: Set<EventKind>?
+    private(set) var eventsSeen = 0
+    private(set) var eventsPrinted = 0
+    private var buffer = ""
+    private var wroteHeader = false
+
+    init(json: Bool, filter: Set<EventKind>?) {
+        self.json = json
+        self.filter = filter
+    }
+
+    mutating func print(_ frame: Frame) {
+        for event in frame.events {
+            eventsSeen += 1
+            if let filter, !filter.contains(event.kind) { continue }
+            eventsPrinted += 1
+            if json {
+                buffer += EventJSON.line(for: event, frameIndex: frame.index, timestamp: frame.timestamp)
+            } else {
+                if !wroteHeader {
+                    buffer += Self.row("FRAME", "TIME", "CLOCK", "KIND", "DETAILS")
+                    wroteHeader = true
+                }
+                buffer += Self.row(String(frame.index), Self.timeOfDay(frame.timestamp),
+                                   frame.session.gameClockDisplay ?? "-", event.kind.name,
+                                   EventText.details(event, in: frame.session))
+                buffer.removeLast()
+            }
+            buffer += "\n"
+            if buffer.utf8.count > 1 << 16 { flush() }
+        }
+    }
+
+    mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+        buffer = ""
+    }
+
+    static func row(_ frame: String, _ time: String, _ clock: String, _ kind: String, _ details: String) -> String {
+        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+        return pad(frame, 8) + pad(time, 14) + pad(clock, 10) + pad(kind, 25) + details + "\n"
+    }
+
+    /// `HH:MM:SS.mmm` of the capture clock.
+    static func timeOfDay(_ t: Timestamp) -> String {
+        let iso = t.iso8601
+        guard let tIndex = iso.firstIndex(of: "T") else { return iso }
+        return String(iso[iso.index(after: tIndex)...])
+    }
+}
+
+/// Human-readable event details with player names.
+enum EventText {
+    static func details(_ event: Event, in session: Session) -> String {
+        func who(_ slot: Int32) -> String {
+            if slot < 0 { return "nobody" }
+            var name: String?
+            session.forEachPlayer { _, p in if name == nil && p.slot == slot { name = p.name } }
+            return "\(name ?? "?") [\(slot)]"
+        }
+        func team(_ role: Role) -> String {
+            switch role {
+            case .blueTeam: "blue"
+            case .orangeTeam: "orange"
+            case .spectator: "spectators"
+            case .socialParticipant: "social"
+            case .moderator: "moderator"
+            case .unspecified: "none"
+            }
+        }
+        switch event {
+        case .roundStarted(let n): return "round \(n)"
+        case .roundPaused(let p): return "paused (requested by \(p.pausedRequestedTeam ?? "?"))"
+        case .roundUnpaused(let p): return "unpaused (by \(p.unpausedTeam ?? "?"))"
+        case .roundEnded(let n, let w): return "round \(n), winner \(team(w))"
+        case .matchEnded(let w): return "winner \(team(w))"
+        case .scoreboardUpdated(let s):
+            return "blue \(s.bluePoints) : \(s.orangePoints) orange (rounds \(s.blueRoundScore) : \(s.orangeRoundScore))"
+        case .playerJoined(let p, let r): return "\(p.name ?? "?") [\(p.slot.map(String.init) ?? "?")] joined \(team(r))"
+        case .playerLeft(let slot, let name): return "\(name) [\(slot)] left"
+        case .playerSwitchedTeam(let slot, let new, let old): return "\(who(slot)) \(team(old)) -> \(team(new))"
+        case .emotePlayed(let slot, _): return who(slot)
+        case .discPossessionChanged(let now, let before): return "\(who(before)) -> \(who(now))"
+        case .discThrown(let slot, let details):
+            return who(slot) + (details?.totalSpeed.map { " (\(String(format: "%.1f", $0)) m/s)" } ?? "")
+        case .discCaught(let slot): return who(slot)
+        case .goalScored(let s):
+            var text = "\(s.personScored ?? "?") (\(s.team ?? "?")) \(s.goalType ?? "") \(s.pointAmount ?? 0) pts"
+            if let a = s.assistScored, a != "[INVALID]" { text += ", assist \(a)" }
+            return text
+        case .playerGoal(let slot, let total, let points): return "\(who(slot)) total \(total), \(points) pts"
+        case .playerSave(let slot, let total), .playerStun(let slot, let total), .playerPass(let slot, let total),
+             .playerBlock(let slot, let total), .playerInterception(let slot, let total), .playerAssist(let slot, let total),
+             .playerShotTaken(let slot, let total):
+            return "\(who(slot)) total \(total)"
+        case .playerSteal(let slot, let total, let victim):
+            return "\(who(slot)) total \(total)" + (victim >= 0 ? " from \(who(victim))" : "")
+        case .generic(let type, _, let payload): return "\(type) \(payload)"
+        case .unknown(let number, let payload): return "field \(number), \(payload.count) bytes"
+        }
+    }
+}
