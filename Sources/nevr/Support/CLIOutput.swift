@@ -10,12 +10,9 @@ import Darwin
 
 /// stderr messages in the CLI's one format, `nevr: <file>: <reason>`.
 enum CLIOutput {
-    /// True when stderr is a terminal (progress lines are drawn only then).
-    static var stderrIsTerminal: Bool { isatty(2) == 1 }
-
     /// Writes `text` and a newline to stderr.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Terminal.note(text)
     }
 
     /// `nevr: <file>: <reason>` on stderr.
@@ -27,12 +24,10 @@ enum CLIOutput {
     /// the failure exit code to throw.
     @discardableResult
     static func report(_ error: Error, file: String) -> ExitCode {
-        if let e = error as? CaptureFileError {
+        if let e = error as? any CaptureFileError {
             printError(file: e.path, e.reasonDescription)
-        } else if let e = error as? CustomStringConvertible {
-            printError(file: file, e.description)
         } else {
-            printError(file: file, "\(error)")
+            printError(file: file, String(describing: error))
         }
         return ExitCode.failure
     }
@@ -57,15 +52,15 @@ enum CLIOutput {
     }
 }
 
-/// A self-overwriting progress line on stderr, drawn only when stderr is a terminal
-/// and at most ten times a second.
+/// A throttled progress line (at most ten redraws a second) drawn with ``Terminal``,
+/// so only when stderr is a terminal.
 final class ProgressLine {
     private let label: String
     private let enabled: Bool
     private var lastDraw: UInt64 = 0
     private var drawn = false
 
-    init(_ label: String, enabled: Bool = CLIOutput.stderrIsTerminal) {
+    init(_ label: String, enabled: Bool = Terminal.stderrIsTTY) {
         self.label = label
         self.enabled = enabled
     }
@@ -77,16 +72,15 @@ final class ProgressLine {
         guard !drawn || now - lastDraw >= 100_000_000 else { return }
         lastDraw = now
         drawn = true
-        var text = "\r\u{1B}[K\(label)"
+        var text = label
         if let fraction { text += " \(Int((fraction * 100).rounded(.down)))%" }
-        text += " \(detail)"
-        FileHandle.standardError.write(Data(text.utf8))
+        Terminal.status(text + " \(detail)")
     }
 
     /// Erases the line (before the summary is printed).
     func finish() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Terminal.clearStatus()
         drawn = false
     }
 }
