@@ -98,17 +98,15 @@ enum EchoReplayFixture {
     }
 }
 
-/// Runs an external program (python3) for an independent check; fails clearly when missing.
-enum ExternalTool {
-    struct MissingTool: Error, CustomStringConvertible { var message: String; var description: String { message } }
+/// Python's zipfile as an independent check (``ExternalTool`` is shared with the nevrcap tests).
+extension ExternalTool {
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
+    /// Runs `python3 -c script arguments...` and returns its exit status and output
+    /// (fails with a clear message when python3 is missing).
     static func python(_ script: String, _ arguments: [String] = []) throws -> Output {
-        guard let python = findExecutable("python3") else {
-            throw MissingTool(message: "python3 is not installed; this check needs Python's zipfile (install python3)")
-        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
+        process.executableURL = try find("python3")
         process.arguments = ["-c", script] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -118,14 +116,5 @@ enum ExternalTool {
         let e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
-
-    static func findExecutable(_ name: String) -> String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        for dir in paths {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
     }
 }
