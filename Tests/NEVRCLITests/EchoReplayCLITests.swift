@@ -44,6 +44,49 @@ final class EchoReplayCLITests: XCTestCase {
         return zippedURL
     }
 
+    func testInspectJSONReportsTheRecording() throws {
+        let url = try recording(zipped: false)
+        let result = try NEVRProcess.run(["inspect", url.path, "--json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
+        XCTAssertEqual(object["format"] as? String, "echoreplay-plain")
+        XCTAssertEqual(object["frames"] as? Int, 4)
+        XCTAssertEqual(object["game_frames"] as? Int, 3)
+        XCTAssertEqual(object["error_frames"] as? Int, 1)
+        XCTAssertEqual(object["skipped"] as? Int, 1)
+        let skippedLines = try XCTUnwrap(object["skipped_lines"] as? [[String: Any]])
+        XCTAssertEqual(skippedLines.first?["line"] as? Int, 4)
+        XCTAssertEqual(object["first_timestamp"] as? String, "2021-11-20T21:05:33.407")
+        XCTAssertEqual(object["last_timestamp"] as? String, "2021-11-20T21:05:45.000")
+        XCTAssertEqual(try XCTUnwrap(object["duration_seconds"] as? Double), 11.593, accuracy: 1e-9)
+        XCTAssertEqual(object["frames_with_bones"] as? Int, 1)
+
+        // Expected session id and players come from the frame itself (Foundation as the oracle).
+        let frame = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(session)) as? [String: Any])
+        XCTAssertEqual(object["sessions"] as? [String], [try XCTUnwrap(frame["sessionid"] as? String)])
+        var expected: [String] = []
+        for (index, team) in (frame["teams"] as? [[String: Any]] ?? []).enumerated() {
+            for p in team["players"] as? [[String: Any]] ?? [] {
+                expected.append("\(index)/\(p["playerid"] as? Int ?? -1)/\(p["name"] as? String ?? "")")
+            }
+        }
+        let players = try XCTUnwrap(object["players"] as? [[String: Any]])
+        let seen = players.map { "\($0["team_index"] as? Int ?? -1)/\($0["slot"] as? Int ?? -1)/\($0["name"] as? String ?? "")" }
+        XCTAssertEqual(seen.sorted(), expected.sorted())
+        XCTAssertEqual(players.count, 10)
+        XCTAssertTrue(players.allSatisfy { ["blue", "orange"].contains($0["team"] as? String ?? "") })
+    }
+
+    func testInspectTextOnAZippedRecording() throws {
+        let url = try recording(zipped: true)
+        let result = try NEVRProcess.run(["inspect", url.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("echoreplay-zip"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("zip_entry match.echoreplay"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("2021/11/20 21:05:33.407"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("frames with bones: 1"), result.stdout)
+    }
+
     func testConvertZippedToPlainAndBackKeepsEveryByte() throws {
         let source = try recording(zipped: true)
         let plain = dir.appendingPathComponent("converted-plain.echoreplay")
