@@ -10,6 +10,7 @@ struct NEVR: AsyncParsableCommand {
             InspectCommand.self,
             ConvertCommand.self,
             CatCommand.self,
+            EventsCommand.self,
             RecordCommand.self,
         ]
     )

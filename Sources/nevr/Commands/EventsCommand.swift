@@ -51,43 +51,39 @@ struct EventsCommand: ParsableCommand {
         let filter = try kindFilter()
         var printer = EventPrinter(json: json, filter: filter)
         let url = URL(fileURLWithPath: file)
-        var summary: String
+        let summary: String
         do {
             switch url.pathExtension.lowercased() {
-            case "nevrcap":
-                summary = try readNevrcap(url, &printer)
-            case "echoreplay":
-                summary = try readEchoReplay(url, &printer)
-            default:
-                throw CaptureFailure("unknown file type (expected .echoreplay or .nevrcap)")
+            case "nevrcap": summary = try readNevrcap(url, &printer)
+            default: summary = try readEchoReplay(url, &printer)   // .echoreplay, .txt, no extension
             }
-        } catch let failure as CaptureFailure {
+        } catch {
+            // Whatever was read before the failure has been printed.
             printer.flush()
             Terminal.clearStatus()
-            Terminal.note("nevr: \(file): \(failure.reason)")
-            throw ExitCode.failure
+            if let e = error as? NevrcapError {
+                CLIOutput.printError(file: file, e.description.dropFilePrefix(e.file))
+                throw ExitCode.failure
+            }
+            throw CLIOutput.report(error, file: file)
         }
         printer.flush()
         Terminal.clearStatus()
-        Terminal.note("\(file): \(summary)")
+        CLIOutput.printError("\(file): \(summary)")
     }
 
     private func readNevrcap(_ url: URL, _ printer: inout EventPrinter) throws -> String {
-        let reader: NevrcapReader
-        do { reader = try NevrcapReader(url: url) } catch { throw CaptureFailure(error.description.dropFilePrefix(file)) }
+        let reader = try NevrcapReader(url: url)
         var processor = FrameProcessor()
         var frames = 0, skipped = 0
         while true {
             let next: Frame?
             do {
                 next = try reader.next()
-            } catch {
-                if error.isRecoverable {
-                    skipped += 1
-                    Terminal.note("nevr: \(error)")
-                    continue
-                }
-                throw CaptureFailure("\(error.description.dropFilePrefix(file)) (events of the \(frames) frames before it were printed)")
+            } catch where error.isRecoverable {
+                skipped += 1
+                CLIOutput.printError(file: file, error.description.dropFilePrefix(error.file))
+                continue
             }
             guard var frame = next else { break }
             if redetect {
@@ -97,20 +93,17 @@ struct EventsCommand: ParsableCommand {
             printer.print(frame)
             if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
         }
-        return "\(frames) frames, \(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"
-            + (redetect ? ", detected again" : ", stored in the file")
-            + (skipped > 0 ? ", \(skipped) malformed records skipped" : "")
+        var summary = "\(frames) frames, \(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"
+        summary += redetect ? ", detected again" : ", stored in the file"
+        if skipped > 0 { summary += ", \(skipped) malformed records skipped" }
+        return summary
     }
 
     private func readEchoReplay(_ url: URL, _ printer: inout EventPrinter) throws -> String {
-        let reader: EchoReplayReader
-        do { reader = try EchoReplayReader(url: url) } catch { throw CaptureFailure("\(error)") }
+        let reader = try EchoReplayReader(url: url)
         var processor = FrameProcessor()
         var frames = 0, notGame = 0, failed = 0
-        while true {
-            let record: EchoReplayRecord?
-            do { record = try reader.next() } catch { throw CaptureFailure("\(error) (events of the \(frames) frames before it were printed)") }
-            guard let record else { break }
+        while let record = try reader.next() {
             do {
                 // Bones play no part in detection; leave them unparsed.
                 let frame = try processor.process(session: record.session, bones: nil, timestamp: record.timestamp)
@@ -120,27 +113,21 @@ struct EventsCommand: ParsableCommand {
                 notGame += 1
             } catch {
                 failed += 1
-                if failed <= 5 { Terminal.note("nevr: \(file): line \(record.lineNumber): \(error) (skipped)") }
+                if failed <= 5 { CLIOutput.printError(file: file, "line \(record.lineNumber): \(error) (skipped)") }
             }
             if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
         }
+        CLIOutput.warnSkipped(file: file, count: reader.skippedCount, first: reader.skipped)
         var parts = ["\(frames) frames", "\(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"]
         if notGame > 0 { parts.append("\(notGame) error objects (not game frames) skipped") }
         if failed > 0 { parts.append("\(failed) unreadable sessions skipped") }
         if reader.skippedCount > 0 { parts.append("\(reader.skippedCount) malformed lines skipped") }
-        for line in reader.skipped.prefix(5) { Terminal.note("nevr: \(file): line \(line.lineNumber): \(line.reason) (skipped)") }
         return parts.joined(separator: ", ")
     }
 }
 
-/// A reason to stop reading a capture.
-private struct CaptureFailure: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
-}
-
 private extension String {
-    /// NevrcapError descriptions start with the file; the command adds it itself.
+    /// NevrcapError descriptions start with the file; the CLI line adds it itself.
     func dropFilePrefix(_ file: String) -> String {
         hasPrefix(file + ": ") ? String(dropFirst(file.count + 2)) : self
     }
@@ -189,8 +176,14 @@ struct EventPrinter {
     }
 
     static func row(_ frame: String, _ time: String, _ clock: String, _ kind: String, _ details: String) -> String {
-        func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
-        return pad(frame, 8) + pad(time, 14) + pad(clock, 10) + pad(kind, 25) + details + "\n"
+        var line = ""
+        for (text, width) in [(frame, 8), (time, 14), (clock, 10), (kind, 25)] {
+            line += text
+            if text.count < width { line += String(repeating: " ", count: width - text.count) }
+        }
+        line += details
+        line += "\n"
+        return line
     }
 
     /// `HH:MM:SS.mmm` of the capture clock.
@@ -206,9 +199,9 @@ enum EventText {
     static func details(_ event: Event, in session: Session) -> String {
         func who(_ slot: Int32) -> String {
             if slot < 0 { return "nobody" }
-            var name: String?
-            session.forEachPlayer { _, p in if name == nil && p.slot == slot { name = p.name } }
-            return "\(name ?? "?") [\(slot)]"
+            var name = "?"
+            session.forEachPlayer { _, p in if p.slot == slot, let n = p.name { name = n } }
+            return "\(name) [\(slot)]"
         }
         func team(_ role: Role) -> String {
             switch role {
@@ -228,16 +221,25 @@ enum EventText {
         case .matchEnded(let w): return "winner \(team(w))"
         case .scoreboardUpdated(let s):
             return "blue \(s.bluePoints) : \(s.orangePoints) orange (rounds \(s.blueRoundScore) : \(s.orangeRoundScore))"
-        case .playerJoined(let p, let r): return "\(p.name ?? "?") [\(p.slot.map(String.init) ?? "?")] joined \(team(r))"
+        case .playerJoined(let p, let r):
+            let name: String = p.name ?? "?"
+            let slot: String = p.slot.map { String($0) } ?? "?"
+            return "\(name) [\(slot)] joined \(team(r))"
         case .playerLeft(let slot, let name): return "\(name) [\(slot)] left"
         case .playerSwitchedTeam(let slot, let new, let old): return "\(who(slot)) \(team(old)) -> \(team(new))"
         case .emotePlayed(let slot, _): return who(slot)
         case .discPossessionChanged(let now, let before): return "\(who(before)) -> \(who(now))"
         case .discThrown(let slot, let details):
-            return who(slot) + (details?.totalSpeed.map { " (\(String(format: "%.1f", $0)) m/s)" } ?? "")
+            guard let speed = details?.totalSpeed else { return who(slot) }
+            let text: String = String(format: "%.1f", speed)
+            return "\(who(slot)) (\(text) m/s)"
         case .discCaught(let slot): return who(slot)
         case .goalScored(let s):
-            var text = "\(s.personScored ?? "?") (\(s.team ?? "?")) \(s.goalType ?? "") \(s.pointAmount ?? 0) pts"
+            let scorer: String = s.personScored ?? "?"
+            let team: String = s.team ?? "?"
+            let type: String = s.goalType ?? ""
+            let points: Int32 = s.pointAmount ?? 0
+            var text = "\(scorer) (\(team)) \(type) \(points) pts"
             if let a = s.assistScored, a != "[INVALID]" { text += ", assist \(a)" }
             return text
         case .playerGoal(let slot, let total, let points): return "\(who(slot)) total \(total), \(points) pts"
@@ -246,7 +248,8 @@ enum EventText {
              .playerShotTaken(let slot, let total):
             return "\(who(slot)) total \(total)"
         case .playerSteal(let slot, let total, let victim):
-            return "\(who(slot)) total \(total)" + (victim >= 0 ? " from \(who(victim))" : "")
+            if victim < 0 { return "\(who(slot)) total \(total)" }
+            return "\(who(slot)) total \(total) from \(who(victim))"
         case .generic(let type, _, let payload): return "\(type) \(payload)"
         case .unknown(let number, let payload): return "field \(number), \(payload.count) bytes"
         }

@@ -23,6 +23,8 @@ struct InspectCommand: ParsableCommand {
         var statistics = CaptureStatistics()
         var skippedCount = 0
         var skipped: [SkippedLine] = []
+        /// Events the detectors find over the game frames, by kind.
+        var eventCounts: [EventKind: Int] = [:]
     }
 
     func run() throws {
@@ -43,11 +45,13 @@ struct InspectCommand: ParsableCommand {
     static func inspectEchoReplay(_ url: URL) throws -> Report {
         let reader = try EchoReplayReader(url: url)
         var report = Report(format: reader.isZipped ? "echoreplay-zip" : "echoreplay-plain")
+        var detector = EventDetector()
         while let record = try reader.next() {
             let hasBones = record.bones != nil
             do throws(GameJSONError) {
                 let session = try GameJSONReader.parseSession(record.session)
                 report.statistics.add(timestamp: record.timestamp, session: session, hasBones: hasBones)
+                for event in detector.detect(session) { report.eventCounts[event.kind, default: 0] += 1 }
             } catch {
                 report.statistics.add(timestamp: record.timestamp, error: error, hasBones: hasBones, position: record.lineNumber)
             }
@@ -86,6 +90,7 @@ struct InspectCommand: ParsableCommand {
                 return o
             },
             "frames_with_bones": s.framesWithBones,
+            "events": Dictionary(uniqueKeysWithValues: r.eventCounts.map { ($0.key.name, $0.value) }),
         ]
         for (key, value) in r.details { object[key] = value }
         return object
@@ -116,6 +121,11 @@ struct InspectCommand: ParsableCommand {
             out += "  slot " + slot.padding(toLength: 3, withPad: " ", startingAt: 0)
                 + " " + p.teamRole.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + (p.name ?? "(no name)") + "\n"
+        }
+        out += row("events:", "\(r.eventCounts.values.reduce(0, +))")
+        for (kind, count) in r.eventCounts.sorted(by: { $0.key < $1.key }) {
+            let name: String = kind.name.padding(toLength: 25, withPad: " ", startingAt: 0)
+            out += "  \(name)\(count)\n"
         }
         out += row("skipped lines:", "\(r.skippedCount)")
         for line in r.skipped { out += "  \(line)\n" }
