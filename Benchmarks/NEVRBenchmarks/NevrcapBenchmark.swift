@@ -72,21 +72,35 @@ enum NevrcapBenchmark {
             s.gameClock = (s.gameClock ?? 300) - t
             func q(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
             func move(_ v: Vector3?, _ k: Double) -> Vector3? {
-                v.map { Vector3(q($0.x + 0.02 * sin(t + k)), q($0.y + 0.01 * cos(t * 1.3 + k)), q($0.z + 0.03 * sin(t * 0.7 + k))) }
+                guard let v else { return nil }
+                let dx: Double = 0.02 * sin(t + k)
+                let dy: Double = 0.01 * cos(t * 1.3 + k)
+                let dz: Double = 0.03 * sin(t * 0.7 + k)
+                return Vector3(q(v.x + dx), q(v.y + dy), q(v.z + dz))
             }
-            s.disc?.position = move(s.disc?.position, 0.5)
-            s.disc?.velocity = move(s.disc?.velocity, 1.5)
+            func movePose(_ pose: Pose?, _ k: Double) -> Pose? {
+                guard var pose else { return nil }
+                pose.position = move(pose.position, k)
+                pose.forward = move(pose.forward, k + 0.05)
+                return pose
+            }
+            if var disc = s.disc {
+                disc.position = move(disc.position, 0.5)
+                disc.velocity = move(disc.velocity, 1.5)
+                s.disc = disc
+            }
             if var teams = s.teams {
                 for ti in teams.indices {
                     guard var players = teams[ti].players else { continue }
                     for pi in players.indices {
                         let k = Double(ti * 5 + pi)
-                        players[pi].head?.position = move(players[pi].head?.position, k)
-                        players[pi].body?.position = move(players[pi].body?.position, k + 0.1)
-                        players[pi].leftHand?.position = move(players[pi].leftHand?.position, k + 0.2)
-                        players[pi].rightHand?.position = move(players[pi].rightHand?.position, k + 0.3)
-                        players[pi].velocity = move(players[pi].velocity, k + 0.4)
-                        players[pi].head?.forward = move(players[pi].head?.forward, k + 0.5)
+                        var p = players[pi]
+                        p.head = movePose(p.head, k)
+                        p.body = movePose(p.body, k + 0.1)
+                        p.leftHand = movePose(p.leftHand, k + 0.2)
+                        p.rightHand = movePose(p.rightHand, k + 0.3)
+                        p.velocity = move(p.velocity, k + 0.4)
+                        players[pi] = p
                     }
                     teams[ti].players = players
                 }
@@ -96,10 +110,10 @@ enum NevrcapBenchmark {
             if bones {
                 b = PlayerBones(
                     userBones: (0..<10).map { p in
-                        UserBones(
-                            slot: Int32(p),
-                            translations: (0..<69).map { Float(sin(t + Double($0 + p))) * 0.5 },
-                            orientations: (0..<92).map { Float(cos(t * 0.5 + Double($0 * 3 + p))) })
+                        let pd = Double(p)
+                        let translations: [Float] = (0..<69).map { (k: Int) -> Float in Float(sin(t + Double(k) + pd)) * 0.5 }
+                        let orientations: [Float] = (0..<92).map { (k: Int) -> Float in Float(cos(t * 0.5 + Double(k * 3) + pd)) }
+                        return UserBones(slot: Int32(p), translations: translations, orientations: orientations)
                     }, errCode: 0)
             }
             frames.append(Frame(index: UInt32(i), timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: s, bones: b))
