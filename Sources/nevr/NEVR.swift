@@ -7,6 +7,9 @@ struct NEVR: AsyncParsableCommand {
         abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
         version: NEVRVersion.string,
         subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            CatCommand.self,
             RecordCommand.self,
         ]
     )
