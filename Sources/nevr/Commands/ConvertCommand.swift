@@ -21,6 +21,13 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Drop the bones column (for readers that accept only two columns).")
     var noBones = false
 
+    @Option(name: .long, help: "zlib compression level for a zipped output, 0-9 (default 5).")
+    var level: Int32 = 5
+
+    func validate() throws {
+        guard (0 ... 9).contains(level) else { throw ValidationError("--level must be 0 through 9") }
+    }
+
     func run() throws {
         let inURL = URL(fileURLWithPath: input)
         let outURL = URL(fileURLWithPath: output)
@@ -29,7 +36,7 @@ struct ConvertCommand: ParsableCommand {
             defer { progress.finish() }
             return try CaptureConversion.echoReplayToEchoReplay(
                 from: inURL, to: outURL,
-                options: .init(zipped: !plain, includeBones: !noBones)
+                options: .init(zipped: !plain, includeBones: !noBones, compressionLevel: level)
             ) { p in
                 progress.update(fraction: p.fraction, detail: "\(p.framesWritten) frames")
             }
