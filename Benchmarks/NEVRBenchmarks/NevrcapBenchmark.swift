@@ -6,8 +6,13 @@ import NEVRCore
 /// on frames derived from the real 2021 10-player frame (varied per frame so zstd sees
 /// realistic change) with synthetic 23-bone skeletons.
 enum NevrcapBenchmark {
-    static func run(sharedData: URL, seconds: Double) throws {
-        let frames = try makeFrames(sharedData: sharedData, count: 2_000, bones: true)
+    static func run(_ args: BenchmarkArguments) throws {
+        let frame = URL(fileURLWithPath: args.string("frame") ?? ((ProcessInfo.processInfo.environment["NEVR_SHARED_DATA"] ?? "../shared/data") + "/session-2021-11-20-arena-private-5v5.json"))
+        try run(frame: frame, seconds: args.seconds)
+    }
+
+    static func run(frame frameURL: URL, seconds: Double) throws {
+        let frames = try makeFrames(frame: frameURL, count: 2_000, bones: true)
         let framesNoBones = frames.map { var f = $0; f.bones = nil; return f }
         print("nevrcap: \(frames.count) distinct frames from the real 2021 frame (10 players), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         for (label, set) in [("with bones", frames), ("session only", framesNoBones)] {
@@ -61,8 +66,8 @@ enum NevrcapBenchmark {
     }
 
     /// `count` frames: the real frame with the clock, disc and player kinematics moved per frame.
-    static func makeFrames(sharedData: URL, count: Int, bones: Bool) throws -> [Frame] {
-        let bytes = try [UInt8](Data(contentsOf: sharedData.appendingPathComponent("session-2021-11-20-arena-private-5v5.json")))
+    static func makeFrames(frame: URL, count: Int, bones: Bool) throws -> [Frame] {
+        let bytes = try [UInt8](Data(contentsOf: frame))
         let base = try GameJSONReader.parseSession(bytes)
         var frames: [Frame] = []
         frames.reserveCapacity(count)

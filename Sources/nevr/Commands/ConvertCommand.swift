@@ -33,8 +33,8 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not detect events (.nevrcap output).")
     var noEvents = false
 
-    @Option(name: .long, help: "zstd level for .nevrcap output.")
-    var level: Int32 = 1
+    @Option(name: .long, help: "Compression level: zlib 0-9 for a zipped .echoreplay (default 5), zstd 1-19 for .nevrcap (default 1).")
+    var level: Int32?
 
     @Option(name: .long, help: "Folder mode: convert this many files at once (default: all cores).")
     var jobs: Int?
@@ -44,12 +44,15 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let level, !(0...19).contains(level) { throw ValidationError("--level must be 0 through 19") }
         if let to, CaptureFormat(rawValue: to) == nil { throw ValidationError("--to must be nevrcap or echoreplay") }
     }
 
-    private var echoReplayOptions: EchoReplayWriter.Options { .init(zipped: !plain, includeBones: !noBones) }
+    private var echoReplayOptions: EchoReplayWriter.Options {
+        .init(zipped: !plain, includeBones: !noBones, compressionLevel: min(level ?? 5, 9))
+    }
     private var nevrcapOptions: CaptureConversion.NevrcapOptions {
-        .init(writer: .init(compressionLevel: level), detectEvents: !noEvents)
+        .init(writer: .init(compressionLevel: max(level ?? 1, 1)), detectEvents: !noEvents)
     }
 
     func run() throws {
@@ -78,7 +81,8 @@ struct ConvertCommand: ParsableCommand {
         let seconds = String(format: "%.2f", summary.elapsedSeconds)
         var text = "\(output): \(summary.framesWritten) frames written (\(summary.framesWithBones) with bones"
         if CaptureFormat(url: URL(fileURLWithPath: output)) == .nevrcap { text += ", \(summary.eventsWritten) events" }
-        text += "), \(summary.skippedCount) skipped, \(seconds) s"
+        let unit = CaptureFormat(url: URL(fileURLWithPath: input)) == .nevrcap ? "records" : "lines"
+        text += "), \(summary.skippedCount) \(unit) skipped, \(seconds) s"
         if summary.inputTruncated { text += " (input truncated)" }
         return text
     }
