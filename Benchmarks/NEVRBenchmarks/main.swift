@@ -13,6 +13,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("parse", "game-JSON /session parse throughput vs orjson", ParseBenchmark.run),
     ("write", "game-JSON /session write throughput", WriteBenchmark.run),
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
+    ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

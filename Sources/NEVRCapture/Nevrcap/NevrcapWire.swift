@@ -149,10 +149,10 @@ extension ProtoWriter {
             event(e)
             endMessage(m)
         }
-        let s = beginMessage(4)
+        let s = beginMessage(4, lengthBytes: 2)
         session(f.session)
-        endMessage(s)
-        message(5, f.bones) { $0.bones($1) }
+        endMessage(s, lengthBytes: 2)
+        message(5, f.bones, lengthBytes: 2) { $0.bones($1) }
     }
 
     /// `TelemetryHeader` body.
