@@ -56,6 +56,9 @@ for mode in "${modes[@]}"; do
       # LONG_FRAMES: frames of the long recording for the peak-RSS check (216000 = 1 h at 60 Hz).
       "$bin" nevrcap --frame "$frame" --seconds "$secs" --long-frames "${LONG_FRAMES:-36000}"
       ;;
+    echoreplay)
+      "$bin" echoreplay --frame "$frame"
+      ;;
     *)
       "$bin" "$mode" --seconds "$secs"
       ;;
