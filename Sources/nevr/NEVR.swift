@@ -6,7 +6,7 @@ struct NEVR: AsyncParsableCommand {
         commandName: "nevr",
         abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
         version: NEVRVersion.string,
-        subcommands: []
+        subcommands: [HubCommand.self, WatchCommand.self]
     )
 }
 
