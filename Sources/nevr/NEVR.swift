@@ -6,7 +6,15 @@ struct NEVR: AsyncParsableCommand {
         commandName: "nevr",
         abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
         version: NEVRVersion.string,
-        subcommands: [HubCommand.self, WatchCommand.self]
+        subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
+            CatCommand.self,
+            RecordCommand.self,
+            HubCommand.self,
+            WatchCommand.self,
+        ]
     )
 }
 

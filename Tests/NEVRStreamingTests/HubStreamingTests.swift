@@ -11,11 +11,11 @@ import FoundationNetworking
 /// End-to-end over loopback: codec -> hub -> subscribers.
 final class HubStreamingTests: XCTestCase {
     /// Publishes `count` frames (from `from`) and returns the sent session/bones bytes.
-    /// Publishes in bursts of 25 frames every 10 ms (~2,500 frames/s): healthy readers keep up,
-    /// a stalled one cannot.
+    /// Publishes in bursts of 5 frames every 10 ms (~500 frames/s): healthy readers keep up
+    /// (even in a debug build on a busy machine), a stalled one cannot.
     func publishPaced(_ codec: WebSocketCodec, _ range: Range<Int>, bones: Bool = false) async throws {
-        for chunk in stride(from: range.lowerBound, to: range.upperBound, by: 25) {
-            try publish(codec, chunk..<min(chunk + 25, range.upperBound), bones: bones)
+        for chunk in stride(from: range.lowerBound, to: range.upperBound, by: 5) {
+            try publish(codec, chunk..<min(chunk + 5, range.upperBound), bones: bones)
             try await Task.sleep(for: .milliseconds(10))
         }
     }
@@ -24,9 +24,9 @@ final class HubStreamingTests: XCTestCase {
     func publish(_ codec: WebSocketCodec, _ range: Range<Int>, bones: Bool = false) throws -> [(session: [UInt8], bones: [UInt8]?)] {
         var sent: [(session: [UInt8], bones: [UInt8]?)] = []
         for i in range {
-            let s = TestFrames.session(i)
-            let b = bones ? TestFrames.bones(i) : nil
-            try codec.streamRaw(session: s, bones: b, timestamp: TestFrames.timestamp(i))
+            let s = HubFrames.session(i)
+            let b = bones ? HubFrames.bones(i) : nil
+            try codec.streamRaw(session: s, bones: b, timestamp: HubFrames.timestamp(i))
             sent.append((s, b))
         }
         return sent
@@ -35,7 +35,7 @@ final class HubStreamingTests: XCTestCase {
     func testEveryJSONSubscriberReceivesEveryFrameInOrderWithIdenticalContent() async throws {
         let hub = try await RunningHub.start()
         let all = Collector(url: hub.url("/subscribe?match=all"))
-        let byMatch = Collector(url: hub.url("/subscribe?match=\(TestFrames.matchID)&format=json&parts=session,bones,events"))
+        let byMatch = Collector(url: hub.url("/subscribe?match=\(HubFrames.matchID)&format=json&parts=session,bones,events"))
         let sessionOnly = Collector(url: hub.url("/subscribe?parts=session"))
         try await waitUntil(.seconds(10), "3 subscribers") { hub.hub.statistics.subscribers == 3 }
 
@@ -50,13 +50,13 @@ final class HubStreamingTests: XCTestCase {
             try await waitUntil(.seconds(10), "\(name) frames") { c.frames.count >= n }
             let frames = c.frames
             XCTAssertEqual(frames.count, n, name)
-            XCTAssertEqual(c.headers.map(\.match), [TestFrames.matchID], name)
+            XCTAssertEqual(c.headers.map(\.match), [HubFrames.matchID], name)
             // The header comes before the first frame.
             guard case .header = c.messages.first else { return XCTFail("\(name): first message is not the header") }
             for (i, f) in frames.enumerated() {
                 XCTAssertEqual(f.index, UInt32(i), name)
-                XCTAssertEqual(f.timestamp, TestFrames.timestamp(i), name)
-                XCTAssertEqual(f.match, TestFrames.matchID, name)
+                XCTAssertEqual(f.timestamp, HubFrames.timestamp(i), name)
+                XCTAssertEqual(f.match, HubFrames.matchID, name)
                 XCTAssertEqual(f.sessionJSON, sent[i].session, "\(name) frame \(i) session differs")
                 if name == "sessionOnly" {
                     XCTAssertNil(f.bonesJSON, name)
@@ -97,7 +97,7 @@ final class HubStreamingTests: XCTestCase {
         XCTAssertEqual(stats.framesAcknowledged, 100)
 
         // Last 2 s by frame time: frames 80...99 (the newest is 99; 79 is 2.0 s + 100 ms older).
-        let recent = Collector(url: hub.url("/subscribe?match=\(TestFrames.matchID)&since=2"))
+        let recent = Collector(url: hub.url("/subscribe?match=\(HubFrames.matchID)&since=2"))
         // The whole ring: the newest 50 frames.
         let ring = Collector(url: hub.url("/subscribe?match=all&since=all"))
         // No since: the header only, then live frames.
@@ -110,15 +110,15 @@ final class HubStreamingTests: XCTestCase {
         for c in [recent, ring, live] {
             XCTAssertEqual(c.headers.count, 1)
             guard case .header(let h) = c.messages.first else { return XCTFail("backlog does not start with the header") }
-            XCTAssertEqual(h.match, TestFrames.matchID)
-            XCTAssertEqual(h.createdAt, TestFrames.timestamp(0))
+            XCTAssertEqual(h.match, HubFrames.matchID)
+            XCTAssertEqual(h.createdAt, HubFrames.timestamp(0))
         }
-        XCTAssertEqual(ring.frames.last?.sessionJSON, TestFrames.session(99))
+        XCTAssertEqual(ring.frames.last?.sessionJSON, HubFrames.session(99))
         XCTAssertEqual(live.frames.count, 0)
 
         // Live frames follow the backlog without a gap or a repeat.
         let codec2 = try WebSocketCodec(url: hub.publishURL)
-        try codec2.streamRaw(session: TestFrames.session(100), bones: nil, eventsJSON: nil, index: 100, timestamp: TestFrames.timestamp(100))
+        try codec2.streamRaw(session: HubFrames.session(100), bones: nil, eventsJSON: nil, index: 100, timestamp: HubFrames.timestamp(100))
         await codec2.close()
         try await waitUntil(.seconds(10), "live frame") { ring.frames.count == 51 && live.frames.count == 1 }
         XCTAssertEqual(ring.frames.map(\.index), Array(50...100).map(UInt32.init))
@@ -128,7 +128,7 @@ final class HubStreamingTests: XCTestCase {
 
     func testSubscriberThatStopsReadingIsDroppedWithoutSlowingOthers() async throws {
         var config = HubServer.Configuration(port: 0)
-        config.hub.subscriberQueue = 64
+        config.hub.subscriberQueue = 128
         let hub = try await RunningHub.start(config)
         let stalled = Collector(url: hub.url("/subscribe?match=all"), stopAfter: 2)
         let a = Collector(url: hub.url("/subscribe?match=all"))
@@ -141,7 +141,12 @@ final class HubStreamingTests: XCTestCase {
         try await publishPaced(codec, 0..<n, bones: true)
         let stats = await codec.close(timeout: .seconds(30))
         XCTAssertEqual(stats.framesAcknowledged, n, "the publisher was held up")
-        try await waitUntil(.seconds(30), "healthy subscribers") { a.frames.count == n && b.frames.count == n }
+        do {
+            try await waitUntil(.seconds(30), "healthy subscribers") { a.frames.count == n && b.frames.count == n }
+        } catch {
+            XCTFail("healthy subscribers got \(a.frames.count) and \(b.frames.count) of \(n) frames; hub \(hub.hub.statistics)")
+            throw error
+        }
         let elapsed = ContinuousClock.now - started
         XCTAssertEqual(a.frames.map(\.index), (0..<n).map(UInt32.init))
         XCTAssertEqual(b.frames.map(\.index), (0..<n).map(UInt32.init))
@@ -202,7 +207,7 @@ final class HubStreamingTests: XCTestCase {
         try await waitUntil(.seconds(10), "backlog") { after.frames.count == 50 }
         let indices = before.frames.map(\.index) + after.frames.map(\.index)
         XCTAssertEqual(indices, (0..<100).map(UInt32.init), "every frame arrived exactly once across the restart")
-        XCTAssertEqual(after.frames.last?.sessionJSON, TestFrames.session(99))
+        XCTAssertEqual(after.frames.last?.sessionJSON, HubFrames.session(99))
         await after.stop()
         await second.stop()
     }
@@ -238,7 +243,7 @@ final class HubStreamingTests: XCTestCase {
         try await waitUntil(.seconds(15), "spilled frames delivered") { spilling.statistics.framesAcknowledged == 30 }
         try await waitUntil(.seconds(10), "subscriber backlog") { sub.frames.count == 30 }
         XCTAssertEqual(sub.frames.map(\.index), (0..<30).map(UInt32.init))
-        XCTAssertEqual(sub.frames.map(\.sessionJSON), (0..<30).map { TestFrames.session($0) })
+        XCTAssertEqual(sub.frames.map(\.sessionJSON), (0..<30).map { HubFrames.session($0) })
         await spilling.close()
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 0, "spill file removed")
         await sub.stop()

@@ -109,7 +109,7 @@ final class Collector: Sendable {
 }
 
 /// Real 2021 frames with varied `game_clock` values and timestamps 100 ms apart.
-enum TestFrames {
+enum HubFrames {
     static let base: [UInt8] = (try? SharedData.bytes(SharedData.frame2021)) ?? []
     static let matchID = "892E23E2-8272-4B07-85E8-5E291AC85F93"
     static let start = Timestamp(millisecondsSinceEpoch: 1_637_442_333_407)

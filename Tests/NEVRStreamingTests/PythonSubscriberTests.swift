@@ -54,7 +54,7 @@ final class PythonSubscriberTests: XCTestCase {
         var options = WebSocketCodec.Options()
         options.token = "py-token"
         let codec = try WebSocketCodec(url: hub.publishURL, options: options)
-        for i in 0..<n { try codec.streamRaw(session: TestFrames.session(i), bones: nil, timestamp: TestFrames.timestamp(i)) }
+        for i in 0..<n { try codec.streamRaw(session: HubFrames.session(i), bones: nil, timestamp: HubFrames.timestamp(i)) }
         await codec.close()
 
         try await waitUntil(.seconds(30), "python exit") { !python.isRunning }
@@ -62,14 +62,14 @@ final class PythonSubscriberTests: XCTestCase {
         let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(python.terminationStatus, 0, err)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: out) as? [String: Any], err)
-        XCTAssertEqual(json["match"] as? String, TestFrames.matchID)
-        XCTAssertEqual((json["created_at_ns"] as? NSNumber)?.int64Value, TestFrames.timestamp(0).nanosecondsSinceEpoch)
+        XCTAssertEqual(json["match"] as? String, HubFrames.matchID)
+        XCTAssertEqual((json["created_at_ns"] as? NSNumber)?.int64Value, HubFrames.timestamp(0).nanosecondsSinceEpoch)
         let frames = try XCTUnwrap(json["frames"] as? [[Any]])
         XCTAssertEqual(frames.count, n)
         for (i, f) in frames.enumerated() {
             XCTAssertEqual((f[0] as? NSNumber)?.intValue, i)
-            XCTAssertEqual((f[1] as? NSNumber)?.int64Value, TestFrames.timestamp(i).nanosecondsSinceEpoch)
-            XCTAssertEqual(f[2] as? String, TestFrames.matchID)
+            XCTAssertEqual((f[1] as? NSNumber)?.int64Value, HubFrames.timestamp(i).nanosecondsSinceEpoch)
+            XCTAssertEqual(f[2] as? String, HubFrames.matchID)
             XCTAssertEqual((f[3] as? NSNumber)?.doubleValue ?? -1, 600 - Double(i) / 10, accuracy: 1e-9)
             XCTAssertEqual((f[4] as? NSNumber)?.intValue, 10, "10 players in the 2021 frame")
         }

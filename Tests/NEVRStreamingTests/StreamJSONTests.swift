@@ -6,7 +6,7 @@ import XCTest
 final class StreamJSONTests: XCTestCase {
     func testFrameMessageRoundTripsRawPartsVerbatim() throws {
         let session = try SharedData.bytes(SharedData.frame2021)
-        let bones = TestFrames.bones(3)
+        let bones = HubFrames.bones(3)
         let events: [UInt8] = Array(#"[{"type":"disc_caught","slot":3}]"#.utf8)
         let ts = Timestamp(nanosecondsSinceEpoch: 1_637_442_333_407_123_456)
         var out: [UInt8] = []
@@ -24,14 +24,14 @@ final class StreamJSONTests: XCTestCase {
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(out)) as? [String: Any])
         XCTAssertEqual(object["type"] as? String, "frame")
         XCTAssertEqual(object["timestamp"] as? String, "2021-11-20T21:05:33.407")
-        XCTAssertEqual((object["session"] as? [String: Any])?["sessionid"] as? String, TestFrames.matchID)
+        XCTAssertEqual((object["session"] as? [String: Any])?["sessionid"] as? String, HubFrames.matchID)
     }
 
     func testMatchFallsBackToTheSessionID() throws {
         let session = try SharedData.bytes(SharedData.frame2021Pretty)
         let text = #"{"type":"frame","index":0,"timestamp_ns":5,"session":"# + String(decoding: session, as: UTF8.self) + "}"
         guard case .frame(let f) = try StreamJSON.decode(Array(text.utf8)) else { return XCTFail("not a frame") }
-        XCTAssertEqual(f.match, TestFrames.matchID)
+        XCTAssertEqual(f.match, HubFrames.matchID)
         XCTAssertNil(f.bonesJSON)
     }
 

@@ -37,19 +37,20 @@ struct HubCommand: AsyncParsableCommand {
         let host = self.host
         let serving = Task {
             try await server.run { port in
-                CLIOutput.note("nevr hub: listening on ws://\(host):\(port) (/publish, /subscribe, /healthz, /metrics)")
+                Terminal.note("nevr hub: listening on ws://\(host):\(port) (/publish, /subscribe, /healthz, /metrics)")
             }
         }
-        let signals = SignalCancellation(cancel: serving)
-        defer { signals.stop() }
+        let signals = SignalCancellation(cancelling: serving)
         do {
             try await serving.value
         } catch is CancellationError {
         } catch {
-            CLIOutput.fail("\(host):\(port)", "\(error)")
+            CLIOutput.printError(file: "\(host):\(port)", "\(error)")
+            throw ExitCode.failure
         }
+        withExtendedLifetime(signals) {}
         let s = server.hub.statistics
-        CLIOutput.note(
+        Terminal.note(
             "nevr hub: \(s.framesIn) frames in, \(s.framesOut) out, \(s.duplicateFramesIn) duplicates, "
                 + "\(s.badMessages) bad messages, \(s.subscribersDropped) slow subscribers dropped, \(s.framesSkipped) frames skipped")
     }

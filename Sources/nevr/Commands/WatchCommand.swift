@@ -40,23 +40,26 @@ struct WatchCommand: AsyncParsableCommand {
                     stats.eventMessages += 1
                     stats.events += f.eventObjects.count
                 case .dropped(let reason):
-                    CLIOutput.note("nevr: \(url): the hub dropped this subscriber: \(reason)")
+                    Terminal.note("nevr: \(url): the hub dropped this subscriber: \(reason)")
                 default:
                     break
                 }
                 if let count, stats.frames + stats.eventMessages >= count { throw WatchLimitReached() }
             }
         }
-        let signals = SignalCancellation(cancel: watching)
-        defer { signals.stop() }
+        let signals = SignalCancellation(cancelling: watching)
         do {
             try await watching.value
         } catch is CancellationError {
         } catch is WatchLimitReached {
         } catch {
-            if let count, stats.frames + stats.eventMessages >= count {} else { CLIOutput.fail(url, "\(error)") }
+            if let count, stats.frames + stats.eventMessages >= count {} else {
+                CLIOutput.printError(file: url, "\(error)")
+                throw ExitCode.failure
+            }
         }
-        CLIOutput.note("nevr watch: \(stats.frames) frames, \(stats.events) events")
+        withExtendedLifetime(signals) {}
+        Terminal.note("nevr watch: \(stats.frames) frames, \(stats.events) events")
     }
 
     static func printHuman(_ message: StreamMessage, events: Bool) {
@@ -80,11 +83,11 @@ struct WatchCommand: AsyncParsableCommand {
         case .events(let f):
             for e in f.eventObjects { print(String(decoding: e, as: UTF8.self)) }
         case .skipped(let n):
-            CLIOutput.note("nevr watch: fell behind, hub skipped \(n) frames")
+            Terminal.note("nevr watch: fell behind, hub skipped \(n) frames")
         case .dropped, .ack:
             break
         case .error(let m):
-            CLIOutput.note("nevr watch: hub error: \(m)")
+            Terminal.note("nevr watch: hub error: \(m)")
         }
     }
 }
