@@ -6,7 +6,12 @@ struct NEVR: AsyncParsableCommand {
         commandName: "nevr",
         abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
         version: NEVRVersion.string,
-        subcommands: []
+        subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            CatCommand.self,
+            RecordCommand.self,
+        ]
     )
 }
 

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import NEVRStreaming
+
+/// `nevr record`: poll the live game API and write what it answers to files.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay files.",
+        discussion: """
+            Polls at a fixed rate, starts a new file whenever the session id changes, waits
+            quietly while the game is not running or not in a match, and on Ctrl-C or SIGTERM
+            finishes the current file. Files are written as plain-text .echoreplay and flushed
+            every second, so a killed recorder loses at most the last second.
+            Prints each finished file on stdout and a one-line summary on stderr.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case echoreplay
+    }
+
+    @Option(help: "Base URL of the game API.")
+    var url = "http://127.0.0.1:6721"
+
+    @Option(help: "Polls per second.")
+    var rate: Double = 30
+
+    @Flag(help: "Also poll /player_bones (concurrently) and record the bones column.")
+    var bones = false
+
+    @Option(help: "Folder for the recordings.")
+    var out = "."
+
+    @Option(help: "Output format.")
+    var format: Format = .echoreplay
+
+    @Option(help: "Stop after this long (e.g. 90s, 5m, 1h); default: until Ctrl-C.")
+    var duration: DurationArgument?
+
+    func validate() throws {
+        guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+            throw ValidationError("--url must start with http:// (e.g. http://127.0.0.1:6721)")
+        }
+    }
+
+    func run() async throws {
+        let directory = URL(fileURLWithPath: out, isDirectory: true)
+        let sink = EchoReplayFileSink(directory: directory, options: .init(includeBones: bones))
+        let recorder = LiveRecorder(
+            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sink)
+        let recording = Task { try await recorder.run() }
+        let signals = SignalCancellation(cancelling: recording)
+        let status = Task { await Self.showStatus(of: recorder, url: url) }
+        let result = await recording.result
+        status.cancel()
+        _ = await status.result
+        Terminal.clearStatus()
+        withExtendedLifetime(signals) {}
+
+        let files = await sink.finishedFiles
+        for file in files { print(file.path) }
+        let stats = recorder.statistics
+        switch result {
+        case .success:
+            Terminal.note("nevr record: " + Self.summary(stats, files: files.count))
+        case .failure(let error):
+            Terminal.note("nevr: \(error)")
+            Terminal.note("nevr record: stopped after an error; " + Self.summary(stats, files: files.count))
+            throw ExitCode.failure
+        }
+    }
+
+    static func summary(_ s: LiveRecorder.Statistics, files: Int) -> String {
+        var text = "recorded \(s.framesWritten) frames in \(files) file\(files == 1 ? "" : "s")"
+        text += String(format: " (%.2f Hz achieved, %d missed ticks)", s.achievedRate, s.missedTicks)
+        text += "; skipped \(s.skipped) (\(s.skippedErrorObjects) error objects, \(s.skippedShortBodies) short, \(s.skippedUnreadable) unreadable)"
+        text += "; \(s.errorStatuses) error statuses, \(s.connectionFailures) failed connections"
+        if s.bonesUnavailable > 0 { text += "; \(s.bonesUnavailable) frames without bones" }
+        return text
+    }
+
+    /// Redraws the status line four times a second (terminal only).
+    static func showStatus(of recorder: LiveRecorder, url: String) async {
+        guard Terminal.stderrIsTTY else { return }
+        let clock = ContinuousClock()
+        var lastFrames = 0
+        var lastTime = clock.now
+        var rate = 0.0
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+            let s = recorder.statistics
+            let now = clock.now
+            let elapsed = (now - lastTime) / .seconds(1)
+            if elapsed >= 1 {
+                rate = Double(s.framesPolled - lastFrames) / elapsed
+                lastFrames = s.framesPolled
+                lastTime = now
+            }
+            switch s.state {
+            case .starting:
+                Terminal.status("connecting to \(url)…")
+            case .gameUnreachable:
+                Terminal.status("waiting for the game at \(url) (not reachable; retrying)… \(s.framesWritten) frames so far")
+            case .notInMatch:
+                Terminal.status("game answering, not in a match; waiting… \(s.framesWritten) frames so far")
+            case .recording:
+                let file = s.destination.map { ($0 as NSString).lastPathComponent } ?? "-"
+                let session = s.sessionID.map { String($0.prefix(8)) + "…" } ?? "-"
+                Terminal.status("● \(s.framesWritten) frames · \(String(format: "%.1f", rate)) Hz · session \(session) · \(file) · skipped \(s.skipped)")
+            case .stopped:
+                return
+            }
+        }
+    }
+}
