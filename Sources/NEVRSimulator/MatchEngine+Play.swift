@@ -282,11 +282,7 @@ extension MatchEngine {
         let t = Double(tick) * MatchEngine.dt
         for i in people.indices where people[i].present {
             let p = people[i]
-            if p.team == 2 {
-                // The spectator floats along the side, watching.
-                steer(i, toward: V3(13.5, 6 + sin(t * 0.3), disc.pos.z * 0.6), maxSpeed: 2.5, accel: 3)
-                continue
-            }
+            if p.team == 2 { continue }  // the spectator watches from a fixed seat in the stands
             if p.isStunned(at: tick) {
                 people[i].vel *= 0.97
                 integrate(i)
@@ -354,9 +350,9 @@ extension MatchEngine {
     /// Outside live play: everyone floats gently (pre-match, round over, post-match).
     mutating func drift() {
         let t = Double(tick) * MatchEngine.dt
-        for i in people.indices where people[i].present {
+        for i in people.indices where people[i].present && people[i].team < 2 {
             let p = people[i]
-            let home = p.team == 2 ? V3(13.5, 6, 0) : V3(p.anchor.x, p.anchor.y, -MatchEngine.attackDirection(p.team) * 18)
+            let home = V3(p.anchor.x, p.anchor.y, -MatchEngine.attackDirection(p.team) * 18)
             let target = home + V3(2 * sin(t * 0.25 + p.phase), sin(t * 0.2 + p.phase), 3 * sin(t * 0.15 + p.phase))
             steer(i, toward: target, maxSpeed: 2, accel: 2)
         }
@@ -370,9 +366,9 @@ extension MatchEngine {
 
     /// `score`: back toward the own half for the restart; the disc rests in the goal.
     mutating func regroup() {
-        for i in people.indices where people[i].present {
+        for i in people.indices where people[i].present && people[i].team < 2 {
             let p = people[i]
-            let home = p.team == 2 ? V3(13.5, 6, 0) : V3(p.anchor.x, p.anchor.y, -MatchEngine.attackDirection(p.team) * 20)
+            let home = V3(p.anchor.x, p.anchor.y, -MatchEngine.attackDirection(p.team) * 20)
             steer(i, toward: home, maxSpeed: 4, accel: 4)
         }
     }
@@ -381,6 +377,7 @@ extension MatchEngine {
         let turn = 4.0 * MatchEngine.dt
         for i in people.indices where people[i].present {
             let p = people[i]
+            if p.team == 2 { continue }  // seated: body still, see spawn
             let speed = p.vel.length
             let look = disc.pos - p.pos
             let wantYaw = speed > 0.7 ? atan2(p.vel.x, p.vel.z) : atan2(look.x, look.z)

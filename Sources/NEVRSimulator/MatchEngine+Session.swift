@@ -38,7 +38,7 @@ extension MatchEngine {
         s.tournamentMatch = false
         s.gameStatus = status.rawValue
         let clock = clockValue
-        s.gameClock = Double(clock)
+        s.gameClock = GameGrid.printed(clock)
         s.gameClockDisplay = GameClockText.display(clock)
         s.bluePoints = Double(points[0])
         s.orangePoints = Double(points[1])
@@ -119,7 +119,7 @@ extension MatchEngine {
     func player(_ i: Int) -> Player {
         let p = people[i]
         let justJoined = tick - p.joinedTick < 2  // level and number read 0 for about two frames after a join
-        let body = Basis(yaw: p.yaw, pitch: p.pitch * 0.3, roll: 0.04 * sin(p.phase + Double(tick) * 0.01))
+        let body = Basis(yaw: p.yaw, pitch: 0)  // the body stays upright (real frames: up ~ [0.001, 1.0, -0.002])
         let head = Basis(yaw: p.yaw + p.headYaw, pitch: p.headPitch, roll: 0.06 * sin(p.phase + Double(tick) * 0.02))
         let t = Double(tick) * MatchEngine.dt
         let lBasis = Basis(yaw: p.yaw + 0.4, pitch: -0.6 + 0.2 * sin(t + p.phase), roll: 1.2)

@@ -258,7 +258,7 @@ struct MatchEngine: Sendable {
     private mutating func makePerson(name: String, slot: Int32, team: Int, tick: Int, present: Bool = true) -> SimPlayer {
         let uid = 1_000_000_000_000_000 + (rng.next() % 8_999_999_999_999_999)
         return SimPlayer(
-            slot: slot, userID: uid, name: name, number: Int32(rng.below(100)), level: Int32(1 + rng.below(50)),
+            slot: slot, userID: uid, name: name, number: 0, level: Int32(1 + rng.below(50)),  // private matches show jersey 0
             ping: Int32(20 + rng.below(80)), lossRatio: 0, team: team, present: present, joinedTick: tick,
             pos: .zero, vel: .zero, yaw: 0, pitch: 0,
             anchor: V3(rng.uniform(-9, 9), rng.uniform(-4, 4), rng.uniform(-3, 3)), phase: rng.uniform(0, 6.283))
@@ -275,7 +275,7 @@ struct MatchEngine: Sendable {
         let p = people[i]
         let dir = MatchEngine.attackDirection(p.team)
         if p.team == 2 {
-            people[i].pos = V3(13.5, 6, p.anchor.z * 3)
+            people[i].pos = V3(16, 6, 0)
             people[i].yaw = -Double.pi / 2
         } else {
             people[i].pos = V3(p.anchor.x * 0.3, p.anchor.y * 0.3, -dir * 30)
@@ -358,7 +358,7 @@ struct MatchEngine: Sendable {
 
     mutating func wobbleNetwork() {
         for i in people.indices where people[i].present {
-            people[i].ping = max(12, min(160, people[i].ping + Int32(rng.below(5)) - 2))
+            people[i].ping = max(12, min(99, people[i].ping + Int32(rng.below(5)) - 2))
             // One connection in three drops a few packets now and then.
             people[i].lossRatio = (people[i].slot % 3 == 1 && rng.chance(0.3)) ? rng.uniform(0, 0.02) : 0
         }
@@ -467,7 +467,7 @@ struct MatchEngine: Sendable {
         disc.vel = .zero
         var assister = -1
         let p = people[scorer]
-        if p.lastPassFrom >= 0, tick - p.lastPassTick < 6 * MatchPlan.tickRate,
+        if p.lastPassFrom >= 0, tick - p.lastPassTick < 10 * MatchPlan.tickRate,
            people[p.lastPassFrom].present, people[p.lastPassFrom].team == team, p.lastPassFrom != scorer {
             assister = p.lastPassFrom
         }

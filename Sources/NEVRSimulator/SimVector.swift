@@ -18,23 +18,39 @@ extension SIMD3 where Scalar == Double {
     }
 }
 
-/// The game's value grids: it quantizes kinematics to 1/1000 in 32-bit floats before printing.
+/// The game's value grids: it computes in 32-bit floats, quantizes kinematics to 1/1000
+/// (`Float(k) * 0.001`) and prints 8 significant digits. The model holds the `Double`
+/// nearest to that printed text (what ``GameJSONReader`` reads back and what the NEVR Go
+/// tools store in `.nevrcap`), so a simulated frame survives a write-read round trip exactly.
 public enum GameGrid {
-    /// `value` on the 1/1000 grid exactly as the game computes it: `Float(k) * 0.001` in
-    /// 32-bit arithmetic, widened to the `Double` the model holds.
+    /// The `Double` nearest to the game's spelling of `f`.
+    public static func printed(_ f: Float) -> Double {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: GameFloatFormatter.maxLength) { buf in
+            let n = GameFloatFormatter.format(Double(f), into: buf.baseAddress!)
+            return Double(String(decoding: UnsafeBufferPointer(rebasing: buf[..<n]), as: UTF8.self)) ?? Double(f)
+        }
+    }
+
+    static let tableRange = 60_000
+    /// Printed values of `Float(k) * 0.001` for |k| <= 60000 (every coordinate in the arena).
+    static let milliTable: [Double] = (-tableRange...tableRange).map { printed(Float($0) * Float(0.001)) }
+
+    /// `value` on the 1/1000 grid as the game computes and prints it: `Float(k) * 0.001`
+    /// in 32-bit arithmetic, `k = round(value * 1000)`.
     @inline(__always)
     public static func milli(_ value: Double) -> Double {
         let k = (value * 1000).rounded()
-        return Double(Float(k) * Float(0.001))
+        if abs(k) <= Double(tableRange) { return milliTable[Int(k) + tableRange] }
+        return printed(Float(k) * Float(0.001))
     }
 
-    /// A continuous quantity (possession time, speeds) as the 32-bit float the game prints.
+    /// A continuous quantity (possession time, speeds, the clock) as the game prints its float.
     @inline(__always)
-    public static func float32(_ value: Double) -> Double { Double(Float(value)) }
+    public static func float32(_ value: Double) -> Double { printed(Float(value)) }
 
     static func vector(_ v: V3) -> Vector3 { Vector3(milli(v.x), milli(v.y), milli(v.z)) }
 
-    /// True when `value` is exactly `Float(k) * 0.001` for some integer `k`.
+    /// True when `value` is the printed form of `Float(k) * 0.001` for some integer `k`.
     public static func isOnMilliGrid(_ value: Double) -> Bool { milli(value) == value }
 }
 

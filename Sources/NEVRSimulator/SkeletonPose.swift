@@ -42,10 +42,11 @@ enum SkeletonPose {
                     let angle = 0.3 * w
                     let axis = V3(sin(Double(b)), cos(Double(b) * 1.7), 0.5).normalized
                     let s = sin(angle / 2)
-                    orientations.append(Float(axis.x * s))
-                    orientations.append(Float(axis.y * s))
-                    orientations.append(Float(axis.z * s))
-                    orientations.append(Float(cos(angle / 2)))
+                    // As the reader gets them back from the game's 8-digit spelling.
+                    orientations.append(Float(GameGrid.float32(axis.x * s)))
+                    orientations.append(Float(GameGrid.float32(axis.y * s)))
+                    orientations.append(Float(GameGrid.float32(axis.z * s)))
+                    orientations.append(Float(GameGrid.float32(cos(angle / 2))))
                 }
                 list.append(UserBones(slot: p.slot, translations: translations, orientations: orientations))
             }

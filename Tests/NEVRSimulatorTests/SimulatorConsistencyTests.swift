@@ -157,7 +157,8 @@ final class SimulatorConsistencyTests: XCTestCase {
             guard let v else { return XCTFail("\(what) missing") }
             for c in [v.x, v.y, v.z] where !GameGrid.isOnMilliGrid(c) { XCTFail("\(what) \(c) off grid") }
         }
-        XCTAssertEqual(GameGrid.milli(-1.787), Double(Float(-1787) * Float(0.001)))
+        XCTAssertEqual(GameGrid.milli(-1.787), -1.7870001)  // the double nearest the printed text
+        XCTAssertEqual(Float(GameGrid.milli(-1.787)), Float(-1787) * Float(0.001))
         XCTAssertEqual(Float(GameGrid.milli(-1.787)).description, "-1.7870001")
         for f in standardRun.frames where f.index % 13 == 0 {
             let s = f.session

@@ -31,5 +31,5 @@ struct SimulationRun {
 }
 
 /// Two minutes at 60 Hz with default players: long enough for every scripted happening.
-let standardOptions = SimulationOptions(seed: 4, duration: 120, rate: 60, players: 8)
+let standardOptions = SimulationOptions(seed: 3, duration: 120, rate: 60, players: 8)
 let standardRun = SimulationRun(standardOptions)
