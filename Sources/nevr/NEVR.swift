@@ -9,6 +9,7 @@ struct NEVR: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self,
             ConvertCommand.self,
+            VerifyCommand.self,
             CatCommand.self,
             RecordCommand.self,
         ]

@@ -181,3 +181,33 @@ final class EchoReplayRobustnessTests: XCTestCase {
         if let cut = reader.skipped.first { XCTAssertTrue(cut.reason.contains("cut off"), cut.reason) }
     }
 }
+
+/// What a crash leaves: a file read while its writer is still open (never closed).
+final class EchoReplayFlushTests: XCTestCase {
+    func testFlushedFramesAreReadableBeforeClose() throws {
+        let dir = try SharedData.temporaryDirectory("echoreplay-flush")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try SharedData.bytes(SharedData.frame2021)
+        for zipped in [true, false] {
+            let url = dir.appendingPathComponent("open-\(zipped).echoreplay")
+            let writer = try EchoReplayWriter(url: url, options: .init(zipped: zipped))
+            for i in 0 ..< 5 { try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: Int64(i)), session: session, bones: nil) }
+            try writer.flush()
+            // Not flushed: must not be visible, and must not break what is.
+            try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 99), session: session, bones: nil)
+
+            let (reader, records) = try EchoReplayFixture.readAll(url)
+            XCTAssertEqual(records.count, 5, "zipped: \(zipped)")
+            XCTAssertEqual(records.map(\.timestamp.milliseconds), [0, 1, 2, 3, 4])
+            XCTAssertTrue(records.allSatisfy { $0.session == session })
+            XCTAssertEqual(reader.skippedCount, 0, "\(reader.skipped)")
+            XCTAssertEqual(reader.isRecoveredFromTruncation, zipped)
+
+            try writer.close()
+            let (closed, all) = try EchoReplayFixture.readAll(url)
+            XCTAssertEqual(all.count, 6)
+            XCTAssertFalse(closed.isRecoveredFromTruncation)
+            XCTAssertThrowsError(try writer.flush())
+        }
+    }
+}

@@ -22,6 +22,13 @@ public struct ConversionSummary: Sendable {
     public var skippedCount: Int
     public var skipped: [SkippedLine]
     public var elapsedSeconds: Double
+    /// Events written (`.echoreplay -> .nevrcap` with event detection).
+    public var eventsWritten: Int = 0
+    /// What the output format could not hold or what went wrong short of failing, one line each
+    /// (for example "events and header dropped: .echoreplay cannot hold them").
+    public var notes: [String] = []
+    /// The input ended early (a crashed capture); everything before the cut was converted.
+    public var inputTruncated: Bool = false
 }
 
 /// Converts between capture files. Commands stay thin: the logic lives here.

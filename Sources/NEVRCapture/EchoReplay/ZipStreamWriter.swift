@@ -71,6 +71,15 @@ final class ZipStreamWriter {
         try pump(flush: Z_NO_FLUSH)
     }
 
+    /// Pushes everything written so far to the file on a byte boundary (zlib sync flush),
+    /// so an interrupted archive can be recovered up to here. Costs a few bytes each time.
+    func flush() throws(EchoReplayError) {
+        guard !finished else { return }
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        try pump(flush: Z_SYNC_FLUSH)
+    }
+
     /// Ends the deflate stream and writes the data descriptor, central directory and end records.
     func finish() throws(EchoReplayError) {
         guard !finished else { return }

@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "Describe a recording: format, frames, time span, sessions, players, skipped lines.",
         discussion: "Example: nevr inspect match.echoreplay --json | jq .frames")
 
-    @Argument(help: "A recording (.echoreplay, zipped or plain).")
+    @Argument(help: "A recording (.echoreplay, zipped or plain, or .nevrcap).")
     var file: String
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -30,6 +30,7 @@ struct InspectCommand: ParsableCommand {
         let report = try CLIOutput.run(file: file) { () throws -> Report in
             switch CaptureFormat(url: url) {
             case .echoReplay: return try Self.inspectEchoReplay(url)
+            case .nevrcap: return try Self.inspectNevrcap(url)
             }
         }
         if json {
@@ -57,6 +58,46 @@ struct InspectCommand: ParsableCommand {
         report.details.append((key: "lines", value: reader.linesRead))
         report.skippedCount = reader.skippedCount
         report.skipped = reader.skipped
+        return report
+    }
+
+    /// `.nevrcap`: header fields and metadata, frames, time span, events by kind; a truncated
+    /// file reports the frames recovered; malformed records are listed as skipped.
+    static func inspectNevrcap(_ url: URL) throws -> Report {
+        let reader = try NevrcapReader(url: url)
+        var report = Report(format: "nevrcap")
+        var eventsByKind: [EventKind: Int] = [:]
+        var events = 0
+        loop: while true {
+            switch try reader.step() {
+            case .frame(let frame):
+                report.statistics.add(timestamp: frame.timestamp, session: frame.session, hasBones: frame.bones != nil)
+                for e in frame.events { eventsByKind[e.kind, default: 0] += 1 }
+                events += frame.events.count
+            case .end: break loop
+            case .skipped(let e):
+                report.skippedCount += 1
+                if report.skipped.count < 20 { report.skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
+            case .truncated(let e):
+                report.details.append((key: "truncated", value: e.reasonDescription))
+                break loop
+            }
+        }
+        if let h = reader.header {
+            report.details.append((key: "capture_id", value: h.captureID))
+            if let t = h.createdAt { report.details.append((key: "created_at", value: t.iso8601)) }
+            var metadata: [String: String] = [:]
+            for entry in h.metadata { metadata[entry.key] = entry.value }
+            report.details.append((key: "metadata", value: metadata))
+        } else {
+            report.details.append((key: "header", value: "none (file starts with a frame)"))
+        }
+        report.details.append((key: "events", value: events))
+        var byKind: [String: Int] = [:]
+        for (kind, n) in eventsByKind { byKind[kind.name] = n }
+        report.details.append((key: "events_by_kind", value: byKind))
+        if reader.notes.unknownEvents > 0 { report.details.append((key: "unknown_events", value: reader.notes.unknownEvents)) }
+        if reader.notes.unknownFields > 0 { report.details.append((key: "unknown_fields", value: reader.notes.unknownFields)) }
         return report
     }
 
