@@ -125,21 +125,17 @@ extension ProtoWriter {
         message(24, p.stats) { $0.stats($1) }
     }
 
-    @usableFromInline
-    mutating func bodyPart(_ pose: Pose) {
-        vector(2, pose.position)
+    /// `BodyPart` (position field 2) or `HandPart` (`pos`, field 1); orientation fields 3, 4, 5.
+    @inlinable
+    mutating func pose(_ pose: Pose, positionField: Int) {
+        vector(positionField, pose.position)
         vector(3, pose.forward)
         vector(4, pose.left)
         vector(5, pose.up)
     }
 
-    @usableFromInline
-    mutating func handPart(_ pose: Pose) {
-        vector(1, pose.position)
-        vector(3, pose.forward)
-        vector(4, pose.left)
-        vector(5, pose.up)
-    }
+    @inlinable mutating func bodyPart(_ p: Pose) { pose(p, positionField: 2) }
+    @inlinable mutating func handPart(_ p: Pose) { pose(p, positionField: 1) }
 
     @usableFromInline
     mutating func stats(_ s: Stats) {

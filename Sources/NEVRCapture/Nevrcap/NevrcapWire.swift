@@ -202,17 +202,7 @@ extension ProtoReader {
                 h.createdAt = try sub.timestamp(&notes)
             case (3, 2):
                 var sub = try subReader()
-                var key = ""
-                var value = ""
-                while !sub.isAtEnd {
-                    let (ef, ew) = try sub.tag()
-                    switch (ef, ew) {
-                    case (1, 2): key = try sub.string()
-                    case (2, 2): value = try sub.string()
-                    default: try sub.unknown(ew, &notes)
-                    }
-                }
-                h.metadata.append(.init(key: key, value: value))
+                h.metadata.append(try sub.mapEntry(&notes))
             default: try unknown(w, &notes)
             }
         }
