@@ -44,22 +44,9 @@ public actor EchoReplayFileSink: FrameSink {
 
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
         try closeCurrent()
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(path: directory.path, reason: "cannot create folder: \(error.localizedDescription)")
-        }
-        var candidate = directory.appendingPathComponent(segment.baseName + ".echoreplay")
-        var n = 2
-        while fm.fileExists(atPath: candidate.path) {
-            candidate = directory.appendingPathComponent("\(segment.baseName)_\(n).echoreplay")
-            n += 1
-        }
-        guard fm.createFile(atPath: candidate.path, contents: nil),
-            let h = FileHandle(forWritingAtPath: candidate.path)
-        else {
-            throw WriteError(path: candidate.path, reason: "cannot create file")
+        let candidate = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "echoreplay")
+        guard let h = FileHandle(forWritingAtPath: candidate.path) else {
+            throw WriteError(path: candidate.path, reason: "cannot open file for writing")
         }
         handle = h
         url = candidate
