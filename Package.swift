@@ -80,7 +80,14 @@ let package = Package(
         // Locates ../shared/data for the tests (never copied into the project).
         .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),
         .testTarget(name: "NEVRCoreTests", dependencies: ["NEVRCore", "NEVRTestSupport"]),
-        .testTarget(name: "NEVRCaptureTests", dependencies: ["NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
+        .testTarget(
+            name: "NEVRCaptureTests",
+            dependencies: [
+                "NEVRCapture", "NEVRSimulator", "NEVRTestSupport",
+                // An independent ZIP implementation to check the .echoreplay codec against.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         .testTarget(name: "NEVRStreamingTests", dependencies: ["NEVRStreaming", "NEVRTestSupport"]),
         // Runs the built `nevr` executable end to end.

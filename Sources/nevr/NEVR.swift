@@ -7,6 +7,10 @@ struct NEVR: AsyncParsableCommand {
         abstract: "Record, convert, inspect, stream and analyse Echo VR (NEVR) telemetry.",
         version: NEVRVersion.string,
         subcommands: [
+            InspectCommand.self,
+            ConvertCommand.self,
+            VerifyCommand.self,
+            CatCommand.self,
             RecordCommand.self,
         ]
     )

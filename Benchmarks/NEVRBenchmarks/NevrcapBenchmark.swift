@@ -1,0 +1,166 @@
+import Foundation
+import NEVRCapture
+import NEVRCore
+
+/// `NEVRBenchmarks nevrcap [SECONDS]`: `.nevrcap` write and read throughput, bytes per frame,
+/// on frames derived from the real 2021 10-player frame (varied per frame so zstd sees
+/// realistic change) with synthetic 23-bone skeletons.
+enum NevrcapBenchmark {
+    static func run(_ args: BenchmarkArguments) throws {
+        let frame = URL(fileURLWithPath: args.string("frame") ?? ((ProcessInfo.processInfo.environment["NEVR_SHARED_DATA"] ?? "../shared/data") + "/session-2021-11-20-arena-private-5v5.json"))
+        try run(frame: frame, seconds: args.seconds)
+    }
+
+    static func run(frame frameURL: URL, seconds: Double) throws {
+        let frames = try makeFrames(frame: frameURL, count: 2_000, bones: true)
+        let framesNoBones = frames.map { var f = $0; f.bones = nil; return f }
+        print("nevrcap: \(frames.count) distinct frames from the real 2021 frame (10 players), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        for (label, set) in [("with bones", frames), ("session only", framesNoBones)] {
+            var encoded: [UInt8] = []
+            for f in set { NevrcapWire.encode(f, into: &encoded) }
+            let protoPerFrame = Double(encoded.count) / Double(set.count)
+
+            // Encode only (protobuf into the reused buffer, no zstd).
+            var sink: [UInt8] = []
+            sink.reserveCapacity(64 << 10)
+            let encodeRate = measure(seconds: seconds) { n in
+                let f = set[n % set.count]
+                sink.removeAll(keepingCapacity: true)
+                NevrcapWire.encode(f, into: &sink)
+            }
+
+            // Write: protobuf + zstd level 1 into memory (writer defaults: zstd frame every second of capture).
+            var compressed: [UInt8] = []
+            let writeRate = try measureBatches(seconds: seconds) { () throws -> Int in
+                let w = try NevrcapWriter(inMemory: "bench", header: NevrcapHeader(captureID: "bench"))
+                for f in set { try w.write(f) }
+                try w.close()
+                compressed = w.compressedData
+                return set.count
+            }
+
+            // Read: zstd + protobuf -> typed frames.
+            let readRate = try measureBatches(seconds: seconds) { () throws -> Int in
+                let r = try NevrcapReader(bytes: compressed)
+                var n = 0
+                while try r.next() != nil { n += 1 }
+                precondition(n == set.count)
+                return n
+            }
+
+            // Decode only (protobuf -> typed frame, no zstd).
+            let records = set.map { f -> [UInt8] in var b: [UInt8] = []; NevrcapWire.encode(f, into: &b); return b }
+            var checksum = 0
+            let decodeRate = measure(seconds: seconds) { n in
+                let f = records[n % records.count].withUnsafeBytes { try! NevrcapWire.decodeFrame($0) }
+                checksum &+= Int(f.index)
+            }
+            let onDisk = Double(compressed.count) / Double(set.count)
+            print("  [\(label)] protobuf \(Int(protoPerFrame)) B/frame, .nevrcap \(String(format: "%.0f", onDisk)) B/frame on disk")
+            print("  [\(label)] encode only  \(fmt(encodeRate)) frames/s  (\(mbps(encodeRate, protoPerFrame)) MB/s protobuf)")
+            print("  [\(label)] write        \(fmt(writeRate)) frames/s  (protobuf + zstd -1; target >= 100,000, floor 30,000)")
+            print("  [\(label)] decode only  \(fmt(decodeRate)) frames/s")
+            print("  [\(label)] read         \(fmt(readRate)) frames/s  (zstd + protobuf; target >= 200,000, floor 50,000)")
+            if checksum == 42 { print("") }
+        }
+    }
+
+    /// `count` frames: the real frame with the clock, disc and player kinematics moved per frame.
+    static func makeFrames(frame: URL, count: Int, bones: Bool) throws -> [Frame] {
+        let bytes = try [UInt8](Data(contentsOf: frame))
+        let base = try GameJSONReader.parseSession(bytes)
+        var frames: [Frame] = []
+        frames.reserveCapacity(count)
+        for i in 0..<count {
+            var s = base
+            let t = Double(i) / 60
+            s.gameClock = (s.gameClock ?? 300) - t
+            func q(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+            func move(_ v: Vector3?, _ k: Double) -> Vector3? {
+                guard let v else { return nil }
+                let dx: Double = 0.02 * sin(t + k)
+                let dy: Double = 0.01 * cos(t * 1.3 + k)
+                let dz: Double = 0.03 * sin(t * 0.7 + k)
+                return Vector3(q(v.x + dx), q(v.y + dy), q(v.z + dz))
+            }
+            func movePose(_ pose: Pose?, _ k: Double) -> Pose? {
+                guard var pose else { return nil }
+                pose.position = move(pose.position, k)
+                pose.forward = move(pose.forward, k + 0.05)
+                return pose
+            }
+            if var disc = s.disc {
+                disc.position = move(disc.position, 0.5)
+                disc.velocity = move(disc.velocity, 1.5)
+                s.disc = disc
+            }
+            if var teams = s.teams {
+                for ti in teams.indices {
+                    guard var players = teams[ti].players else { continue }
+                    for pi in players.indices {
+                        let k = Double(ti * 5 + pi)
+                        var p = players[pi]
+                        p.head = movePose(p.head, k)
+                        p.body = movePose(p.body, k + 0.1)
+                        p.leftHand = movePose(p.leftHand, k + 0.2)
+                        p.rightHand = movePose(p.rightHand, k + 0.3)
+                        p.velocity = move(p.velocity, k + 0.4)
+                        players[pi] = p
+                    }
+                    teams[ti].players = players
+                }
+                s.teams = teams
+            }
+            var b: PlayerBones?
+            if bones {
+                b = PlayerBones(
+                    userBones: (0..<10).map { p in
+                        let pd = Double(p)
+                        let translations: [Float] = (0..<69).map { (k: Int) -> Float in Float(sin(t + Double(k) + pd)) * 0.5 }
+                        let orientations: [Float] = (0..<92).map { (k: Int) -> Float in Float(cos(t * 0.5 + Double(k * 3) + pd)) }
+                        return UserBones(slot: Int32(p), translations: translations, orientations: orientations)
+                    }, errCode: 0)
+            }
+            frames.append(Frame(index: UInt32(i), timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: s, bones: b))
+        }
+        return frames
+    }
+
+    /// Calls `body` with 0, 1, 2, ... for about `seconds`; returns calls per second.
+    static func measure(seconds: Double, _ body: (Int) -> Void) -> Double {
+        for n in 0..<200 { body(n) }  // warm-up
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds * 1e9)
+        var n = 0
+        var now = start
+        while now < deadline {
+            for _ in 0..<64 { body(n); n += 1 }
+            now = DispatchTime.now().uptimeNanoseconds
+        }
+        return Double(n) / (Double(now - start) / 1e9)
+    }
+
+    /// Runs `batch` (returning frames handled) repeatedly for about `seconds`; frames per second.
+    static func measureBatches(seconds: Double, _ batch: () throws -> Int) throws -> Double {
+        _ = try batch()  // warm-up
+        let start = DispatchTime.now().uptimeNanoseconds
+        let deadline = start + UInt64(seconds * 1e9)
+        var frames = 0
+        var now = start
+        repeat {
+            frames += try batch()
+            now = DispatchTime.now().uptimeNanoseconds
+        } while now < deadline
+        return Double(frames) / (Double(now - start) / 1e9)
+    }
+
+    static func fmt(_ rate: Double) -> String {
+        let n = Int(rate.rounded())
+        var s = String(n)
+        var i = s.count - 3
+        while i > 0 { s.insert(",", at: s.index(s.startIndex, offsetBy: i)); i -= 3 }
+        return s.count < 9 ? String(repeating: " ", count: 9 - s.count) + s : s
+    }
+
+    static func mbps(_ rate: Double, _ bytes: Double) -> String { String(format: "%.0f", rate * bytes / 1e6) }
+}

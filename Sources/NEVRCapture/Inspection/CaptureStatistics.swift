@@ -1,0 +1,106 @@
+import NEVRCore
+
+/// A player seen in a capture: the team it was listed under, its slot and name.
+public struct SeenPlayer: Hashable, Sendable, Comparable {
+    /// Index in `teams` (0 blue, 1 orange, 2 spectators).
+    public var teamIndex: Int
+    public var teamName: String?
+    public var slot: Int32?
+    public var name: String?
+    public var userID: UInt64?
+
+    public init(teamIndex: Int, teamName: String?, slot: Int32?, name: String?, userID: UInt64?) {
+        self.teamIndex = teamIndex
+        self.teamName = teamName
+        self.slot = slot
+        self.name = name
+        self.userID = userID
+    }
+
+    /// `blue`, `orange`, `spectators` (the team's role by its position).
+    public var teamRole: String {
+        switch teamIndex {
+        case 0: return "blue"
+        case 1: return "orange"
+        case 2: return "spectators"
+        default: return "team \(teamIndex)"
+        }
+    }
+
+    public static func < (a: SeenPlayer, b: SeenPlayer) -> Bool {
+        (a.teamIndex, a.slot ?? -1, a.name ?? "") < (b.teamIndex, b.slot ?? -1, b.name ?? "")
+    }
+}
+
+/// Facts about a capture gathered frame by frame (`nevr inspect`): counts, time span,
+/// session ids and players. Fed by any format's reader; memory grows only with the
+/// number of distinct sessions and players.
+public struct CaptureStatistics: Sendable {
+    /// Frames read (game frames, error objects and unreadable JSON).
+    public private(set) var frames = 0
+    /// Frames that parsed as a game `/session`.
+    public private(set) var gameFrames = 0
+    /// Frames holding the game's error object (`err_code` != 0, e.g. -6 between matches).
+    public private(set) var errorFrames = 0
+    /// Frames whose session JSON could not be parsed.
+    public private(set) var unreadableFrames = 0
+    /// The first few unreadable frames with the parser's reason (line number or frame index).
+    public private(set) var unreadable: [SkippedLine] = []
+    public private(set) var framesWithBones = 0
+    public private(set) var firstTimestamp: Timestamp?
+    public private(set) var lastTimestamp: Timestamp?
+    /// Frames whose timestamp is earlier than the frame before (kept as recorded).
+    public private(set) var framesOutOfOrder = 0
+    /// Session ids in order of first appearance.
+    public private(set) var sessionIDs: [String] = []
+    private var sessionSet: Set<String> = []
+    private var playerSet: Set<SeenPlayer> = []
+
+    public init() {}
+
+    /// Players seen, sorted by team, slot and name.
+    public var players: [SeenPlayer] { playerSet.sorted() }
+
+    /// `lastTimestamp - firstTimestamp` in seconds (0 for fewer than two frames).
+    public var durationSeconds: Double {
+        guard let a = firstTimestamp, let b = lastTimestamp else { return 0 }
+        return Double(b.nanosecondsSinceEpoch - a.nanosecondsSinceEpoch) / 1e9
+    }
+
+    /// Adds a frame whose session parsed.
+    public mutating func add(timestamp: Timestamp, session: Session, hasBones: Bool) {
+        count(timestamp, hasBones)
+        if let code = session.errCode, code != 0, session.teams == nil {
+            errorFrames += 1
+            return
+        }
+        gameFrames += 1
+        if let id = session.sessionID, !id.isEmpty, sessionSet.insert(id).inserted { sessionIDs.append(id) }
+        for (teamIndex, team) in (session.teams ?? []).enumerated() {
+            for player in team.players ?? [] {
+                playerSet.insert(SeenPlayer(teamIndex: teamIndex, teamName: team.name, slot: player.slot,
+                                            name: player.name, userID: player.userID))
+            }
+        }
+    }
+
+    /// Adds a frame whose session did not parse: error objects count as error frames,
+    /// anything else as unreadable with `reason` (position is a line number or frame index).
+    public mutating func add(timestamp: Timestamp, error: GameJSONError, hasBones: Bool, position: Int, keep: Int = 20) {
+        count(timestamp, hasBones)
+        if error.isNotAGameFrame {
+            errorFrames += 1
+        } else {
+            unreadableFrames += 1
+            if unreadable.count < keep { unreadable.append(SkippedLine(lineNumber: position, reason: error.description)) }
+        }
+    }
+
+    private mutating func count(_ timestamp: Timestamp, _ hasBones: Bool) {
+        frames += 1
+        if hasBones { framesWithBones += 1 }
+        if let last = lastTimestamp, timestamp < last { framesOutOfOrder += 1 }
+        if firstTimestamp == nil { firstTimestamp = timestamp }
+        lastTimestamp = timestamp
+    }
+}

@@ -1,0 +1,75 @@
+import NEVRCore
+
+/// Why a `.nevrcap` file could not be read or written. Every reading error names the
+/// record (0 is the header when there is one) and the byte offset of that record in the
+/// decompressed stream, plus how many frames were read before it.
+public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Reason: Hashable, Sendable {
+        /// Opening, reading or writing the file failed.
+        case io(String)
+        /// libzstd rejected the compressed bytes (bad magic, checksum mismatch, corrupt block).
+        case zstd(String)
+        /// The data ends inside a record's length varint, inside a record, or inside a zstd frame.
+        case truncated(where: String)
+        /// A record length above the cap (a corrupt varint cannot cause a huge allocation).
+        case recordTooLong(length: UInt64, limit: Int)
+        /// A record length varint longer than 10 bytes.
+        case badLength
+        /// The record's protobuf bytes are malformed; the reader continues with the next record.
+        case malformedRecord(ProtoDecodeError)
+    }
+
+    public var reason: Reason
+    /// The file (or the label given for in-memory data).
+    public var file: String
+    /// Index of the record (header included) the problem is in.
+    public var recordIndex: Int
+    /// Offset of that record's first byte in the decompressed stream.
+    public var byteOffset: Int
+    /// Frames read successfully before this error.
+    public var framesRecovered: Int
+
+    public init(reason: Reason, file: String, recordIndex: Int = 0, byteOffset: Int = 0, framesRecovered: Int = 0) {
+        self.reason = reason
+        self.file = file
+        self.recordIndex = recordIndex
+        self.byteOffset = byteOffset
+        self.framesRecovered = framesRecovered
+    }
+
+    /// True when the stream was cut short (everything before it was read).
+    public var isTruncation: Bool {
+        if case .truncated = reason { return true }
+        return false
+    }
+
+    /// True when only one record was bad and reading can go on with the next one.
+    public var isRecoverable: Bool {
+        if case .malformedRecord = reason { return true }
+        return false
+    }
+
+    public var description: String { "\(file): \(reasonDescription)" }
+
+    /// The reason without the file name.
+    public var reasonDescription: String {
+        let at = "record \(recordIndex) at decompressed byte \(byteOffset)"
+        switch reason {
+        case .io(let text): return text
+        case .zstd(let text):
+            return "zstd error in \(at): \(text) (\(framesRecovered) complete frames before it)"
+        case .truncated(let place):
+            return "truncated \(place) in \(at); \(framesRecovered) complete frames recovered"
+        case .recordTooLong(let length, let limit):
+            return "\(at) claims \(length) bytes, more than the \(limit)-byte limit"
+        case .badLength:
+            return "\(at) has a length varint longer than 10 bytes"
+        case .malformedRecord(let e):
+            return "\(at) is malformed: \(e) (skipped)"
+        }
+    }
+}
+
+extension NevrcapError: CaptureFileError {
+    public var path: String { file }
+}
