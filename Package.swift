@@ -89,7 +89,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
-        .testTarget(name: "NEVRStreamingTests", dependencies: ["NEVRStreaming", "NEVRTestSupport"]),
+        .testTarget(name: "NEVRStreamingTests", dependencies: ["NEVRStreaming", "NEVRCapture", "NEVRTestSupport"]),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]
