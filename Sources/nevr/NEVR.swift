@@ -13,6 +13,8 @@ struct NEVR: AsyncParsableCommand {
             CatCommand.self,
             RecordCommand.self,
             ServeCommand.self,
+            HubCommand.self,
+            WatchCommand.self,
         ]
     )
 }
