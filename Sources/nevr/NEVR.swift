@@ -14,6 +14,7 @@ struct NEVR: AsyncParsableCommand {
             RecordCommand.self,
             HubCommand.self,
             WatchCommand.self,
+            StreamCommand.self,
         ]
     )
 }
