@@ -44,9 +44,17 @@ enum EchoReplayBenchmark {
                 while let r = try reader.next() { read += r.session.count > 0 ? 1 : 0 }
             }
             guard read == count else { throw BenchmarkError(description: "read \(read) frames, wrote \(count)") }
+            var viewed = 0
+            var checksum = 0
+            let viewTime = try clock.measure {
+                let reader = try EchoReplayReader(url: url)
+                while try reader.nextView({ checksum &+= Int($0.session[$0.session.count / 2]) }) != nil { viewed += 1 }
+            }
+            guard viewed == count else { throw BenchmarkError(description: "viewed \(viewed) frames, wrote \(count)") }
             let label = zipped ? "zipped" : "plain "
             print("  \(label) write: \(rate(count, writeTime)) frames/s, \(mbps(textBytes, writeTime)) MB/s of text (file \(mb(size)) MB)")
             print("  \(label) read:  \(rate(count, readTime)) frames/s, \(mbps(textBytes, readTime)) MB/s of text")
+            print("  \(label) view:  \(rate(count, viewTime)) frames/s, \(mbps(textBytes, viewTime)) MB/s of text (nextView, no copy; checksum \(checksum))")
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF_WHO, &usage)

@@ -14,6 +14,8 @@ struct NEVR: AsyncParsableCommand {
             RecordCommand.self,
             SimulateCommand.self,
             DemoCommand.self,
+            HubCommand.self,
+            WatchCommand.self,
         ]
     )
 }
