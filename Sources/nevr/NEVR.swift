@@ -14,6 +14,7 @@ struct NEVR: AsyncParsableCommand {
             RecordCommand.self,
             SimulateCommand.self,
             DemoCommand.self,
+            ServeCommand.self,
             HubCommand.self,
             WatchCommand.self,
         ]
