@@ -17,6 +17,7 @@ struct NEVR: AsyncParsableCommand {
             ServeCommand.self,
             HubCommand.self,
             WatchCommand.self,
+            StreamCommand.self,
         ]
     )
 }
