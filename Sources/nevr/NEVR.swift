@@ -9,9 +9,16 @@ struct NEVR: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self,
             ConvertCommand.self,
+            VerifyCommand.self,
             CatCommand.self,
             EventsCommand.self,
             RecordCommand.self,
+            SimulateCommand.self,
+            DemoCommand.self,
+            ServeCommand.self,
+            HubCommand.self,
+            WatchCommand.self,
+            StreamCommand.self,
         ]
     )
 }

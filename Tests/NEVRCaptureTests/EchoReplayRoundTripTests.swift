@@ -158,3 +158,57 @@ final class EchoReplayRoundTripTests: XCTestCase {
         16 + (46 + url.lastPathComponent.utf8.count) + 22
     }
 }
+
+/// `write(_ frame:)` rebuilds the JSON with `GameJSONWriter`: for the real 2021 frame that is
+/// the game's own spelling, byte for byte.
+final class EchoReplayFrameWriterTests: XCTestCase {
+    func testTypedFramesAreWrittenInTheGamesSpelling() throws {
+        let dir = try SharedData.temporaryDirectory("echoreplay-frames")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try SharedData.bytes(SharedData.frame2021)
+        let session = try GameJSONReader.parseSession(original)
+        let bonesBytes = EchoReplayFixture.bones
+        let bones = try GameJSONReader.parseBones(bonesBytes)
+        let times = ["2021/11/20 21:05:33.407", "2021/11/20 21:05:33.999", "2021/12/31 23:59:59.999"]
+
+        for zipped in [true, false] {
+            for includeBones in [true, false] {
+                let url = dir.appendingPathComponent("typed-\(zipped)-\(includeBones).echoreplay")
+                let writer = try EchoReplayWriter(url: url, options: .init(zipped: zipped, includeBones: includeBones))
+                for (i, t) in times.enumerated() {
+                    try writer.write(Frame(index: UInt32(i), timestamp: EchoReplayTimestamp.parse(t)!, session: session,
+                                           bones: i == 1 ? bones : nil))
+                }
+                try writer.close()
+                XCTAssertEqual(writer.framesWithBones, includeBones ? 1 : 0)
+
+                let (_, records) = try EchoReplayFixture.readAll(url)
+                XCTAssertEqual(records.map { EchoReplayTimestamp.string($0.timestamp) }, times)
+                XCTAssertTrue(records.allSatisfy { $0.session == original }, "the 2021 frame is rewritten byte for byte")
+                XCTAssertEqual(records.map { $0.bones != nil }, [false, includeBones, false])
+                if includeBones {
+                    XCTAssertEqual(try GameJSONReader.parseBones(try XCTUnwrap(records[1].bones)), bones)
+                }
+            }
+        }
+    }
+}
+
+final class EchoReplayRecordViewTests: XCTestCase {
+    /// `nextView` sees the same columns as `next` (it is what `next` copies from).
+    func testNextViewMatchesNext() throws {
+        let dir = try SharedData.temporaryDirectory("echoreplay-view")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = try EchoReplayFixture.lines()
+        let url = dir.appendingPathComponent("v.echoreplay")
+        try EchoReplayFixture.write(EchoReplayFixture.text(lines, newline: "\n") + Array("bad\n".utf8), to: url)
+        let reader = try EchoReplayReader(url: url)
+        var seen: [EchoReplayRecord] = []
+        while let r = try reader.nextView({ EchoReplayRecord(lineNumber: $0.lineNumber, timestamp: $0.timestamp, session: Array($0.session), bones: $0.bones.map { Array($0) }) }) {
+            seen.append(r)
+        }
+        XCTAssertEqual(seen, try EchoReplayFixture.readAll(url).1)
+        EchoReplayFixture.assertRecords(seen, equal: lines)
+        XCTAssertEqual(reader.skipped, [SkippedLine(lineNumber: lines.count + 1, reason: "line too short (3 bytes) for a timestamp and a session")])
+    }
+}

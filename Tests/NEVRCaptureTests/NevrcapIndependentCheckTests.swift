@@ -159,5 +159,22 @@ final class NevrcapIndependentCheckTests: XCTestCase {
         }
         XCTAssertEqual(reader.notes.unknownEvents, 1)
         XCTAssertEqual(reader.notes.legacyBones, 20)
+
+        // Rebuilt as .echoreplay, the keys proto3 dropped come back for the frame's era
+        // (Sept 2020+: players have `head`), with zero values.
+        let out = dir.appendingPathComponent("python.echoreplay")
+        let summary = try CaptureConversion.nevrcapToEchoReplay(from: url, to: out)
+        XCTAssertEqual(summary.framesWritten, 5)
+        XCTAssertTrue(summary.notes.contains { $0.contains("restored") })
+        let lines = try EchoReplayReader(url: out)
+        let first = try GameJSONReader.parseSession(try XCTUnwrap(lines.next()).session)
+        XCTAssertEqual(first.bluePoints, 0)
+        XCTAssertEqual(first.privateMatch, false)
+        XCTAssertEqual(first.orangeTeamRestartRequest, 0)
+        XCTAssertEqual(first.teams?[0].players?[0].slot, 0)
+        XCTAssertEqual(first.teams?[0].players?[0].stunned, false)
+        XCTAssertEqual(first.teams?[0].players?[0].ping, 20)
+        XCTAssertNil(first.lastThrow, "no 2021 objects invented")
+        XCTAssertNil(first.totalRoundCount)
     }
 }

@@ -22,6 +22,13 @@ public struct ConversionSummary: Sendable {
     public var skippedCount: Int
     public var skipped: [SkippedLine]
     public var elapsedSeconds: Double
+    /// Events written (`.echoreplay -> .nevrcap` with event detection).
+    public var eventsWritten: Int = 0
+    /// What the output format could not hold or what went wrong short of failing, one line each
+    /// (for example "events and header dropped: .echoreplay cannot hold them").
+    public var notes: [String] = []
+    /// The input ended early (a crashed capture); everything before the cut was converted.
+    public var inputTruncated: Bool = false
 }
 
 /// Converts between capture files. Commands stay thin: the logic lives here.
@@ -49,8 +56,8 @@ public enum CaptureConversion {
         let reader = try EchoReplayReader(url: input, options: readerOptions)
         let writer = try EchoReplayWriter(url: output, options: options)
         do {
-            while let record = try reader.next() {
-                try writer.write(timestamp: record.timestamp, session: record.session, bones: record.bones)
+            // Zero-copy: the reader's buffer goes straight to the writer.
+            while try reader.nextView({ try writer.append(timestamp: $0.timestamp, session: $0.session, bones: $0.bones) }) != nil {
                 if let progress, writer.framesWritten & 255 == 0 {
                     progress(ConversionProgress(framesWritten: writer.framesWritten,
                                                 inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))
@@ -63,10 +70,15 @@ public enum CaptureConversion {
             throw error
         }
         progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
-        return ConversionSummary(
+        var summary = ConversionSummary(
             framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
             skippedCount: reader.skippedCount, skipped: reader.skipped,
             elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        if reader.isRecoveredFromTruncation {
+            summary.inputTruncated = true
+            summary.notes.append("the input archive is unfinished (no central directory); every complete line was converted")
+        }
+        return summary
     }
 
     /// Throws when `output` is `input` (writing would truncate the input before it is read).

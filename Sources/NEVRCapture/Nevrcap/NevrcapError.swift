@@ -49,20 +49,27 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
-    public var description: String {
+    public var description: String { "\(file): \(reasonDescription)" }
+
+    /// The reason without the file name.
+    public var reasonDescription: String {
         let at = "record \(recordIndex) at decompressed byte \(byteOffset)"
         switch reason {
-        case .io(let text): return "\(file): \(text)"
+        case .io(let text): return text
         case .zstd(let text):
-            return "\(file): zstd error in \(at): \(text) (\(framesRecovered) complete frames before it)"
+            return "zstd error in \(at): \(text) (\(framesRecovered) complete frames before it)"
         case .truncated(let place):
-            return "\(file): truncated \(place) in \(at); \(framesRecovered) complete frames recovered"
+            return "truncated \(place) in \(at); \(framesRecovered) complete frames recovered"
         case .recordTooLong(let length, let limit):
-            return "\(file): \(at) claims \(length) bytes, more than the \(limit)-byte limit"
+            return "\(at) claims \(length) bytes, more than the \(limit)-byte limit"
         case .badLength:
-            return "\(file): \(at) has a length varint longer than 10 bytes"
+            return "\(at) has a length varint longer than 10 bytes"
         case .malformedRecord(let e):
-            return "\(file): \(at) is malformed: \(e) (skipped)"
+            return "\(at) is malformed: \(e) (skipped)"
         }
     }
+}
+
+extension NevrcapError: CaptureFileError {
+    public var path: String { file }
 }

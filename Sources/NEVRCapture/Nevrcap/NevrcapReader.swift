@@ -120,6 +120,30 @@ public final class NevrcapReader {
         return try decode(at: offset, length: length)
     }
 
+    /// One step of a tolerant read loop (see ``step()``).
+    public enum Step: Sendable {
+        case frame(Frame)
+        /// A clean end.
+        case end
+        /// A malformed record was skipped; reading can go on.
+        case skipped(NevrcapError)
+        /// The data ends early; every complete frame before it was returned.
+        case truncated(NevrcapError)
+    }
+
+    /// ``next()`` for loops that recover: malformed records and truncation come back as
+    /// values; only unrecoverable errors (I/O, zstd corruption, a record over the length cap) throw.
+    public func step() throws(NevrcapError) -> Step {
+        do {
+            guard let f = try next() else { return .end }
+            return .frame(f)
+        } catch {
+            if error.isRecoverable { return .skipped(error) }
+            if error.isTruncation { return .truncated(error) }
+            throw error
+        }
+    }
+
     /// Reads every remaining frame into `body`; truncation ends the loop quietly (check ``state``),
     /// malformed records are skipped (counted in ``recordsSkipped``). Other errors are thrown.
     public func forEach(_ body: (Frame) throws -> Void) throws {

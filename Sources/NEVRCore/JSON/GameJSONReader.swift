@@ -217,24 +217,50 @@ struct SessionReader {
         return d
     }
 
-    func readPose(_ s: inout JSONScanner, _ name: StaticString) throws(GameJSONError) -> Pose {
+    /// `head`/`body` (`position`) or a hand object (`pos`); either spelling is accepted.
+    func readPose(_ s: inout JSONScanner, _ name: StaticString, hand: Bool) throws(GameJSONError) -> Pose {
         var pose = Pose()
-        try members(&s, name) { (s, key) throws(GameJSONError) -> Bool in
-            switch key.count {
+        guard try s.beginObject(name) else { return pose }
+        var expected = 0  // index of the key the game sends next: position, forward, left, up
+        repeat {
+            s.skipWhitespace()
+            switch expected {
+            case 0:
+                if hand ? s.consumeKey("\"pos\":") : s.consumeKey("\"position\":") {
+                    pose.position = try s.vector3(hand ? "pos" : "position")
+                    expected = 1
+                    continue
+                }
+            case 1:
+                if s.consumeKey("\"forward\":") {
+                    pose.forward = try s.vector3("forward")
+                    expected = 2
+                    continue
+                }
             case 2:
-                if s.keyIs(key, "up") { pose.up = try s.vector3("up"); return true }
-            case 3:
-                if s.keyIs(key, "pos") { pose.position = try s.vector3("pos"); return true }
-            case 4:
-                if s.keyIs(key, "left") { pose.left = try s.vector3("left"); return true }
-            case 7:
-                if s.keyIs(key, "forward") { pose.forward = try s.vector3("forward"); return true }
-            case 8:
-                if s.keyIs(key, "position") { pose.position = try s.vector3("position"); return true }
-            default: break
+                if s.consumeKey("\"left\":") {
+                    pose.left = try s.vector3("left")
+                    expected = 3
+                    continue
+                }
+            default:
+                if s.consumeKey("\"up\":") {
+                    pose.up = try s.vector3("up")
+                    expected = 0
+                    continue
+                }
             }
-            return false
-        }
+            let key = try s.readKey()
+            if s.null() { continue }
+            switch key.count {
+            case 2 where s.keyIs(key, "up"): pose.up = try s.vector3("up"); expected = 0
+            case 3 where s.keyIs(key, "pos"): pose.position = try s.vector3("pos"); expected = 1
+            case 4 where s.keyIs(key, "left"): pose.left = try s.vector3("left"); expected = 3
+            case 7 where s.keyIs(key, "forward"): pose.forward = try s.vector3("forward"); expected = 2
+            case 8 where s.keyIs(key, "position"): pose.position = try s.vector3("position"); expected = 1
+            default: _ = try s.skipValue()
+            }
+        } while try s.nextMember(close: ASCII.closeBrace)
         return pose
     }
 
@@ -332,32 +358,41 @@ struct SessionReader {
         return v
     }
 
-    func readStats(_ s: inout JSONScanner) throws(GameJSONError) -> Stats {
+    /// Player or team `stats`; `teamOrder` picks which key order to expect.
+    func readStats(_ s: inout JSONScanner, teamOrder: Bool) throws(GameJSONError) -> Stats {
         var v = Stats()
-        try members(&s, "stats") { (s, key) throws(GameJSONError) -> Bool in
-            switch key.count {
-            case 5:
-                if s.keyIs(key, "saves") { v.saves = try s.int32("saves"); return true }
-                if s.keyIs(key, "goals") { v.goals = try s.int32("goals"); return true }
-                if s.keyIs(key, "stuns") { v.stuns = try s.int32("stuns"); return true }
-            case 6:
-                if s.keyIs(key, "points") { v.points = try s.int32("points"); return true }
-                if s.keyIs(key, "passes") { v.passes = try s.int32("passes"); return true }
-                if s.keyIs(key, "steals") { v.steals = try s.int32("steals"); return true }
-                if s.keyIs(key, "blocks") { v.blocks = try s.int32("blocks"); return true }
-            case 7:
-                if s.keyIs(key, "catches") { v.catches = try s.int32("catches"); return true }
-                if s.keyIs(key, "assists") { v.assists = try s.int32("assists"); return true }
-            case 11:
-                if s.keyIs(key, "shots_taken") { v.shotsTaken = try s.int32("shots_taken"); return true }
-            case 13:
-                if s.keyIs(key, "interceptions") { v.interceptions = try s.int32("interceptions"); return true }
-            case 15:
-                if s.keyIs(key, "possession_time") { v.possessionTime = try s.number("possession_time"); return true }
-            default: break
+        guard try s.beginObject("stats") else { return v }
+        var next: StatsKey = teamOrder ? .points : .possessionTime
+        repeat {
+            s.skipWhitespace()
+            let field: StatsKey
+            if s.consumeKey(next.pattern) {
+                field = next
+            } else {
+                let key = try s.readKey()
+                guard let known = StatsKey.lookup(key, s) else {
+                    _ = try s.skipValue()
+                    continue
+                }
+                field = known
             }
-            return false
-        }
+            next = teamOrder ? field.nextInTeamOrder : field.nextInPlayerOrder
+            if s.null() { continue }
+            switch field {
+            case .possessionTime: v.possessionTime = try s.number("possession_time")
+            case .points: v.points = try s.int32("points")
+            case .saves: v.saves = try s.int32("saves")
+            case .goals: v.goals = try s.int32("goals")
+            case .stuns: v.stuns = try s.int32("stuns")
+            case .passes: v.passes = try s.int32("passes")
+            case .catches: v.catches = try s.int32("catches")
+            case .steals: v.steals = try s.int32("steals")
+            case .blocks: v.blocks = try s.int32("blocks")
+            case .interceptions: v.interceptions = try s.int32("interceptions")
+            case .assists: v.assists = try s.int32("assists")
+            case .shotsTaken: v.shotsTaken = try s.int32("shots_taken")
+            }
+        } while try s.nextMember(close: ASCII.closeBrace)
         return v
     }
 
@@ -397,7 +432,7 @@ struct SessionReader {
             if s.keyIs(key, "players") { team.players = try readPlayers(&s); continue }
             if s.keyIs(key, "team") { team.name = try s.string("team"); continue }
             if s.keyIs(key, "possession") { team.possession = try s.bool("possession"); continue }
-            if s.keyIs(key, "stats") { team.stats = try readStats(&s); continue }
+            if s.keyIs(key, "stats") { team.stats = try readStats(&s, teamOrder: true); continue }
             team.extras.append(try s.extra(key))
         } while try s.nextMember(close: ASCII.closeBrace)
         return team
@@ -421,67 +456,64 @@ struct SessionReader {
             bare = true
             return Pose(position: try s.vector3(name))
         }
-        return try readPose(&s, name)
+        return try readPose(&s, name, hand: true)
     }
 
     func readPlayer(_ s: inout JSONScanner) throws(GameJSONError) -> Player {
         var pl = Player()
         guard try s.beginObject("players[]") else { return pl }
+        var next = PlayerKey.name
         repeat {
-            let key = try s.readKey()
+            s.skipWhitespace()
+            let field: PlayerKey
+            if s.consumeKey(next.pattern) {
+                field = next
+            } else {
+                let key = try s.readKey()
+                guard let known = PlayerKey.lookup(key, s) else {
+                    pl.extras.append(try s.extra(key))
+                    continue
+                }
+                field = known
+            }
+            next = field.next
             if s.peek == ASCII.lowerN {
-                pl.extras.append(try s.extra(key))
+                pl.extras.append(try s.extra(pattern: field.pattern))
                 continue
             }
-            switch key.count {
-            case 2:
-                if s.keyIs(key, "up") { pl.legacyPose.set(\.up, try s.vector3("up")); continue }
-            case 3:
-                if s.keyIs(key, "Arm") { pl.arm = try s.string("Arm"); continue }
-            case 4:
-                if s.keyIs(key, "name") { pl.name = try s.string("name"); continue }
-                if s.keyIs(key, "ping") { pl.ping = try s.int32("ping"); continue }
-                if s.keyIs(key, "head") { pl.head = try readPose(&s, "head"); continue }
-                if s.keyIs(key, "body") { pl.body = try readPose(&s, "body"); continue }
-                if s.keyIs(key, "left") { pl.legacyPose.set(\.left, try s.vector3("left")); continue }
-            case 5:
-                if s.keyIs(key, "rhand") { pl.rightHand = try readHand(&s, "rhand", bare: &pl.handsAreBareVectors); continue }
-                if s.keyIs(key, "lhand") { pl.leftHand = try readHand(&s, "lhand", bare: &pl.handsAreBareVectors); continue }
-                if s.keyIs(key, "stats") { pl.stats = try readStats(&s); continue }
-                if s.keyIs(key, "level") { pl.level = try s.int32("level"); continue }
-            case 6:
-                if s.keyIs(key, "userid") { pl.userID = try s.uint64("userid"); continue }
-                if s.keyIs(key, "number") { pl.number = try s.int32("number"); continue }
-                if s.keyIs(key, "Weapon") { pl.weapon = try s.string("Weapon"); continue }
-                if s.keyIs(key, "TacMod") { pl.tacMod = try s.string("TacMod"); continue }
-            case 7:
-                if s.keyIs(key, "stunned") { pl.stunned = try s.bool("stunned"); continue }
-                if s.keyIs(key, "forward") { pl.legacyPose.set(\.forward, try s.vector3("forward")); continue }
-            case 8:
-                if s.keyIs(key, "playerid") { pl.slot = try s.int32("playerid"); continue }
-                if s.keyIs(key, "blocking") { pl.blocking = try s.bool("blocking"); continue }
-                if s.keyIs(key, "velocity") { pl.velocity = try s.vector3("velocity"); continue }
-                if s.keyIs(key, "position") { pl.legacyPose.set(\.position, try s.vector3("position")); continue }
-                if s.keyIs(key, "Ordnance") { pl.ordnance = try s.string("Ordnance"); continue }
-            case 10:
-                if s.keyIs(key, "possession") { pl.possession = try s.bool("possession"); continue }
-            case 12:
-                if s.keyIs(key, "invulnerable") { pl.invulnerable = try s.bool("invulnerable"); continue }
-                if s.keyIs(key, "holding_left") { pl.holdingLeft = try s.string("holding_left"); continue }
-            case 13:
-                if s.keyIs(key, "holding_right") { pl.holdingRight = try s.string("holding_right"); continue }
-            case 15:
-                if s.keyIs(key, "packetlossratio") { pl.packetLossRatio = try s.number("packetlossratio"); continue }
-            case 16:
-                if s.keyIs(key, "is_emote_playing") { pl.isEmotePlaying = try s.bool("is_emote_playing"); continue }
-            default:
-                break
+            switch field {
+            case .name: pl.name = try s.string("name")
+            case .rhand: pl.rightHand = try readHand(&s, "rhand", bare: &pl.handsAreBareVectors)
+            case .playerid: pl.slot = try s.int32("playerid")
+            case .stats: pl.stats = try readStats(&s, teamOrder: false)
+            case .userid: pl.userID = try s.uint64("userid")
+            case .number: pl.number = try s.int32("number")
+            case .level: pl.level = try s.int32("level")
+            case .stunned: pl.stunned = try s.bool("stunned")
+            case .ping: pl.ping = try s.int32("ping")
+            case .packetlossratio: pl.packetLossRatio = try s.number("packetlossratio")
+            case .invulnerable: pl.invulnerable = try s.bool("invulnerable")
+            case .holdingLeft: pl.holdingLeft = try s.string("holding_left")
+            case .possession: pl.possession = try s.bool("possession")
+            case .head: pl.head = try readPose(&s, "head", hand: false)
+            case .body: pl.body = try readPose(&s, "body", hand: false)
+            case .holdingRight: pl.holdingRight = try s.string("holding_right")
+            case .lhand: pl.leftHand = try readHand(&s, "lhand", bare: &pl.handsAreBareVectors)
+            case .blocking: pl.blocking = try s.bool("blocking")
+            case .velocity: pl.velocity = try s.vector3("velocity")
+            case .isEmotePlaying: pl.isEmotePlaying = try s.bool("is_emote_playing")
+            case .position: pl.legacyPose.set(\.position, try s.vector3("position"))
+            case .forward: pl.legacyPose.set(\.forward, try s.vector3("forward"))
+            case .left: pl.legacyPose.set(\.left, try s.vector3("left"))
+            case .up: pl.legacyPose.set(\.up, try s.vector3("up"))
+            case .weapon: pl.weapon = try s.string("Weapon")
+            case .ordnance: pl.ordnance = try s.string("Ordnance")
+            case .tacMod: pl.tacMod = try s.string("TacMod")
+            case .arm: pl.arm = try s.string("Arm")
             }
-            pl.extras.append(try s.extra(key))
         } while try s.nextMember(close: ASCII.closeBrace)
         return pl
     }
-
 
     // MARK: /player_bones
 

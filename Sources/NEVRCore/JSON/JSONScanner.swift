@@ -35,13 +35,6 @@ enum ASCII {
     @usableFromInline static let lowerN: UInt8 = 0x6E
 }
 
-/// Exact powers of ten representable in a `Double` (10^0 ... 10^22).
-@usableFromInline
-let exactPowersOfTen: [Double] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-]
-
 /// A forward-only cursor over one JSON document.
 @usableFromInline
 struct JSONScanner {
@@ -302,17 +295,27 @@ struct JSONScanner {
         if i < end && p[i] == ASCII.dot {
             i &+= 1
             guard i < end, JSONScanner.isDigit(p[i]) else { throw malformed("a digit after '.'") }
-            repeat {
+            // Game floats carry 8 significant digits: take eight fraction digits at once.
+            if i &+ 8 <= end && digits <= 11 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                if JSONScanner.isEightDigits(word) {
+                    mantissa = mantissa &* 100_000_000 &+ JSONScanner.eightDigitsValue(word)
+                    digits &+= 8
+                    exponent &-= 8
+                    i &+= 8
+                }
+            }
+            while i < end && JSONScanner.isDigit(p[i]) {
                 let d = UInt64(p[i] &- ASCII.zero)
                 if digits < 19 {
                     mantissa = mantissa &* 10 &+ d
-                    if mantissa != 0 { digits &+= 1 }
+                    digits &+= 1
                     exponent &-= 1
                 } else if d != 0 {
                     truncated = true
                 }
                 i &+= 1
-            } while i < end && JSONScanner.isDigit(p[i])
+            }
         }
         if i < end && (p[i] | 0x20) == ASCII.lowerE {
             i &+= 1
@@ -332,10 +335,27 @@ struct JSONScanner {
         if mantissa == 0 && !truncated { return negative ? -0.0 : 0.0 }
         if !truncated && mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             let m = Double(mantissa)
-            let v = exponent < 0 ? m / exactPowersOfTen[-exponent] : m * exactPowersOfTen[exponent]
+            let v = exponent < 0 ? m / GameFloatFormatter.powerOfTen(-exponent) : m * GameFloatFormatter.powerOfTen(exponent)
             return negative ? -v : v
         }
         return try slowNumber(from: start)
+    }
+
+    /// True when all eight bytes of `word` are ASCII digits.
+    @inline(__always) @usableFromInline
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
+            == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits (first digit in the low byte), by SWAR multiplies.
+    @inline(__always) @usableFromInline
+    static func eightDigitsValue(_ word: UInt64) -> UInt64 {
+        var v = word &- 0x3030_3030_3030_3030
+        v = (v &* 10) &+ (v >> 8)
+        let a = (v & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32))
+        let b = ((v >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32))
+        return (a &+ b) >> 32
     }
 
     /// Correctly rounded conversion of the number text in `start..<i`.

@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "Describe a recording: format, frames, time span, sessions, players, skipped lines.",
         discussion: "Example: nevr inspect match.echoreplay --json | jq .frames")
 
-    @Argument(help: "A recording (.echoreplay, zipped or plain).")
+    @Argument(help: "A recording (.echoreplay, zipped or plain, or .nevrcap).")
     var file: String
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -23,8 +23,6 @@ struct InspectCommand: ParsableCommand {
         var statistics = CaptureStatistics()
         var skippedCount = 0
         var skipped: [SkippedLine] = []
-        /// Events the detectors find over the game frames, by kind.
-        var eventCounts: [EventKind: Int] = [:]
     }
 
     func run() throws {
@@ -32,6 +30,7 @@ struct InspectCommand: ParsableCommand {
         let report = try CLIOutput.run(file: file) { () throws -> Report in
             switch CaptureFormat(url: url) {
             case .echoReplay: return try Self.inspectEchoReplay(url)
+            case .nevrcap: return try Self.inspectNevrcap(url)
             }
         }
         if json {
@@ -45,22 +44,67 @@ struct InspectCommand: ParsableCommand {
     static func inspectEchoReplay(_ url: URL) throws -> Report {
         let reader = try EchoReplayReader(url: url)
         var report = Report(format: reader.isZipped ? "echoreplay-zip" : "echoreplay-plain")
+        // Events as the detectors find them (an .echoreplay stores none).
         var detector = EventDetector()
-        while let record = try reader.next() {
+        var eventsByKind: [EventKind: Int] = [:]
+        // Zero-copy: the session is parsed in the reader's buffer.
+        while try reader.nextView({ (record: EchoReplayRecordView) -> Void in
             let hasBones = record.bones != nil
             do throws(GameJSONError) {
                 let session = try GameJSONReader.parseSession(record.session)
                 report.statistics.add(timestamp: record.timestamp, session: session, hasBones: hasBones)
-                for event in detector.detect(session) { report.eventCounts[event.kind, default: 0] += 1 }
+                for event in detector.detect(session) { eventsByKind[event.kind, default: 0] += 1 }
             } catch {
                 report.statistics.add(timestamp: record.timestamp, error: error, hasBones: hasBones, position: record.lineNumber)
             }
-        }
+        }) != nil {}
         if let entry = reader.entryName { report.details.append((key: "zip_entry", value: entry)) }
         if reader.isRecoveredFromTruncation { report.details.append((key: "recovered_from_truncation", value: true)) }
         report.details.append((key: "lines", value: reader.linesRead))
+        report.details.append((key: "events", value: eventsByKind.values.reduce(0, +)))
+        report.details.append((key: "events_by_kind", value: Dictionary(uniqueKeysWithValues: eventsByKind.map { ($0.key.name, $0.value) })))
         report.skippedCount = reader.skippedCount
         report.skipped = reader.skipped
+        return report
+    }
+
+    /// `.nevrcap`: header fields and metadata, frames, time span, events by kind; a truncated
+    /// file reports the frames recovered; malformed records are listed as skipped.
+    static func inspectNevrcap(_ url: URL) throws -> Report {
+        let reader = try NevrcapReader(url: url)
+        var report = Report(format: "nevrcap")
+        var eventsByKind: [EventKind: Int] = [:]
+        var events = 0
+        loop: while true {
+            switch try reader.step() {
+            case .frame(let frame):
+                report.statistics.add(timestamp: frame.timestamp, session: frame.session, hasBones: frame.bones != nil)
+                for e in frame.events { eventsByKind[e.kind, default: 0] += 1 }
+                events += frame.events.count
+            case .end: break loop
+            case .skipped(let e):
+                report.skippedCount += 1
+                if report.skipped.count < 20 { report.skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
+            case .truncated(let e):
+                report.details.append((key: "truncated", value: e.reasonDescription))
+                break loop
+            }
+        }
+        if let h = reader.header {
+            report.details.append((key: "capture_id", value: h.captureID))
+            if let t = h.createdAt { report.details.append((key: "created_at", value: t.iso8601)) }
+            var metadata: [String: String] = [:]
+            for entry in h.metadata { metadata[entry.key] = entry.value }
+            report.details.append((key: "metadata", value: metadata))
+        } else {
+            report.details.append((key: "header", value: "none (file starts with a frame)"))
+        }
+        report.details.append((key: "events", value: events))
+        var byKind: [String: Int] = [:]
+        for (kind, n) in eventsByKind { byKind[kind.name] = n }
+        report.details.append((key: "events_by_kind", value: byKind))
+        if reader.notes.unknownEvents > 0 { report.details.append((key: "unknown_events", value: reader.notes.unknownEvents)) }
+        if reader.notes.unknownFields > 0 { report.details.append((key: "unknown_fields", value: reader.notes.unknownFields)) }
         return report
     }
 
@@ -90,10 +134,20 @@ struct InspectCommand: ParsableCommand {
                 return o
             },
             "frames_with_bones": s.framesWithBones,
-            "events": Dictionary(uniqueKeysWithValues: r.eventCounts.map { ($0.key.name, $0.value) }),
         ]
         for (key, value) in r.details { object[key] = value }
         return object
+    }
+
+    /// Detail values as text: maps as sorted `key=value` lists, `{}` when empty.
+    static func textValue(_ value: Any) -> String {
+        if let map = value as? [String: String] {
+            return map.isEmpty ? "{}" : "{" + map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+        }
+        if let map = value as? [String: Int] {
+            return map.isEmpty ? "{}" : "{" + map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+        }
+        return "\(value)"
     }
 
     private func text(_ r: Report) -> String {
@@ -103,7 +157,7 @@ struct InspectCommand: ParsableCommand {
         }
         var out = row("file:", file)
         var format = r.format
-        let extras = r.details.map { "\($0.key) \($0.value)" }
+        let extras = r.details.map { "\($0.key) \(Self.textValue($0.value))" }
         if !extras.isEmpty { format += " (" + extras.joined(separator: ", ") + ")" }
         out += row("format:", format)
         out += row("frames:", "\(s.frames) (\(s.gameFrames) game, \(s.errorFrames) error objects, \(s.unreadableFrames) unreadable)")
@@ -121,11 +175,6 @@ struct InspectCommand: ParsableCommand {
             out += "  slot " + slot.padding(toLength: 3, withPad: " ", startingAt: 0)
                 + " " + p.teamRole.padding(toLength: 11, withPad: " ", startingAt: 0)
                 + (p.name ?? "(no name)") + "\n"
-        }
-        out += row("events:", "\(r.eventCounts.values.reduce(0, +))")
-        for (kind, count) in r.eventCounts.sorted(by: { $0.key < $1.key }) {
-            let name: String = kind.name.padding(toLength: 25, withPad: " ", startingAt: 0)
-            out += "  \(name)\(count)\n"
         }
         out += row("skipped lines:", "\(r.skippedCount)")
         for line in r.skipped { out += "  \(line)\n" }

@@ -6,18 +6,19 @@ import NEVRStreaming
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay files.",
+        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay and/or .nevrcap files.",
         discussion: """
             Polls at a fixed rate, starts a new file whenever the session id changes, waits
             quietly while the game is not running or not in a match, and on Ctrl-C or SIGTERM
-            finishes the current file. Files are written as plain-text .echoreplay and flushed
-            every second, so a killed recorder loses at most the last second.
-            Prints each finished file on stdout and a one-line summary on stderr.
+            finishes the current file. Crash safety: .echoreplay is written as plain text and
+            flushed every second, then zipped when the file is finished (--plain keeps it plain);
+            .nevrcap ends a zstd frame every second. A killed recorder loses at most the last
+            second. Prints each finished file on stdout and a one-line summary on stderr.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case echoreplay
+        case echoreplay, nevrcap, both
     }
 
     @Option(help: "Base URL of the game API.")
@@ -35,10 +36,28 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .echoreplay
 
+    @Flag(help: "Keep .echoreplay files as plain text (do not zip them when finished).")
+    var plain = false
+
     @Option(help: "Stop after this long (e.g. 90s, 5m, 1h); default: until Ctrl-C.")
     var duration: DurationArgument?
 
+    @Option(help: "Also stream every frame to a hub, e.g. ws://127.0.0.1:8080/publish.")
+    var stream: String?
+
+    @Option(help: "Bearer token for --stream.")
+    var token: String?
+
+    @Option(help: "Message encoding for --stream: json or binary.")
+    var streamFormat: StreamFormat = .json
+
+    @Flag(help: "Detect events locally and stream them with the frames (--stream).")
+    var streamEvents = false
+
     func validate() throws {
+        if let stream, !(stream.hasPrefix("ws://") || stream.hasPrefix("wss://")) {
+            throw ValidationError("--stream must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
+        }
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("--url must start with http:// (e.g. http://127.0.0.1:6721)")
@@ -47,9 +66,23 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = URL(fileURLWithPath: out, isDirectory: true)
-        let sink = EchoReplayFileSink(directory: directory, options: .init(includeBones: bones))
+        let echoReplay = format != .nevrcap
+            ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
+        let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
+        var streamSink: WebSocketFrameSink?
+        if let stream {
+            do {
+                let codec = try WebSocketCodec(
+                    url: stream, options: .init(token: token, format: streamFormat, processFrames: streamEvents))
+                streamSink = WebSocketFrameSink(codec: codec)
+            } catch {
+                CLIOutput.printError(file: stream, error.reason)
+                throw ExitCode.failure
+            }
+        }
+        let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
         let recorder = LiveRecorder(
-            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sink)
+            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sinks)
         let recording = Task { try await recorder.run() }
         let signals = SignalCancellation(cancelling: recording)
         let status = Task { await Self.showStatus(of: recorder, url: url) }
@@ -59,8 +92,22 @@ struct RecordCommand: AsyncParsableCommand {
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
 
-        let files = await sink.finishedFiles
+        if let streamSink, let stream {
+            let st = streamSink.codec.statistics
+            var line = "nevr record: streamed to \(stream): \(st.framesAcknowledged) of \(st.framesQueued) frames acknowledged"
+            line += ", \(st.dropped) dropped (buffer full), \(st.buffered) unsent, \(st.connections) connection(s)"
+            if streamSink.rejected.count > 0 { line += ", \(streamSink.rejected.count) refused (first: \(streamSink.rejected.first ?? "-"))" }
+            if let e = st.lastError, st.framesAcknowledged < st.framesQueued { line += "; last error: \(e)" }
+            Terminal.note(line)
+        }
+        var files = await echoReplay?.finishedFiles ?? []
+        files += await nevrcap?.finishedFiles ?? []
         for file in files { print(file.path) }
+        for warning in await echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
+        if let nevrcap, await nevrcap.framesSkipped > 0 {
+            Terminal.note("nevr: .nevrcap: \(await nevrcap.framesSkipped) frames could not be parsed and were left out")
+            for reason in await nevrcap.skippedReasons.prefix(5) { Terminal.note("nevr: .nevrcap: \(reason)") }
+        }
         let stats = recorder.statistics
         switch result {
         case .success:

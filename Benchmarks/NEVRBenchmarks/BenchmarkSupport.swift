@@ -1,0 +1,140 @@
+import Foundation
+import NEVRCore
+
+/// `--name value` options of a benchmark mode.
+struct BenchmarkArguments {
+    var values: [String: String] = [:]
+    /// Arguments not starting with `--` (and not an option's value), in order.
+    var positional: [String] = []
+
+    init(_ args: [String]) {
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a.hasPrefix("--") {
+                let name = String(a.dropFirst(2))
+                if i + 1 < args.count, !args[i + 1].hasPrefix("--") {
+                    values[name] = args[i + 1]
+                    i += 2
+                } else {
+                    values[name] = ""
+                    i += 1
+                }
+            } else {
+                positional.append(a)
+                i += 1
+            }
+        }
+    }
+
+    func string(_ name: String) -> String? { values[name] }
+    func double(_ name: String) -> Double? { values[name].flatMap(Double.init) }
+    var seconds: Double { double("seconds") ?? 2.0 }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var description: String
+}
+
+enum BenchmarkInputs {
+    /// The real 2021 frame: `--frame PATH`, `$NEVR_SHARED_DATA`, or `../shared/data` beside the package.
+    static func frame2021(_ args: BenchmarkArguments) throws -> [UInt8] {
+        let name = "session-2021-11-20-arena-private-5v5.json"
+        var candidates: [String] = []
+        if let p = args.string("frame") { candidates.append(p) }
+        if let d = ProcessInfo.processInfo.environment["NEVR_SHARED_DATA"] { candidates.append(d + "/" + name) }
+        candidates.append("../shared/data/" + name)
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path) { return [UInt8](data) }
+        }
+        throw BenchmarkError(description: "cannot read the 2021 frame (tried \(candidates.joined(separator: ", "))); pass --frame PATH")
+    }
+
+    /// Frames derived from the real one: every position, velocity and stat perturbed and
+    /// 2 to 10 players per frame (players dropped or repeated with new slots), written in
+    /// the game's spelling. Deterministic.
+    static func frameSet(from frame: [UInt8], count: Int = 64) throws -> [[UInt8]] {
+        let base = try GameJSONReader.parseSession(frame)
+        var rng = SplitMix64(state: 0xBEEF)
+        var frames: [[UInt8]] = []
+        let allPlayers = (base.teams ?? []).prefix(2).map { $0.players ?? [] }
+        for n in 0..<count {
+            var s = base
+            let perTeam = [1, 2, 3, 4, 5, 5, 4, 5][n % 8]
+            var teams = s.teams ?? []
+            for t in 0..<min(2, teams.count) {
+                var players: [Player] = []
+                for j in 0..<perTeam {
+                    var p = allPlayers[t][(j + n) % allPlayers[t].count]
+                    p.slot = Int32(t * 5 + j)
+                    p.head = p.head.map { perturb($0, &rng) }
+                    p.body = p.body.map { perturb($0, &rng) }
+                    p.leftHand = p.leftHand.map { perturb($0, &rng) }
+                    p.rightHand = p.rightHand.map { perturb($0, &rng) }
+                    p.velocity = p.velocity.map { perturb($0, &rng) }
+                    p.ping = Int32.random(in: 10...150, using: &rng)
+                    p.stats?.possessionTime = Double(Float(Double.random(in: 0...300, using: &rng)))
+                    players.append(p)
+                }
+                teams[t].players = players
+            }
+            s.teams = teams
+            if let position = s.disc?.position { s.disc?.position = perturb(position, &rng) }
+            s.gameClock = Double(Float(Double.random(in: 0...600, using: &rng)))
+            frames.append(GameJSONWriter.bytes(s))
+        }
+        return frames
+    }
+
+    /// Moves a vector by a few millimetres, kept on the game's 1/1000 grid.
+    static func perturb(_ v: Vector3, _ rng: inout SplitMix64) -> Vector3 {
+        func q(_ x: Double) -> Double {
+            let k = (Float(x) / 0.001).rounded() + Float(Int.random(in: -50...50, using: &rng))
+            return Double(k * 0.001)
+        }
+        return Vector3(q(v.x), q(v.y), q(v.z))
+    }
+
+    static func perturb(_ p: Pose, _ rng: inout SplitMix64) -> Pose {
+        Pose(
+            position: p.position.map { perturb($0, &rng) }, forward: p.forward, left: p.left, up: p.up)
+    }
+}
+
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Runs `body` (which processes `framesPerCall` frames of `bytesPerCall` bytes) for about
+/// `seconds`, after a short warm-up, and returns frames/s and MB/s.
+func measure(seconds: Double, framesPerCall: Int, bytesPerCall: Int, _ body: () throws -> Void) rethrows -> (fps: Double, mbps: Double) {
+    let clock = ContinuousClock()
+    let warmUp = clock.now.advanced(by: .milliseconds(200))
+    while clock.now < warmUp { try body() }
+    var calls = 0
+    let start = clock.now
+    let deadline = start.advanced(by: .milliseconds(Int64(seconds * 1000)))
+    repeat {
+        for _ in 0..<16 { try body() }
+        calls += 16
+    } while clock.now < deadline
+    let elapsed = clock.now - start
+    let s = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let fps = Double(calls * framesPerCall) / s
+    return (fps, Double(calls * bytesPerCall) / s / 1e6)
+}
+
+func format(_ v: Double, _ digits: Int = 0) -> String {
+    String(format: "%.\(digits)f", v)
+}
+
+func machineSummary() -> String {
+    "cores: \(ProcessInfo.processInfo.activeProcessorCount)"
+}

@@ -1,0 +1,204 @@
+import Foundation
+import NEVRCore
+
+/// `nevr verify`: converts a capture to the other format in memory and back, frame by frame
+/// (flat memory), and compares every field of every frame.
+///
+/// - `.echoreplay`: each line's session and bones are parsed, encoded as a `.nevrcap` frame,
+///   decoded, written back as game JSON and parsed again; the result is compared with the
+///   first parse, timestamps to the millisecond.
+/// - `.nevrcap`: each frame is written as an `.echoreplay` line (game JSON, millisecond
+///   timestamp) and read back. Events, the header and frame indices cannot be held by
+///   `.echoreplay` and are listed as such, not as losses.
+///
+/// ```swift
+/// let receipt = try CaptureVerification.verify(URL(fileURLWithPath: "match.echoreplay"))
+/// print(receipt.isLossless ? "safe to delete the original" : "\(receipt.comparison.differenceCount) differences")
+/// ```
+public enum CaptureVerification {
+    public struct Receipt: Sendable {
+        public var file: String
+        public var format: CaptureFormat
+        public var sha256: String
+        public var framesIn = 0
+        public var framesOut = 0
+        /// Input frames (lines or records) that could not be read at all, with reasons.
+        public var unreadable: [SkippedLine] = []
+        public var unreadableCount = 0
+        public var comparison: FrameComparison
+        /// Content the other format cannot hold (not counted as losses), one line each.
+        public var notHoldable: [String] = []
+        /// `.echoreplay` only: lines whose rebuilt session JSON is byte-identical to the original.
+        public var byteIdenticalSessions = 0
+        public var truncated: String?
+
+        /// True when every frame came back and nothing both formats hold differs.
+        public var isLossless: Bool {
+            framesIn == framesOut && unreadableCount == 0 && comparison.differenceCount == 0 && truncated == nil
+        }
+    }
+
+    public static func verify(_ url: URL) throws -> Receipt {
+        let sha = try SHA256.hexDigest(of: url)
+        switch CaptureFormat(url: url) {
+        case .echoReplay: return try verifyEchoReplay(url, sha)
+        case .nevrcap: return try verifyNevrcap(url, sha)
+        }
+    }
+
+    static func verifyEchoReplay(_ url: URL, _ sha: String) throws -> Receipt {
+        let reader = try EchoReplayReader(url: url)
+        var receipt = Receipt(file: url.path, format: .echoReplay, sha256: sha, comparison: FrameComparison(compareIndexAndEvents: false, millisecondTimestamps: true))
+        var wire: [UInt8] = []
+        var json: [UInt8] = []
+        var bonesJSON: [UInt8] = []
+        var extras = 0, legacy = 0, fractional = 0, errorObjects = 0
+        while let record = try reader.next() {
+            receipt.framesIn += 1
+            let original: Frame
+            do {
+                let s = try GameJSONReader.parseSession(record.session)
+                let b = try record.bones.map { try GameJSONReader.parseBones($0) }
+                original = Frame(index: UInt32(receipt.framesIn - 1), timestamp: record.timestamp, session: s, bones: b)
+            } catch let e as GameJSONError where e.isNotAGameFrame {
+                // The game's error object (`err_code` != 0, e.g. -6 between matches): not a frame.
+                receipt.framesIn -= 1
+                errorObjects += 1
+                continue
+            } catch {
+                receipt.unreadableCount += 1
+                if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "\(error)")) }
+                continue
+            }
+            (extras, legacy, fractional) = NevrcapHoldability.count(original, extras, legacy, fractional)
+            // To .nevrcap and back.
+            wire.removeAll(keepingCapacity: true)
+            NevrcapWire.encode(original, into: &wire)
+            let decoded = try wire.withUnsafeBytes { try NevrcapWire.decodeFrame($0) }
+            // To .echoreplay (game JSON, millisecond timestamp) and back.
+            json.removeAll(keepingCapacity: true)
+            GameJSONWriter.write(decoded.session, into: &json)
+            if json == record.session { receipt.byteIdenticalSessions += 1 }
+            var bones: PlayerBones?
+            if let b = decoded.bones {
+                bonesJSON.removeAll(keepingCapacity: true)
+                GameJSONWriter.write(b, into: &bonesJSON)
+                bones = try GameJSONReader.parseBones(bonesJSON)
+            }
+            let stamp = EchoReplayTimestamp.parse(EchoReplayTimestamp.format(decoded.timestamp)) ?? decoded.timestamp
+            let back = Frame(index: decoded.index, timestamp: stamp, session: try GameJSONReader.parseSession(json), bones: bones)
+            receipt.framesOut += 1
+            receipt.comparison.compare(NevrcapHoldability.holdable(original), back, frameNumber: receipt.framesIn - 1)
+        }
+        receipt.unreadableCount += reader.skippedCount
+        receipt.unreadable = Array((reader.skipped + receipt.unreadable).prefix(20))
+        if reader.isRecoveredFromTruncation { receipt.truncated = "the input was cut short (recovered up to the last complete line)" }
+        if errorObjects > 0 {
+            receipt.notHoldable.append("\(errorObjects) line(s) holding the game's error object instead of a frame (not converted)")
+        }
+        if extras > 0 { receipt.notHoldable.append("\(extras) frame(s) with keys the model has no field for (kept only by .echoreplay)") }
+        if legacy > 0 { receipt.notHoldable.append("\(legacy) frame(s) with 2018 player poses or bare-vector hands") }
+        if fractional > 0 { receipt.notHoldable.append("\(fractional) frame(s) with fractional blue/orange points (int32 in .nevrcap)") }
+        return receipt
+    }
+
+    static func verifyNevrcap(_ url: URL, _ sha: String) throws -> Receipt {
+        let reader = try NevrcapReader(url: url)
+        let explicit = CaptureConversion.writesExplicitZeros(reader.header)
+        var receipt = Receipt(
+            file: url.path, format: .nevrcap, sha256: sha,
+            comparison: FrameComparison(proto3Presence: !explicit, compareIndexAndEvents: false, millisecondTimestamps: true))
+        var json: [UInt8] = []
+        var bonesJSON: [UInt8] = []
+        var events = 0, subMillisecond = 0
+        loop: while true {
+            let frame: Frame
+            switch try reader.step() {
+            case .frame(let f): frame = f
+            case .end: break loop
+            case .skipped(let e):
+                receipt.framesIn += 1
+                receipt.unreadableCount += 1
+                if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
+                continue
+            case .truncated(let e):
+                receipt.truncated = e.reasonDescription
+                break loop
+            }
+            receipt.framesIn += 1
+            events += frame.events.count
+            if frame.timestamp.nanosecondsSinceEpoch % 1_000_000 != 0 { subMillisecond += 1 }
+            var session = frame.session
+            if !explicit { Proto3KeyRestorer.restore(&session) }
+            json.removeAll(keepingCapacity: true)
+            GameJSONWriter.write(session, into: &json)
+            var bones: PlayerBones?
+            if let b = frame.bones {
+                bonesJSON.removeAll(keepingCapacity: true)
+                GameJSONWriter.write(b, into: &bonesJSON)
+                bones = try GameJSONReader.parseBones(bonesJSON)
+            }
+            guard let stamp = EchoReplayTimestamp.parse(EchoReplayTimestamp.format(frame.timestamp)) else {
+                receipt.unreadableCount += 1
+                continue
+            }
+            let back = Frame(index: frame.index, timestamp: stamp, session: try GameJSONReader.parseSession(json), bones: bones)
+            receipt.framesOut += 1
+            receipt.comparison.compare(frame, back, frameNumber: receipt.framesIn - 1)
+        }
+        receipt.notHoldable.append("header\(reader.header == nil ? " (file has none)" : ""), frame indices and \(events) event(s)")
+        if subMillisecond > 0 { receipt.notHoldable.append("\(subMillisecond) timestamp(s) finer than a millisecond") }
+        if !explicit {
+            receipt.notHoldable.append("written by another tool: missing keys and zero values compare equal (proto3); \(receipt.comparison.presenceOnly) such field(s)")
+        }
+        if reader.notes.unknownFields > 0 { receipt.notHoldable.append("\(reader.notes.unknownFields) unknown protobuf field(s)") }
+        return receipt
+    }
+}
+
+/// What of a typed frame `.nevrcap` can hold.
+enum NevrcapHoldability {
+    /// Updates the counts of frames with content `.nevrcap` cannot hold.
+    static func count(_ f: Frame, _ extras: Int, _ legacy: Int, _ fractional: Int) -> (Int, Int, Int) {
+        var hasExtras = !f.session.extras.isEmpty || !(f.bones?.extras.isEmpty ?? true)
+        var hasLegacy = false
+        for t in f.session.teams ?? [] {
+            if !t.extras.isEmpty { hasExtras = true }
+            for p in t.players ?? [] {
+                if !p.extras.isEmpty { hasExtras = true }
+                if p.legacyPose != nil || p.handsAreBareVectors { hasLegacy = true }
+            }
+        }
+        let frac = [f.session.bluePoints, f.session.orangePoints].contains { $0.map { $0 != $0.rounded(.towardZero) } ?? false }
+        return (extras + (hasExtras ? 1 : 0), legacy + (hasLegacy ? 1 : 0), fractional + (frac ? 1 : 0))
+    }
+
+    /// `f` without what `.nevrcap` cannot hold (extras, 2018 poses, bare-vector hands; points
+    /// rounded toward zero), the expected result of a lossless round trip.
+    static func holdable(_ f: Frame) -> Frame {
+        var f = f
+        f.session.extras = []
+        f.bones?.extras = []
+        if let p = f.session.bluePoints { f.session.bluePoints = Double(NevrcapWire.points(p)) }
+        if let p = f.session.orangePoints { f.session.orangePoints = Double(NevrcapWire.points(p)) }
+        if var teams = f.session.teams {
+            for ti in teams.indices {
+                teams[ti].extras = []
+                guard var players = teams[ti].players else { continue }
+                for pi in players.indices {
+                    var p = players[pi]
+                    p.extras = []
+                    p.legacyPose = nil
+                    if p.handsAreBareVectors {
+                        // A bare [x,y,z] hand is stored as HandPart.pos and comes back as an object.
+                        p.handsAreBareVectors = false
+                    }
+                    players[pi] = p
+                }
+                teams[ti].players = players
+            }
+            f.session.teams = teams
+        }
+        return f
+    }
+}

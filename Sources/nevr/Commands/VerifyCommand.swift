@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import NEVRCapture
+
+/// `nevr verify FILE`: round-trips a capture through the other format in memory and prints a
+/// receipt. Run it before deleting originals.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Convert a recording to the other format and back in memory, compare every field, print a receipt.",
+        discussion: """
+            Exit status 0 only when every frame came back and nothing both formats can hold was lost. \
+            What one format cannot hold (events and header in .echoreplay, unknown JSON keys in .nevrcap) \
+            is listed, not counted as a loss. Example: nevr verify match.echoreplay
+            """)
+
+    @Argument(help: "A recording (.echoreplay or .nevrcap).")
+    var file: String
+
+    @Flag(name: .long, help: "Print the receipt as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
+        progress.update(fraction: nil, detail: "")
+        let receipt = try CLIOutput.run(file: file) {
+            defer { progress.finish() }
+            return try CaptureVerification.verify(URL(fileURLWithPath: file))
+        }
+        let c = receipt.comparison
+        let other = receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap"
+        if json {
+            let object: [String: Any] = [
+                "file": receipt.file, "format": receipt.format.rawValue, "sha256": receipt.sha256,
+                "round_trip_through": other, "frames_in": receipt.framesIn, "frames_out": receipt.framesOut,
+                "fields_compared": c.fieldsCompared, "differences": c.differenceCount,
+                "differences_by_path": c.countsByPath,
+                "first_differences": c.differences.map(\.description),
+                "unreadable": receipt.unreadableCount,
+                "not_holdable": receipt.notHoldable,
+                "byte_identical_sessions": receipt.format == .echoReplay ? receipt.byteIdenticalSessions as Any : NSNull(),
+                "truncated": receipt.truncated as Any? ?? NSNull(),
+                "lossless": receipt.isLossless,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else {
+            var out = ""
+            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            row("file:", receipt.file)
+            row("format:", receipt.format.rawValue + " (round trip through \(other), in memory)")
+            row("sha256:", receipt.sha256)
+            row("frames in:", "\(receipt.framesIn)")
+            row("frames out:", "\(receipt.framesOut)")
+            row("fields compared:", "\(c.fieldsCompared)")
+            row("differences:", "\(c.differenceCount)")
+            for (path, n) in c.countsByPath.sorted(by: { $0.value > $1.value }) { out += "  \(path): \(n)\n" }
+            for d in c.differences { out += "  \(d)\n" }
+            if receipt.format == .echoReplay {
+                row("identical JSON:", "\(receipt.byteIdenticalSessions) of \(receipt.framesOut) session lines rebuilt byte for byte")
+            }
+            if receipt.unreadableCount > 0 {
+                row("unreadable:", "\(receipt.unreadableCount)")
+                for u in receipt.unreadable { out += "  \(u)\n" }
+            }
+            if let t = receipt.truncated { row("truncated:", t) }
+            for note in receipt.notHoldable { row("not held:", note + " (\(other) cannot hold)") }
+            row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
+            print(out, terminator: "")
+        }
+        if !receipt.isLossless { throw ExitCode.failure }
+    }
+}
