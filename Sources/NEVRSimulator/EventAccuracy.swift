@@ -126,6 +126,8 @@ public enum EventAccuracy {
         public var spurious: [Observation]
         /// Stat invariant violations: (slot, userid, counter) where events != last - first.
         public var invariantViolations: [String]
+        /// Counter rises the invariant covered (shows the check was not vacuous).
+        public var checkedIncrements: Int
     }
 
     /// Simulates one capture, runs a ``FrameProcessor`` over its sessions, and compares
@@ -150,7 +152,8 @@ public enum EventAccuracy {
         }
         let result = compare(truth: truth, detected: detected, tolerance: tolerance)
         return Report(options: options, frames: frames, scores: result.scores, missed: result.missed,
-                      spurious: result.spurious, invariantViolations: counters.violations())
+                      spurious: result.spurious, invariantViolations: counters.violations(),
+                      checkedIncrements: counters.checkedIncrements)
     }
 
     static func slot(named name: String?, in session: Session) -> Int32? {
