@@ -59,6 +59,11 @@ for mode in "${modes[@]}"; do
     echoreplay)
       "$bin" echoreplay --frame "$frame"
       ;;
+    hub)
+      # WebSocket hub on loopback: its own executable (it needs the streaming dependencies).
+      swift build -c release --product NEVRHubBenchmark >&2
+      "$(dirname "$bin")/NEVRHubBenchmark" --frame "$frame" --frames "${HUB_FRAMES:-2000}" --latency-seconds "${HUB_LATENCY_SECONDS:-3}"
+      ;;
     *)
       "$bin" "$mode" --seconds "$secs"
       ;;
