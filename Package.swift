@@ -52,6 +52,8 @@ let package = Package(
                 "NEVRCore", "NEVRCapture", "NEVRSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -89,7 +91,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
-        .testTarget(name: "NEVRStreamingTests", dependencies: ["NEVRStreaming", "NEVRTestSupport"]),
+        .testTarget(
+            name: "NEVRStreamingTests",
+            dependencies: [
+                "NEVRStreaming", "NEVRTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]

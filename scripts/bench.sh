@@ -63,6 +63,9 @@ for mode in "${modes[@]}"; do
     write)
       "$bin" write --frame "$frame" --seconds "$secs"
       ;;
+    echoreplay)
+      "$bin" echoreplay --frame "$frame"
+      ;;
     *)
       "$bin" "$mode" --seconds "$secs"
       ;;

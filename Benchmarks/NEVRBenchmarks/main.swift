@@ -4,6 +4,7 @@ import Foundation
 //
 //   NEVRBenchmarks parse [--frame PATH] [--seconds S] [--orjson-frame F/S] [--orjson-set F/S] [--dump-set PATH]
 //   NEVRBenchmarks write [--frame PATH] [--seconds S]
+//   NEVRBenchmarks echoreplay [--frame PATH] [--frames N] [--level L]
 //   NEVRBenchmarks nevrcap [--frame PATH] [--seconds S] [--long-frames N]
 //
 // Add a mode: write `enum XBenchmark { static func run(_ args: BenchmarkArguments) throws }`
@@ -12,6 +13,7 @@ import Foundation
 let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> Void)] = [
     ("parse", "game-JSON /session parse throughput vs orjson", ParseBenchmark.run),
     ("write", "game-JSON /session write throughput", WriteBenchmark.run),
+    ("echoreplay", ".echoreplay write/read throughput, zipped and plain, peak RSS", EchoReplayBenchmark.run),
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
 ]
 

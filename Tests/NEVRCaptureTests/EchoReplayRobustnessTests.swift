@@ -211,3 +211,55 @@ final class EchoReplayFlushTests: XCTestCase {
         }
     }
 }
+
+/// Hundreds of damaged files (random byte changes and truncations of a zipped and a plain
+/// recording, including in the ZIP structures): every one ends in records or an error, never a crash.
+final class EchoReplayMutationTests: XCTestCase {
+    func testMutatedAndTruncatedFilesNeverCrash() throws {
+        let dir = try SharedData.temporaryDirectory("echoreplay-mutations")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("m.echoreplay")
+        let writer = try EchoReplayWriter(url: source)
+        let bones = EchoReplayFixture.bones
+        for i in 0 ..< 4 {
+            try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i)),
+                             session: Array(#"{"sessionid":"892E23E2-8272-4B07-85E8-5E291AC85F93","game_clock":12.5}"#.utf8),
+                             bones: i % 2 == 0 ? bones : nil)
+        }
+        try writer.close()
+        let zipped = [UInt8](try Data(contentsOf: source))
+        let plain = Array("2021/11/20 21:05:33.407\t{\"game_clock\":1.0}\t {\"err_code\":0}\r\n2021/11/20 21:05:33.424\t{\"game_clock\":2.0}\n2021.11.20 21.05.33.441\t{\"a\":[1,2]}\t\r\n".utf8)
+
+        var rng = SystemRandomNumberGenerator()
+        var outcomes = (records: 0, errors: 0)
+        let target = dir.appendingPathComponent("m.echoreplay")
+        for round in 0 ..< 600 {
+            var bytes = round % 2 == 0 ? zipped : plain
+            if round % 5 == 4 {
+                bytes.removeLast(Int.random(in: 1 ..< bytes.count, using: &rng))
+            } else {
+                for _ in 0 ..< Int.random(in: 1 ... 4, using: &rng) {
+                    // Bias toward the ZIP structures at both ends, where parsing decisions are made.
+                    let region = Int.random(in: 0 ..< 3, using: &rng)
+                    let at = region == 0 ? Int.random(in: 0 ..< min(64, bytes.count), using: &rng)
+                        : region == 1 ? Int.random(in: max(0, bytes.count - 140) ..< bytes.count, using: &rng)
+                        : Int.random(in: 0 ..< bytes.count, using: &rng)
+                    bytes[at] = UInt8.random(in: 0 ... 255, using: &rng)
+                }
+            }
+            try Data(bytes).write(to: target)
+            do {
+                var options = EchoReplayReader.Options()
+                options.maxInflatedBytes = 1 << 20
+                options.chunkSize = 4096
+                let (_, records) = try EchoReplayFixture.readAll(target, options: options)
+                outcomes.records += records.count
+            } catch let error as EchoReplayError {
+                XCTAssertEqual(error.path, target.path)
+                outcomes.errors += 1
+            }
+        }
+        XCTAssertGreaterThan(outcomes.errors, 0)
+        XCTAssertGreaterThan(outcomes.records, 0)
+    }
+}

@@ -193,3 +193,22 @@ final class EchoReplayFrameWriterTests: XCTestCase {
         }
     }
 }
+
+final class EchoReplayRecordViewTests: XCTestCase {
+    /// `nextView` sees the same columns as `next` (it is what `next` copies from).
+    func testNextViewMatchesNext() throws {
+        let dir = try SharedData.temporaryDirectory("echoreplay-view")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lines = try EchoReplayFixture.lines()
+        let url = dir.appendingPathComponent("v.echoreplay")
+        try EchoReplayFixture.write(EchoReplayFixture.text(lines, newline: "\n") + Array("bad\n".utf8), to: url)
+        let reader = try EchoReplayReader(url: url)
+        var seen: [EchoReplayRecord] = []
+        while let r = try reader.nextView({ EchoReplayRecord(lineNumber: $0.lineNumber, timestamp: $0.timestamp, session: Array($0.session), bones: $0.bones.map { Array($0) }) }) {
+            seen.append(r)
+        }
+        XCTAssertEqual(seen, try EchoReplayFixture.readAll(url).1)
+        EchoReplayFixture.assertRecords(seen, equal: lines)
+        XCTAssertEqual(reader.skipped, [SkippedLine(lineNumber: lines.count + 1, reason: "line too short (3 bytes) for a timestamp and a session")])
+    }
+}

@@ -56,8 +56,8 @@ public enum CaptureConversion {
         let reader = try EchoReplayReader(url: input, options: readerOptions)
         let writer = try EchoReplayWriter(url: output, options: options)
         do {
-            while let record = try reader.next() {
-                try writer.write(timestamp: record.timestamp, session: record.session, bones: record.bones)
+            // Zero-copy: the reader's buffer goes straight to the writer.
+            while try reader.nextView({ try writer.append(timestamp: $0.timestamp, session: $0.session, bones: $0.bones) }) != nil {
                 if let progress, writer.framesWritten & 255 == 0 {
                     progress(ConversionProgress(framesWritten: writer.framesWritten,
                                                 inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))

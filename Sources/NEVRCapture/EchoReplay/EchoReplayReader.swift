@@ -147,6 +147,19 @@ public final class EchoReplayReader {
     /// damaged, an entry passes ``Options/maxInflatedBytes``, or (at the end) when
     /// no line was a frame.
     public func next() throws -> EchoReplayRecord? {
+        try nextView { view in
+            EchoReplayRecord(lineNumber: view.lineNumber, timestamp: view.timestamp,
+                             session: Array(view.session), bones: view.bones.map { Array($0) })
+        }
+    }
+
+    /// The next frame without copying its JSON: `body` sees the columns in the reader's
+    /// buffer, valid only during the call. Returns `nil` at the end (like ``next()``).
+    ///
+    /// ```swift
+    /// while let clock = try reader.nextView({ try GameJSONReader.parseSession($0.session).gameClock }) { ... }
+    /// ```
+    public func nextView<Result>(_ body: (EchoReplayRecordView) throws -> Result) throws -> Result? {
         while true {
             switch try nextLine() {
             case .line(let offset, let length):
@@ -167,9 +180,7 @@ public final class EchoReplayReader {
                     continue
                 case .record(let timestamp, let session, let bones):
                     recordsRead += 1
-                    return EchoReplayRecord(
-                        lineNumber: linesRead, timestamp: timestamp, session: Array(session),
-                        bones: bones.map { Array($0) })
+                    return try body(EchoReplayRecordView(lineNumber: linesRead, timestamp: timestamp, session: session, bones: bones))
                 case .rejected(let reason):
                     let truncatedTail = atEnd && start >= end && inflater?.wasTruncated == true
                     recordSkip(reason + (truncatedTail ? " (the archive is cut off here)" : ""))

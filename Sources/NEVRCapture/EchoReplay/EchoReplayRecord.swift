@@ -19,6 +19,15 @@ public struct EchoReplayRecord: Hashable, Sendable {
     }
 }
 
+/// One frame's columns inside the reader's buffer (``EchoReplayReader/nextView(_:)``):
+/// valid only during the closure it is passed to; copy what you keep.
+public struct EchoReplayRecordView {
+    public var lineNumber: Int
+    public var timestamp: Timestamp
+    public var session: UnsafeRawBufferPointer
+    public var bones: UnsafeRawBufferPointer?
+}
+
 /// A line the reader rejected, with the reason.
 public struct SkippedLine: Hashable, Sendable, CustomStringConvertible {
     /// Physical line number in the text, from 1.

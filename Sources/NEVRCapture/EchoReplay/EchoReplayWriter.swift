@@ -33,7 +33,7 @@ public final class EchoReplayWriter {
         /// that accept only two columns.
         public var includeBones: Bool = true
         /// zlib level, 0 (store) through 9; -1 is zlib's default (6). The default, 5, measured
-        /// 2.4x faster than 6 for 8% more bytes on game frames (BENCHMARKS.md).
+        /// 1.6x to 2.4x faster than 6 for about 8% more bytes on game frames (BENCHMARKS.md).
         public var compressionLevel: Int32 = 5
 
         public init(zipped: Bool = true, includeBones: Bool = true, compressionLevel: Int32 = 5) {

@@ -50,14 +50,15 @@ enum ZipDirectory {
             let locator = try file.readExactly(at: eocdOffset - 20, count: 20)
             guard le32(locator, 0) == zip64LocatorSignature else { throw corrupt(file, "ZIP64 locator missing") }
             let end64Offset = Int64(bitPattern: le64(locator, 8))
-            guard end64Offset >= 0, end64Offset + 56 <= size else { throw corrupt(file, "ZIP64 end record out of range") }
+            guard end64Offset >= 0, end64Offset <= size - 56 else { throw corrupt(file, "ZIP64 end record out of range") }
             let end64 = try file.readExactly(at: end64Offset, count: 56)
             guard le32(end64, 0) == zip64EndSignature else { throw corrupt(file, "ZIP64 end record missing") }
             count = Int64(bitPattern: le64(end64, 32))
             cdSize = Int64(bitPattern: le64(end64, 40))
             cdOffset = Int64(bitPattern: le64(end64, 48))
         }
-        guard cdOffset >= 0, cdSize >= 0, cdOffset + cdSize <= size else {
+        // Subtractions, not sums: ZIP64 fields are attacker-sized and must not overflow.
+        guard cdOffset >= 0, cdSize >= 0, cdOffset <= size, cdSize <= size - cdOffset else {
             throw corrupt(file, "central directory out of range")
         }
         // A central directory record is at least 46 bytes; this bounds memory by the file itself.

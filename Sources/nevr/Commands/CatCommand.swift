@@ -17,10 +17,10 @@ struct CatCommand: ParsableCommand {
         try CLIOutput.run(file: file) {
             let reader = try EchoReplayReader(url: url)
             let out = StandardOutputBuffer()
-            while let record = try reader.next() {
-                try out.append(record.session)
+            while try reader.nextView({ (view: EchoReplayRecordView) -> Void in
+                try out.append(view.session)
                 out.append(0x0A)
-            }
+            }) != nil {}
             try out.flush()
             CLIOutput.warnSkipped(file: file, count: reader.skippedCount, first: reader.skipped)
         }

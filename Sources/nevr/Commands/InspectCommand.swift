@@ -44,7 +44,8 @@ struct InspectCommand: ParsableCommand {
     static func inspectEchoReplay(_ url: URL) throws -> Report {
         let reader = try EchoReplayReader(url: url)
         var report = Report(format: reader.isZipped ? "echoreplay-zip" : "echoreplay-plain")
-        while let record = try reader.next() {
+        // Zero-copy: the session is parsed in the reader's buffer.
+        while try reader.nextView({ (record: EchoReplayRecordView) -> Void in
             let hasBones = record.bones != nil
             do throws(GameJSONError) {
                 let session = try GameJSONReader.parseSession(record.session)
@@ -52,7 +53,7 @@ struct InspectCommand: ParsableCommand {
             } catch {
                 report.statistics.add(timestamp: record.timestamp, error: error, hasBones: hasBones, position: record.lineNumber)
             }
-        }
+        }) != nil {}
         if let entry = reader.entryName { report.details.append((key: "zip_entry", value: entry)) }
         if reader.isRecoveredFromTruncation { report.details.append((key: "recovered_from_truncation", value: true)) }
         report.details.append((key: "lines", value: reader.linesRead))

@@ -92,6 +92,11 @@ final class StandardOutputBuffer {
 
     init() { buffer.reserveCapacity(limit + 64 << 10) }
 
+    func append(_ bytes: UnsafeRawBufferPointer) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= limit { try flush() }
+    }
+
     func append(_ bytes: [UInt8]) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= limit { try flush() }

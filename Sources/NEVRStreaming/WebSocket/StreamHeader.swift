@@ -1,0 +1,69 @@
+import NEVRCore
+
+/// The header of one match's stream: sent once before a match's first frame to every
+/// subscriber (and again to a late subscriber before its backlog).
+///
+/// Mirrors `telemetry.v1.TelemetryHeader`: `captureID` is the match's session id
+/// for live streams (the Go recorder's convention), `metadata` keeps its order.
+public struct StreamHeader: Hashable, Sendable {
+    /// The match (session id) the frames belong to.
+    public var match: String
+    public var captureID: String
+    public var createdAt: Timestamp
+    public var metadata: [Event.MapEntry]
+
+    public init(match: String, captureID: String? = nil, createdAt: Timestamp, metadata: [Event.MapEntry] = []) {
+        self.match = match
+        self.captureID = captureID ?? match
+        self.createdAt = createdAt
+        self.metadata = metadata
+    }
+}
+
+/// One frame as it travels through the hub: routing fields plus whichever
+/// representations the sender provided (game-spelled JSON bytes and/or a typed frame).
+public struct StreamedFrame: Sendable {
+    /// The match (session id); empty when the session carries no `sessionid`.
+    public var match: String
+    public var index: UInt32
+    public var timestamp: Timestamp
+    /// The game-spelled `/session` JSON, exactly as the publisher sent it.
+    public var sessionJSON: [UInt8]?
+    /// The `/player_bones` JSON, when sent.
+    public var bonesJSON: [UInt8]?
+    /// The events as a JSON array (one object per event, `nevr events --json` spelling), when sent.
+    public var eventsJSON: [UInt8]?
+    /// The typed frame, when the message was binary (protobuf) or the sender was typed.
+    public var frame: Frame?
+
+    public init(
+        match: String, index: UInt32, timestamp: Timestamp, sessionJSON: [UInt8]? = nil, bonesJSON: [UInt8]? = nil,
+        eventsJSON: [UInt8]? = nil, frame: Frame? = nil
+    ) {
+        self.match = match
+        self.index = index
+        self.timestamp = timestamp
+        self.sessionJSON = sessionJSON
+        self.bonesJSON = bonesJSON
+        self.eventsJSON = eventsJSON
+        self.frame = frame
+    }
+}
+
+/// A decoded WebSocket message of the streaming protocol.
+public enum StreamMessage: Sendable {
+    /// A match header (always before that match's frames).
+    case header(StreamHeader)
+    /// One frame (`"type":"frame"`).
+    case frame(StreamedFrame)
+    /// Only the events of one frame (`"type":"events"`, for `parts=events` subscribers).
+    case events(StreamedFrame)
+    /// Hub -> publisher: header and frame messages received on this connection so far.
+    case ack(frames: Int)
+    /// Hub -> subscriber: `frames` frames were skipped because the subscriber fell behind.
+    case skipped(frames: Int)
+    /// Hub -> subscriber: the subscriber is being disconnected because it fell behind.
+    case dropped(reason: String)
+    /// An error report; the sender closes the connection after it.
+    case error(message: String)
+}

@@ -1,0 +1,182 @@
+import NIOConcurrencyHelpers
+
+/// What the hub does with a subscriber whose queue is full.
+public enum SlowSubscriberPolicy: String, Sendable, CaseIterable {
+    /// Send `{"type":"dropped",...}` and close the connection.
+    case drop
+    /// Discard the queued frames (headers are kept), send `{"type":"skipped","frames":N}`, continue live.
+    case skip
+}
+
+/// The bounded queue between the hub (producer, never blocks) and one subscriber's
+/// writer task (consumer, may be as slow as its network).
+final class SubscriberQueue: @unchecked Sendable {
+    enum Item: Sendable {
+        case header(HubHeader)
+        case frame(HubFrame)
+        case control(StreamMessage)
+    }
+
+    enum PushResult { case queued, skipped(Int), dropped, closed }
+
+    private let lock = NIOLock()
+    // Array with a moving head: amortised O(1) pop without a Deque dependency.
+    private var items: [Item] = []
+    private var head = 0
+    private var capacity: Int
+    private let policy: SlowSubscriberPolicy
+    private var closed = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var dropped = false
+    private var dropWaiter: CheckedContinuation<Bool, Never>?
+
+    init(capacity: Int, policy: SlowSubscriberPolicy) {
+        self.capacity = max(1, capacity)
+        self.policy = policy
+    }
+
+    /// Queued items not yet taken.
+    var count: Int { lock.withLock { items.count - head } }
+
+    /// Raises the bound once (the backlog of a late subscriber must fit on top of the live bound).
+    func extendCapacity(by n: Int) {
+        lock.withLock { capacity += n }
+    }
+
+    /// Adds an item without ever waiting; applies the slow-subscriber policy when full.
+    @discardableResult
+    func push(_ item: Item) -> PushResult {
+        var result = PushResult.queued
+        let w: CheckedContinuation<Void, Never>? = lock.withLock {
+            if closed { result = .closed; return nil }
+            if items.count - head >= capacity {
+                switch policy {
+                case .drop:
+                    let reason = "subscriber fell behind: \(capacity) messages queued"
+                    items.removeAll(keepingCapacity: false)
+                    head = 0
+                    items.append(.control(.dropped(reason: reason)))
+                    closed = true
+                    dropped = true
+                    result = .dropped
+                    dropWaiter?.resume(returning: true)
+                    dropWaiter = nil
+                    let w = waiter
+                    waiter = nil
+                    return w
+                case .skip:
+                    var kept: [Item] = []
+                    var skipped = 0
+                    for it in items[head...] {
+                        if case .frame = it { skipped += 1 } else { kept.append(it) }
+                    }
+                    kept.append(.control(.skipped(frames: skipped)))
+                    items = kept
+                    head = 0
+                    result = .skipped(skipped)
+                }
+            }
+            items.append(item)
+            let w = waiter
+            waiter = nil
+            return w
+        }
+        w?.resume()
+        return result
+    }
+
+    /// Marks the end: the consumer drains what is queued, then gets nil.
+    func close() {
+        let w: CheckedContinuation<Void, Never>? = lock.withLock {
+            closed = true
+            dropWaiter?.resume(returning: false)
+            dropWaiter = nil
+            let w = waiter
+            waiter = nil
+            return w
+        }
+        w?.resume()
+    }
+
+    /// Closes and forgets what is queued (the connection is gone).
+    func cancel() {
+        lock.withLock {
+            items.removeAll()
+            head = 0
+        }
+        close()
+    }
+
+    /// Waits until the slow-subscriber policy drops this subscriber (true) or the queue closes (false).
+    func waitUntilDropped() async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            let now: Bool? = lock.withLock {
+                if dropped { return true }
+                if closed { return false }
+                dropWaiter = c
+                return nil
+            }
+            if let now { c.resume(returning: now) }
+        }
+    }
+
+    /// The next item, waiting while the queue is empty; nil once closed and drained.
+    func next() async -> Item? {
+        while true {
+            enum Step { case item(Item), done, wait }
+            let step: Step = lock.withLock {
+                if head < items.count {
+                    let it = items[head]
+                    head += 1
+                    if head == items.count {
+                        items.removeAll(keepingCapacity: true)
+                        head = 0
+                    } else if head >= 1024, head * 2 >= items.count {
+                        items.removeFirst(head)
+                        head = 0
+                    }
+                    return .item(it)
+                }
+                return closed ? .done : .wait
+            }
+            switch step {
+            case .item(let it): return it
+            case .done: return nil
+            case .wait:
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                        let resumeNow: Bool = lock.withLock {
+                            if head < items.count || closed || Task.isCancelled { return true }
+                            waiter = c
+                            return false
+                        }
+                        if resumeNow { c.resume() }
+                    }
+                } onCancel: {
+                    self.close()
+                }
+                if Task.isCancelled { return nil }
+            }
+        }
+    }
+}
+
+/// A match header with its encodings (one per format).
+final class HubHeader: Sendable {
+    let header: StreamHeader
+    let json: EncodedMessage
+
+    init(_ header: StreamHeader) {
+        self.header = header
+        var out: [UInt8] = []
+        StreamJSON.appendHeader(header, into: &out)
+        self.json = .text(out)
+    }
+
+    func encoded(format: StreamFormat) throws(StreamEncodingError) -> EncodedMessage {
+        switch format {
+        case .json: return json
+        case .binary: throw StreamEncodingError(reason: "binary encoding is not available in this build")
+        }
+    }
+}

@@ -1,0 +1,416 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NEVRCore
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOWebSocket
+
+/// Publishes frames to a WebSocket hub (`ws://` or `wss://`, e.g. `nevr hub`'s `/publish`).
+///
+/// The streaming side of the seed's `NewWebSocketCodec(url, options)`: frames handed to
+/// ``streamRaw(session:bones:timestamp:)`` or ``streamProcessed(_:)`` return at once; a
+/// background task sends them in order, keeps the connection alive (WebSocket pings),
+/// reconnects with exponential backoff when it drops, and keeps every frame until the
+/// hub acknowledges it. While disconnected, frames wait in memory and then in a spill
+/// file up to the configured bounds; anything beyond is counted in ``Statistics/dropped``.
+///
+/// ```swift
+/// let codec = try WebSocketCodec(url: "ws://127.0.0.1:8080/publish", options: .init(token: "secret"))
+/// try codec.streamRaw(session: sessionBytes, bones: nil, timestamp: now)
+/// let stats = await codec.close()   // waits (bounded) until the hub has everything
+/// ```
+///
+/// Call the stream methods from one task at a time (they are thread-safe, but the frame
+/// order is the call order).
+public final class WebSocketCodec: Sendable {
+    public struct Options: Sendable {
+        /// Sent as `Authorization: Bearer <token>`.
+        public var token: String?
+        /// Message encoding (binary needs the .nevrcap wire codec).
+        public var format: StreamFormat = .json
+        /// Parts to send (the seed's `SendSessionData`, `SendUserBones`, `SendEvents`).
+        public var parts: StreamParts = .all
+        /// Extra header metadata (the header also carries `source=nevr`).
+        public var metadata: [Event.MapEntry] = []
+        /// First reconnect delay; doubles per failed attempt up to ``maxReconnectDelay``.
+        public var reconnectDelay: Duration = .milliseconds(100)
+        public var maxReconnectDelay: Duration = .seconds(5)
+        /// Frames held in memory while unacknowledged or disconnected.
+        public var memoryBufferFrames: Int = 4_096
+        /// Bytes of the spill file used after memory is full (0 disables spilling).
+        public var spillLimitBytes: Int = 256 << 20
+        /// Where the spill file goes (default: the temporary directory).
+        public var spillDirectory: URL?
+        /// Unacknowledged messages in flight at once.
+        public var window: Int = 512
+        /// WebSocket ping period.
+        public var pingInterval: Duration = .seconds(15)
+        public var maxMessageSize: Int = 16 << 20
+
+        public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all) {
+            self.token = token
+            self.format = format
+            self.parts = parts
+        }
+    }
+
+    public struct Statistics: Sendable, Hashable {
+        /// Frames handed to the codec.
+        public var framesQueued = 0
+        /// Frames the hub acknowledged.
+        public var framesAcknowledged = 0
+        /// Frames refused because the buffer bounds were full.
+        public var dropped = 0
+        /// Frames that went through the spill file.
+        public var spilled = 0
+        /// Messages still held (unacknowledged).
+        public var buffered = 0
+        /// Successful connections (1 + reconnects).
+        public var connections = 0
+        public var isConnected = false
+        /// The last connection error, if any.
+        public var lastError: String?
+        /// Errors the hub reported (`{"type":"error"}`), counted.
+        public var hubErrors = 0
+    }
+
+    // Only touched under the box's lock (continuations and the spill file included).
+    private struct State: @unchecked Sendable {
+        var buffer: OutboundBuffer
+        /// Held messages that are frames (the rest are headers).
+        var isFrame: [Bool] = []
+        var isFrameHead = 0
+        // Per connection: messages written (from the front of `buffer`) and acknowledged.
+        var sent = 0
+        var ackedOnConnection = 0
+        var preamble = 0
+        var connected = false
+        var closing = false
+        /// Set when ``close(timeout:)``'s deadline passed: stop waiting for acks and reconnects.
+        var abandoned = false
+        var match: String?
+        var header: [UInt8]?
+        var nextIndex: UInt32 = 0
+        var stats = Statistics()
+        var waiter: CheckedContinuation<Void, Never>?
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    public let url: String
+    public let options: Options
+    private let logger: Logger
+    private let state: NIOLockedValueBox<State>
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    /// Validates the URL (`ws://` or `wss://`) and starts connecting in the background.
+    public init(url: String, options: Options = .init(), logger: Logger = Logger(label: "nevr.stream")) throws(StreamClientError) {
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+            throw StreamClientError(url: url, reason: "not a ws:// or wss:// URL")
+        }
+        guard options.format == .json else {
+            throw StreamClientError(url: url, reason: "binary publishing is not available in this build; use JSON")
+        }
+        self.url = url
+        self.options = options
+        self.logger = logger
+        self.state = NIOLockedValueBox(
+            State(
+                buffer: OutboundBuffer(
+                    memoryLimit: options.memoryBufferFrames, spillLimitBytes: options.spillLimitBytes,
+                    spillDirectory: options.spillDirectory)))
+        let t = Task { [self] in await runConnectionLoop() }
+        task.withLockedValue { $0 = t }
+    }
+
+    public var statistics: Statistics {
+        state.withLockedValue { s in
+            var st = s.stats
+            st.buffered = s.buffer.count
+            st.dropped = s.buffer.dropped
+            st.spilled = s.buffer.spilledTotal
+            return st
+        }
+    }
+
+    // MARK: streaming
+
+    /// Queues one raw frame: the game's `/session` bytes (sent verbatim under `session`),
+    /// optional `/player_bones` bytes, and the capture instant. The frame index counts from 0.
+    /// Throws when `session` is not a JSON object (nothing is queued then).
+    public func streamRaw(session: [UInt8], bones: [UInt8]?, timestamp: Timestamp) throws(StreamClientError) {
+        try validate(session, "session")
+        if let bones { try validate(bones, "bones") }
+        let match = StreamJSON.sessionID(in: session) ?? ""
+        state.withLockedValue { s in
+            let index = s.nextIndex
+            s.nextIndex &+= 1
+            var out: [UInt8] = []
+            out.reserveCapacity(session.count + (bones?.count ?? 0) + 256)
+            StreamJSON.appendFrame(
+                match: match, index: index, timestamp: timestamp,
+                session: options.parts.contains(.session) ? session[...] : nil,
+                bones: options.parts.contains(.bones) ? bones?[...] : nil, events: nil, into: &out)
+            enqueue(&s, frame: out, match: match, timestamp: timestamp)
+        }
+        wake()
+    }
+
+    /// Queues a frame whose session/bones JSON and events JSON array the caller already has
+    /// (e.g. from a frame processor). `eventsJSON` is a JSON array of event objects.
+    public func streamRaw(
+        session: [UInt8], bones: [UInt8]?, eventsJSON: [UInt8]?, index: UInt32, timestamp: Timestamp
+    ) throws(StreamClientError) {
+        try validate(session, "session")
+        if let bones { try validate(bones, "bones") }
+        let match = StreamJSON.sessionID(in: session) ?? ""
+        state.withLockedValue { s in
+            s.nextIndex = index &+ 1
+            var out: [UInt8] = []
+            out.reserveCapacity(session.count + (bones?.count ?? 0) + (eventsJSON?.count ?? 0) + 256)
+            StreamJSON.appendFrame(
+                match: match, index: index, timestamp: timestamp,
+                session: options.parts.contains(.session) ? session[...] : nil,
+                bones: options.parts.contains(.bones) ? bones?[...] : nil,
+                events: options.parts.contains(.events) ? eventsJSON?[...] : nil, into: &out)
+            enqueue(&s, frame: out, match: match, timestamp: timestamp)
+        }
+        wake()
+    }
+
+    private func validate(_ bytes: [UInt8], _ what: String) throws(StreamClientError) {
+        let ok = bytes.withUnsafeBytes { buf in (try? JSONObjectScanner.members(of: buf)) != nil }
+        guard ok else { throw StreamClientError(url: url, reason: "\(what) is not a JSON object (\(bytes.count) bytes)") }
+    }
+
+    private func enqueue(_ s: inout State, frame: [UInt8], match: String, timestamp: Timestamp) {
+        if s.match != match {
+            s.match = match
+            var h: [UInt8] = []
+            StreamJSON.appendHeader(
+                StreamHeader(match: match, createdAt: timestamp, metadata: [.init(key: "source", value: "nevr")] + options.metadata),
+                into: &h)
+            s.header = h
+            if s.buffer.append(.init(isText: true, bytes: h)) { s.isFrame.append(false) }
+        }
+        s.stats.framesQueued += 1
+        if s.buffer.append(.init(isText: true, bytes: frame)) { s.isFrame.append(true) }
+    }
+
+    private func wake() {
+        let w = state.withLockedValue { s in
+            let w = s.waiter
+            s.waiter = nil
+            return w
+        }
+        w?.resume()
+    }
+
+    // MARK: closing
+
+    /// Waits until the hub has acknowledged everything queued (at most `timeout`), then closes
+    /// the connection cleanly and stops reconnecting. Returns the final statistics;
+    /// `buffered` > 0 means frames were still unacknowledged at the deadline.
+    @discardableResult
+    public func close(timeout: Duration = .seconds(10)) async -> Statistics {
+        state.withLockedValue { $0.closing = true }
+        wake()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let done: Bool = state.withLockedValue { s in
+                        if s.buffer.count == 0 { return true }
+                        s.drainWaiters.append(c)
+                        return false
+                    }
+                    if done { c.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            // Release a drain waiter still pending after the deadline.
+            let waiters = state.withLockedValue { s in
+                let w = s.drainWaiters
+                s.drainWaiters = []
+                return w
+            }
+            for w in waiters { w.resume() }
+        }
+        state.withLockedValue { $0.abandoned = true }
+        wake()
+        // The writer closes the socket cleanly (close frame) and the loop ends; cancel if it does not.
+        let t = task.withLockedValue { $0 }
+        if await !Self.finishes(t, within: .seconds(5)) {
+            t?.cancel()
+            _ = await Self.finishes(t, within: .seconds(2))
+        }
+        state.withLockedValue { $0.buffer.discardSpill() }
+        return statistics
+    }
+
+    private static func finishes(_ t: Task<Void, Never>?, within limit: Duration) async -> Bool {
+        guard let t else { return true }
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await t.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let r = await group.next() ?? false
+            group.cancelAll()
+            return r
+        }
+    }
+
+    // MARK: connection
+
+    private func runConnectionLoop() async {
+        var attempt = 0
+        var config = WebSocketClientConfiguration(
+            maxFrameSize: options.maxMessageSize, autoPing: .enabled(timePeriod: options.pingInterval))
+        if let token = options.token { config.additionalHeaders[.authorization] = "Bearer \(token)" }
+        while !Task.isCancelled {
+            if state.withLockedValue({ ($0.closing && $0.buffer.count == 0) || $0.abandoned }) { break }
+            let connectionsBefore = state.withLockedValue { $0.stats.connections }
+            do {
+                try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { [self] inbound, outbound, _ in
+                    try await serveConnection(inbound: inbound, outbound: outbound)
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                state.withLockedValue { $0.stats.lastError = "\(error)" }
+            }
+            state.withLockedValue { s in
+                s.connected = false
+                s.stats.isConnected = false
+            }
+            if state.withLockedValue({ ($0.closing && $0.buffer.count == 0) || $0.abandoned }) { break }
+            if state.withLockedValue({ $0.stats.connections }) > connectionsBefore { attempt = 0 }
+            let delay = min(options.maxReconnectDelay, options.reconnectDelay * (1 << min(attempt, 16)))
+            attempt += 1
+            // Jitter (up to +25%) so many publishers do not reconnect in lockstep.
+            let jitter = delay * Double.random(in: 0...0.25)
+            do { try await Task.sleep(for: delay + jitter) } catch { break }
+        }
+    }
+
+    private enum Next {
+        case send(OutboundBuffer.Entry)
+        case finish
+        case wait
+    }
+
+    private func serveConnection(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let preamble: [UInt8]? = state.withLockedValue { s in
+            s.connected = true
+            s.stats.isConnected = true
+            s.stats.connections += 1
+            s.sent = 0
+            s.ackedOnConnection = 0
+            // Resend the current header first unless it is still queued at the front.
+            let headerQueued = s.isFrameHead < s.isFrame.count && !s.isFrame[s.isFrameHead]
+            s.preamble = (s.header != nil && !headerQueued) ? 1 : 0
+            return s.preamble == 1 ? s.header : nil
+        }
+        if let preamble { try await write(.init(isText: true, bytes: preamble), outbound) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                for try await message in inbound.messages(maxSize: options.maxMessageSize) {
+                    guard case .text(var text) = message else { continue }
+                    let decoded = try? text.withUTF8 { buf in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
+                    switch decoded {
+                    case .ack(let n): acknowledge(total: n)
+                    case .error(let m):
+                        logger.warning("hub reported: \(m)")
+                        state.withLockedValue { $0.stats.hubErrors += 1 }
+                    default: break
+                    }
+                }
+            }
+            group.addTask { [self] in
+                while true {
+                    switch await nextToSend() {
+                    case .send(let entry): try await write(entry, outbound)
+                    case .finish:
+                        try await outbound.close(.normalClosure, reason: "done")
+                        return
+                    case .wait: continue
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func acknowledge(total: Int) {
+        let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { s in
+            let messages = total - s.preamble
+            let newly = messages - s.ackedOnConnection
+            guard newly > 0 else { return [] }
+            s.ackedOnConnection = messages
+            s.buffer.removeFirst(newly)
+            s.sent -= newly
+            for _ in 0..<newly where s.isFrameHead < s.isFrame.count {
+                if s.isFrame[s.isFrameHead] { s.stats.framesAcknowledged += 1 }
+                s.isFrameHead += 1
+            }
+            if s.isFrameHead >= 4096, s.isFrameHead * 2 >= s.isFrame.count {
+                s.isFrame.removeFirst(s.isFrameHead)
+                s.isFrameHead = 0
+            }
+            guard s.buffer.count == 0 else { return [] }
+            let w = s.drainWaiters
+            s.drainWaiters = []
+            return w
+        }
+        for w in waiters { w.resume() }
+        wake()
+    }
+
+    private func nextToSend() async -> Next {
+        let step: Next = state.withLockedValue { s in
+            if s.sent < options.window, let e = s.buffer.entry(at: s.sent) {
+                s.sent += 1
+                return .send(e)
+            }
+            if (s.closing && s.buffer.count == 0) || s.abandoned { return .finish }
+            return .wait
+        }
+        if case .wait = step {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    let now: Bool = state.withLockedValue { s in
+                        let ready =
+                            (s.sent < options.window && s.sent < s.buffer.count) || (s.closing && s.buffer.count == 0) || s.abandoned
+                        if ready || Task.isCancelled { return true }
+                        s.waiter = c
+                        return false
+                    }
+                    if now { c.resume() }
+                }
+            } onCancel: {
+                wake()
+            }
+            if Task.isCancelled { return .finish }
+        }
+        return step
+    }
+
+    private func write(_ entry: OutboundBuffer.Entry, _ outbound: WebSocketOutboundWriter) async throws {
+        try await outbound.write(
+            .custom(WebSocketFrame(fin: true, opcode: entry.isText ? .text : .binary, data: ByteBuffer(bytes: entry.bytes))))
+    }
+}
+
+/// A streaming client could not start or was given bad input.
+public struct StreamClientError: Error, CustomStringConvertible, Sendable {
+    public var url: String
+    public var reason: String
+    public var description: String { "\(url): \(reason)" }
+}

@@ -1,0 +1,43 @@
+import HummingbirdWSClient
+import Logging
+import NIOCore
+
+/// Subscribes to a hub (`/subscribe?...`) and hands each decoded message to a handler.
+///
+/// The handler is awaited before the next message is read, so a slow handler slows the
+/// connection (and the hub applies its slow-subscriber policy) instead of buffering
+/// without bound here.
+///
+/// ```swift
+/// try await WebSocketSubscriber.run(url: "ws://127.0.0.1:8080/subscribe?match=all") { message in
+///     if case .frame(let f) = message { print(f.index) }
+/// }
+/// ```
+public enum WebSocketSubscriber {
+    /// Connects and runs until the hub closes the connection, the handler throws, or the task is cancelled.
+    /// Messages that cannot be decoded are passed on as ``StreamMessage/error(message:)``.
+    public static func run(
+        url: String, token: String? = nil, maxMessageSize: Int = 16 << 20, logger: Logger = Logger(label: "nevr.watch"),
+        handler: @escaping @Sendable (StreamMessage) async throws -> Void
+    ) async throws {
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+            throw StreamClientError(url: url, reason: "not a ws:// or wss:// URL")
+        }
+        var config = WebSocketClientConfiguration(maxFrameSize: maxMessageSize, autoPing: .enabled(timePeriod: .seconds(15)))
+        if let token { config.additionalHeaders[.authorization] = "Bearer \(token)" }
+        try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, _, _ in
+            for try await message in inbound.messages(maxSize: maxMessageSize) {
+                let decoded: StreamMessage
+                switch message {
+                case .text(var text):
+                    do {
+                        decoded = try text.withUTF8 { buf throws(StreamJSON.DecodingError) in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
+                    } catch { decoded = .error(message: "undecodable message: \(error)") }
+                case .binary(let buffer):
+                    do { decoded = try StreamBinary.decode(buffer) } catch { decoded = .error(message: "undecodable message: \(error)") }
+                }
+                try await handler(decoded)
+            }
+        }
+    }
+}

@@ -1,8 +1,0 @@
-import XCTest
-import NEVRTestSupport
-
-final class NEVRSimulatorSmokeTests: XCTestCase {
-    func testSharedDataIsBesideThePackage() throws {
-        XCTAssertEqual(try SharedData.bytes(SharedData.frame2021).count, 13_684)
-    }
-}
