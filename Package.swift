@@ -94,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "NEVRStreamingTests",
             dependencies: [
-                "NEVRStreaming", "NEVRTestSupport", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "NEVRStreaming", "NEVRCapture", "NEVRTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Runs the built `nevr` executable end to end.

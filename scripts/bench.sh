@@ -63,6 +63,10 @@ for mode in "${modes[@]}"; do
     write)
       "$bin" write --frame "$frame" --seconds "$secs"
       ;;
+    nevrcap)
+      # LONG_FRAMES: frames of the long recording for the peak-RSS check (216000 = 1 h at 60 Hz).
+      "$bin" nevrcap --frame "$frame" --seconds "$secs" --long-frames "${LONG_FRAMES:-36000}"
+      ;;
     echoreplay)
       "$bin" echoreplay --frame "$frame"
       ;;

@@ -4,6 +4,8 @@ import NEVRCore
 /// `--name value` options of a benchmark mode.
 struct BenchmarkArguments {
     var values: [String: String] = [:]
+    /// Arguments not starting with `--` (and not an option's value), in order.
+    var positional: [String] = []
 
     init(_ args: [String]) {
         var i = 0
@@ -19,6 +21,7 @@ struct BenchmarkArguments {
                     i += 1
                 }
             } else {
+                positional.append(a)
                 i += 1
             }
         }

@@ -15,6 +15,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("write", "game-JSON /session write throughput", WriteBenchmark.run),
     ("echoreplay", ".echoreplay write/read throughput, zipped and plain, peak RSS", EchoReplayBenchmark.run),
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
+    ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

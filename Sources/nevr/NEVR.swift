@@ -12,6 +12,7 @@ struct NEVR: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             RecordCommand.self,
+            ServeCommand.self,
             HubCommand.self,
             WatchCommand.self,
         ]

@@ -40,7 +40,7 @@ final class LiveRecorderTests: XCTestCase {
         let frames = TestFrames.sequence(1200, interval: 1.0 / 60, bones: true)
         let (server, playing) = try await serve(frames)
         let dir = try SharedData.temporaryDirectory("nevr-record")
-        let sink = EchoReplayFileSink(directory: dir)
+        let sink = EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false))
         let recorder = LiveRecorder(options: .init(url: server.url, rate: 60, bones: true), sink: sink)
         let recording = Task { try await recorder.run() }
         try await waitUntil("120 frames recorded") { recorder.statistics.framesWritten >= 120 }
@@ -73,7 +73,7 @@ final class LiveRecorderTests: XCTestCase {
         let dir = try SharedData.temporaryDirectory("nevr-record")
         let recorder = LiveRecorder(
             options: .init(url: "http://127.0.0.1:\(port)", rate: 60, maximumBackoff: .milliseconds(200)),
-            sink: EchoReplayFileSink(directory: dir))
+            sink: EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false)))
         let recording = Task { try await recorder.run() }
         try await waitUntil("three failed connections") { recorder.statistics.connectionFailures >= 3 }
         XCTAssertEqual(recorder.statistics.state, .gameUnreachable)
@@ -99,7 +99,7 @@ final class LiveRecorderTests: XCTestCase {
         let dir = try SharedData.temporaryDirectory("nevr-record")
         let recorder = LiveRecorder(
             options: .init(url: server.url, rate: 60, maximumBackoff: .milliseconds(200)),
-            sink: EchoReplayFileSink(directory: dir))
+            sink: EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false)))
         let recording = Task { try await recorder.run() }
         try await waitUntil("30 frames before the restart") { recorder.statistics.framesWritten >= 30 }
 
@@ -138,7 +138,7 @@ final class LiveRecorderTests: XCTestCase {
             .map { RawFrame(timestamp: Timestamp(nanosecondsSinceEpoch: $0.timestamp.nanosecondsSinceEpoch + 1_000_000_000), session: $0.session) }
         let (server, playing) = try await serve(first + second)
         let dir = try SharedData.temporaryDirectory("nevr-record")
-        let recorder = LiveRecorder(options: .init(url: server.url, rate: 120), sink: EchoReplayFileSink(directory: dir))
+        let recorder = LiveRecorder(options: .init(url: server.url, rate: 120), sink: EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false)))
         let recording = Task { try await recorder.run() }
         _ = try await playing.value  // both sessions played, then "no match"
         try await waitUntil("the recorder sees the end") { recorder.statistics.state == .notInMatch }
@@ -161,7 +161,7 @@ final class LiveRecorderTests: XCTestCase {
     func testStopsAfterTheRequestedDuration() async throws {
         let (server, playing) = try await serve(TestFrames.sequence(600))
         let dir = try SharedData.temporaryDirectory("nevr-record")
-        let recorder = LiveRecorder(options: .init(url: server.url, rate: 50, duration: .milliseconds(600)), sink: EchoReplayFileSink(directory: dir))
+        let recorder = LiveRecorder(options: .init(url: server.url, rate: 50, duration: .milliseconds(600)), sink: EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false)))
         let stats = try await recorder.run()
         playing.cancel()
         await server.stop()

@@ -212,13 +212,14 @@ extension ProtoReader {
         return p
     }
 
+    /// `BodyPart` (position field 2) or `HandPart` (`pos`, field 1); orientation fields 3, 4, 5.
     @usableFromInline
-    mutating func bodyPart(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
+    mutating func pose(positionField: Int, _ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
         var pose = Pose()
         while !isAtEnd {
             let (f, w) = try tag()
             switch (f, w) {
-            case (2, 2): pose.position = try vector(&notes)
+            case (positionField, 2): pose.position = try vector(&notes)
             case (3, 2): pose.forward = try vector(&notes)
             case (4, 2): pose.left = try vector(&notes)
             case (5, 2): pose.up = try vector(&notes)
@@ -228,20 +229,30 @@ extension ProtoReader {
         return pose
     }
 
-    @usableFromInline
+    @inlinable
+    mutating func bodyPart(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
+        try pose(positionField: 2, &notes)
+    }
+
+    @inlinable
     mutating func handPart(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
-        var pose = Pose()
+        try pose(positionField: 1, &notes)
+    }
+
+    /// One `map<string,string>` entry.
+    @usableFromInline
+    mutating func mapEntry(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Event.MapEntry {
+        var key = ""
+        var value = ""
         while !isAtEnd {
             let (f, w) = try tag()
             switch (f, w) {
-            case (1, 2): pose.position = try vector(&notes)
-            case (3, 2): pose.forward = try vector(&notes)
-            case (4, 2): pose.left = try vector(&notes)
-            case (5, 2): pose.up = try vector(&notes)
+            case (1, 2): key = try string()
+            case (2, 2): value = try string()
             default: try unknown(w, &notes)
             }
         }
-        return pose
+        return Event.MapEntry(key: key, value: value)
     }
 
     @usableFromInline

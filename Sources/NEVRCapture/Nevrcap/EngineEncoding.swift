@@ -7,12 +7,14 @@ import NEVRCore
 // explicit zeros. Absent (`nil`) fields are not written.
 
 extension ProtoWriter {
+    /// A nested message; `lengthBytes` is the expected size of its length varint (2 for
+    /// bodies usually 128 bytes to 16 KiB, which saves moving the body after writing it).
     @inlinable
-    mutating func message<T>(_ field: Int, _ value: T?, _ body: (inout ProtoWriter, T) -> Void) {
+    mutating func message<T>(_ field: Int, _ value: T?, lengthBytes: Int = 1, _ body: (inout ProtoWriter, T) -> Void) {
         guard let value else { return }
-        let m = beginMessage(field)
+        let m = beginMessage(field, lengthBytes: lengthBytes)
         body(&self, value)
-        endMessage(m)
+        endMessage(m, lengthBytes: lengthBytes)
     }
 
     @inlinable mutating func int32(_ field: Int, _ value: Int32?) { if let value { int32(field, value) } }
@@ -32,7 +34,7 @@ extension ProtoWriter {
         string(5, s.sessionIP)
         string(6, s.matchType)
         string(7, s.mapName)
-        message(8, s.disc) { $0.disc($1) }
+        message(8, s.disc, lengthBytes: 2) { $0.disc($1) }
         int32(11, s.blueRoundScore)
         int32(12, s.orangePoints.map(NevrcapWire.points))
         bool(14, s.privateMatch)
@@ -55,9 +57,9 @@ extension ProtoWriter {
         message(31, s.lastScore) { $0.lastScore($1) }
         if let teams = s.teams {
             for t in teams {
-                let m = beginMessage(32)
+                let m = beginMessage(32, lengthBytes: 2)
                 team(t)
-                endMessage(m)
+                endMessage(m, lengthBytes: 2)
             }
         }
         bool(33, s.contested)
@@ -84,9 +86,9 @@ extension ProtoWriter {
     mutating func team(_ t: Team) {
         if let players = t.players {
             for p in players {
-                let m = beginMessage(1)
+                let m = beginMessage(1, lengthBytes: 2)
                 player(p)
-                endMessage(m)
+                endMessage(m, lengthBytes: 2)
             }
         }
         string(2, t.name)
@@ -123,21 +125,17 @@ extension ProtoWriter {
         message(24, p.stats) { $0.stats($1) }
     }
 
-    @usableFromInline
-    mutating func bodyPart(_ pose: Pose) {
-        vector(2, pose.position)
+    /// `BodyPart` (position field 2) or `HandPart` (`pos`, field 1); orientation fields 3, 4, 5.
+    @inlinable
+    mutating func pose(_ pose: Pose, positionField: Int) {
+        vector(positionField, pose.position)
         vector(3, pose.forward)
         vector(4, pose.left)
         vector(5, pose.up)
     }
 
-    @usableFromInline
-    mutating func handPart(_ pose: Pose) {
-        vector(1, pose.position)
-        vector(3, pose.forward)
-        vector(4, pose.left)
-        vector(5, pose.up)
-    }
+    @inlinable mutating func bodyPart(_ p: Pose) { pose(p, positionField: 2) }
+    @inlinable mutating func handPart(_ p: Pose) { pose(p, positionField: 1) }
 
     @usableFromInline
     mutating func stats(_ s: Stats) {
@@ -205,11 +203,11 @@ extension ProtoWriter {
     mutating func bones(_ b: PlayerBones) {
         if let users = b.userBones {
             for u in users {
-                let m = beginMessage(1)
+                let m = beginMessage(1, lengthBytes: 2)
                 if let t = u.translations { packedFloats(1, t) }
                 int32(2, u.slot)
                 if let o = u.orientations { packedFloats(3, o) }
-                endMessage(m)
+                endMessage(m, lengthBytes: 2)
             }
         }
         int32(2, b.errCode)

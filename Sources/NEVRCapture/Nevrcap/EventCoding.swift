@@ -152,17 +152,7 @@ extension ProtoReader {
                     lastThrow = try sub.lastThrow(&notes)
                 case .genericEvent:
                     var sub = try subReader()
-                    var key = ""
-                    var value = ""
-                    while !sub.isAtEnd {
-                        let (ef, ew) = try sub.tag()
-                        switch (ef, ew) {
-                        case (1, 2): key = try sub.string()
-                        case (2, 2): value = try sub.string()
-                        default: try sub.unknown(ew, &notes)
-                        }
-                    }
-                    entries.append(Event.MapEntry(key: key, value: value))
+                    entries.append(try sub.mapEntry(&notes))
                 default: try unknown(w, &notes)
                 }
             case (3, 2) where kind == .genericEvent: text2 = try string()

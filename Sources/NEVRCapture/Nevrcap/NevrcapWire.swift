@@ -149,10 +149,10 @@ extension ProtoWriter {
             event(e)
             endMessage(m)
         }
-        let s = beginMessage(4)
+        let s = beginMessage(4, lengthBytes: 2)
         session(f.session)
-        endMessage(s)
-        message(5, f.bones) { $0.bones($1) }
+        endMessage(s, lengthBytes: 2)
+        message(5, f.bones, lengthBytes: 2) { $0.bones($1) }
     }
 
     /// `TelemetryHeader` body.
@@ -202,17 +202,7 @@ extension ProtoReader {
                 h.createdAt = try sub.timestamp(&notes)
             case (3, 2):
                 var sub = try subReader()
-                var key = ""
-                var value = ""
-                while !sub.isAtEnd {
-                    let (ef, ew) = try sub.tag()
-                    switch (ef, ew) {
-                    case (1, 2): key = try sub.string()
-                    case (2, 2): value = try sub.string()
-                    default: try sub.unknown(ew, &notes)
-                    }
-                }
-                h.metadata.append(.init(key: key, value: value))
+                h.metadata.append(try sub.mapEntry(&notes))
             default: try unknown(w, &notes)
             }
         }

@@ -208,13 +208,14 @@ struct ProtoWriter {
 
     // MARK: Nested messages
 
-    /// Writes the tag of a length-delimited field and reserves one length byte.
-    /// Returns the body's start, to pass to ``endMessage(_:)``.
+    /// Writes the tag of a length-delimited field and reserves `lengthBytes` bytes for its
+    /// length (the expected varint size: 1 below 128 bytes, 2 below 16 KiB). Returns the body's
+    /// start, to pass to ``endMessage(_:lengthBytes:)`` with the same `lengthBytes`.
     @inlinable
-    mutating func beginMessage(_ field: Int) -> Int {
+    mutating func beginMessage(_ field: Int, lengthBytes: Int = 1) -> Int {
         reserve(16)
         putTag(field, .lengthDelimited)
-        count &+= 1
+        count &+= lengthBytes
         return count
     }
 
@@ -226,19 +227,25 @@ struct ProtoWriter {
         return count
     }
 
-    /// Backpatches the length of the body that started at `start`.
+    /// Backpatches the length of the body that started at `start`. When the guess of
+    /// `lengthBytes` was wrong, the body moves to make the varint minimal (canonical output).
     @inlinable
-    mutating func endMessage(_ start: Int) {
+    mutating func endMessage(_ start: Int, lengthBytes: Int = 1) {
         let length = count &- start
-        if length < 0x80 {
+        if lengthBytes == 1 && length < 0x80 {
             base[start &- 1] = UInt8(truncatingIfNeeded: length)
             return
         }
+        if lengthBytes == 2 && length >= 0x80 && length < 0x4000 {
+            base[start &- 2] = UInt8(truncatingIfNeeded: length) | 0x80
+            base[start &- 1] = UInt8(truncatingIfNeeded: length >> 7)
+            return
+        }
         let size = ProtoWriter.varintSize(UInt64(length))
-        let shift = size &- 1
-        reserve(shift)
+        let shift = size &- lengthBytes
+        if shift > 0 { reserve(shift) }
         memmove(base + start + shift, base + start, length)
-        count = start &- 1
+        count = start &- lengthBytes
         putVarint(UInt64(length))
         count = start &+ shift &+ length
     }

@@ -1,41 +1,46 @@
 import Foundation
+import NEVRCapture
 import NEVRCore
 
 /// Writes each recording segment to its own `.echoreplay` file in a folder.
 ///
-/// Crash safety: while recording, the file is **plain text** `.echoreplay`
-/// (the same lines, unzipped; every reader sniffs `PK` and accepts plain text),
-/// appended and flushed to the kernel at every ``flush()`` (the recorder flushes
-/// once a second). A killed process therefore leaves a complete, readable file
-/// up to the last flush. A ZIP being written is unreadable until its central
-/// directory exists, which is why the zipped form is only produced when a segment
-/// ends cleanly (see ``Options/zipOnClose``): into a temporary file, then renamed
-/// over the plain one, so no moment exists where neither form is complete.
+/// Crash safety: while recording, the file is **plain-text** `.echoreplay` (the
+/// same lines, unzipped; every reader sniffs `PK` and accepts plain text), written
+/// with ``EchoReplayWriter`` and flushed to the operating system at every
+/// ``flush()`` (the recorder flushes once a second). A killed process leaves a
+/// complete, readable file up to the last flush, for any tool. A ZIP being written
+/// has no central directory yet, which only our reader can recover, so the zipped
+/// form (``Options/zipOnClose``, the community default) is made when a segment
+/// ends cleanly: the plain file is read back, checked (every frame present, no bad
+/// line), zipped into a temporary file beside it and renamed over it, so at every
+/// moment one complete form exists. If the check fails the plain file is kept and
+/// a warning says why.
+///
+/// ```swift
+/// let sink = EchoReplayFileSink(directory: URL(fileURLWithPath: "replays"))
+/// let recorder = LiveRecorder(options: .init(rate: 60), sink: sink)
+/// ```
 public actor EchoReplayFileSink: FrameSink {
     public struct Options: Sendable {
+        /// Zip each file when its segment ends. Off: keep plain text.
+        public var zipOnClose: Bool
         /// Write the `/player_bones` column when a frame has one.
         public var includeBones: Bool
 
-        public init(includeBones: Bool = true) {
+        public init(zipOnClose: Bool = true, includeBones: Bool = true) {
+            self.zipOnClose = zipOnClose
             self.includeBones = includeBones
         }
-    }
-
-    public struct WriteError: Error, CustomStringConvertible {
-        public var path: String
-        public var reason: String
-        public var description: String { "\(path): \(reason)" }
     }
 
     public let directory: URL
     public let options: Options
     /// Files completed so far, in order.
     public private(set) var finishedFiles: [URL] = []
+    /// Problems that did not stop the recording (a file left unzipped, and why).
+    public private(set) var warnings: [String] = []
 
-    private var handle: FileHandle?
-    private var url: URL?
-    private var pending: [UInt8] = []
-    private static let pendingLimit = 1 << 20
+    private var writer: EchoReplayWriter?
 
     public init(directory: URL, options: Options = .init()) {
         self.directory = directory
@@ -44,39 +49,17 @@ public actor EchoReplayFileSink: FrameSink {
 
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
         try closeCurrent()
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw WriteError(path: directory.path, reason: "cannot create folder: \(error.localizedDescription)")
-        }
-        var candidate = directory.appendingPathComponent(segment.baseName + ".echoreplay")
-        var n = 2
-        while fm.fileExists(atPath: candidate.path) {
-            candidate = directory.appendingPathComponent("\(segment.baseName)_\(n).echoreplay")
-            n += 1
-        }
-        guard fm.createFile(atPath: candidate.path, contents: nil),
-            let h = FileHandle(forWritingAtPath: candidate.path)
-        else {
-            throw WriteError(path: candidate.path, reason: "cannot create file")
-        }
-        handle = h
-        url = candidate
-        pending.reserveCapacity(Self.pendingLimit + 64 * 1024)
-        return candidate.path
+        let url = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "echoreplay")
+        writer = try EchoReplayWriter(url: url, options: .init(zipped: false, includeBones: options.includeBones))
+        return url.path
     }
 
     public func write(_ frame: PolledFrame) async throws {
-        guard handle != nil else { return }
-        EchoReplayLine.append(
-            timestamp: frame.raw.timestamp, session: frame.raw.session,
-            bones: options.includeBones ? frame.raw.bones : nil, into: &pending)
-        if pending.count >= Self.pendingLimit { try writePending() }
+        try writer?.write(timestamp: frame.raw.timestamp, session: frame.raw.session, bones: frame.raw.bones)
     }
 
     public func flush() async throws {
-        try writePending()
+        try writer?.flush()
     }
 
     public func endSegment() async throws {
@@ -87,61 +70,50 @@ public actor EchoReplayFileSink: FrameSink {
         try closeCurrent()
     }
 
-    private func writePending() throws {
-        guard let handle, !pending.isEmpty else { return }
-        do {
-            try handle.write(contentsOf: pending)
-        } catch {
-            throw WriteError(path: url?.path ?? "?", reason: "write failed: \(error.localizedDescription)")
-        }
-        pending.removeAll(keepingCapacity: true)
-    }
-
     private func closeCurrent() throws {
-        guard let handle, let url else { return }
-        try writePending()
-        do { try handle.close() } catch {
-            throw WriteError(path: url.path, reason: "close failed: \(error.localizedDescription)")
-        }
-        self.handle = nil
-        self.url = nil
-        finishedFiles.append(url)
-    }
-}
-
-/// One `.echoreplay` text line: `timestamp TAB session [TAB bones] CRLF`.
-enum EchoReplayLine {
-    static func append(timestamp: Timestamp, session: [UInt8], bones: [UInt8]?, into out: inout [UInt8]) {
-        appendTimestamp(timestamp, into: &out)
-        out.append(0x09)
-        out.append(contentsOf: session)
-        if let bones {
-            out.append(0x09)
-            out.append(contentsOf: bones)
-        }
-        out.append(0x0D)
-        out.append(0x0A)
-    }
-
-    /// `yyyy/MM/dd HH:mm:ss.fff`, 23 bytes.
-    static func appendTimestamp(_ t: Timestamp, into out: inout [UInt8]) {
-        let c = t.components
-        func digits(_ v: Int, _ width: Int) {
-            var d = 1
-            for _ in 1..<width { d *= 10 }
-            var v = v
-            while d > 0 {
-                out.append(UInt8(0x30 + (v / d) % 10))
-                v %= d
-                d /= 10
+        guard let writer else { return }
+        self.writer = nil
+        try writer.close()
+        if options.zipOnClose {
+            do {
+                try Self.zipInPlace(writer.url, expectedFrames: writer.framesWritten)
+            } catch {
+                warnings.append("\(writer.url.path): left as plain text: \(error)")
             }
         }
-        digits(c.year, 4); out.append(0x2F)
-        digits(c.month, 2); out.append(0x2F)
-        digits(c.day, 2); out.append(0x20)
-        digits(c.hour, 2); out.append(0x3A)
-        digits(c.minute, 2); out.append(0x3A)
-        digits(c.second, 2); out.append(0x2E)
-        digits(c.nanosecond / 1_000_000, 3)
+        finishedFiles.append(writer.url)
+    }
+
+    struct ZipCheckFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Replaces the plain-text recording at `url` by its zipped form, after checking
+    /// that the plain file reads back with exactly `expectedFrames` frames.
+    static func zipInPlace(_ url: URL, expectedFrames: Int) throws {
+        let fm = FileManager.default
+        // The entry is named like the file (Spark's convention), so the temporary
+        // archive gets the final name inside a private folder beside it.
+        let staging = url.deletingLastPathComponent()
+            .appendingPathComponent(".nevr-zipping-\(UUID().uuidString)", isDirectory: true)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+        defer { try? fm.removeItem(at: staging) }
+        let zipped = staging.appendingPathComponent(url.lastPathComponent)
+
+        let reader = try EchoReplayReader(url: url)
+        let out = try EchoReplayWriter(url: zipped, options: .init(zipped: true, includeBones: true))
+        while let record = try reader.next() {
+            try out.write(timestamp: record.timestamp, session: record.session, bones: record.bones)
+        }
+        try out.close()
+        guard reader.skippedCount == 0, out.framesWritten == expectedFrames else {
+            let first = reader.skipped.first.map { " (first: \($0))" } ?? ""
+            throw ZipCheckFailure(
+                description: "read back \(out.framesWritten) of \(expectedFrames) frames, \(reader.skippedCount) bad lines\(first)")
+        }
+        // rename(2) replaces the plain file atomically: readers see one form or the other.
+        guard rename(zipped.path, url.path) == 0 else {
+            throw ZipCheckFailure(description: "cannot replace the plain file: \(String(cString: strerror(errno)))")
+        }
     }
 }

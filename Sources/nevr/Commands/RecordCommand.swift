@@ -6,18 +6,19 @@ import NEVRStreaming
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay files.",
+        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay and/or .nevrcap files.",
         discussion: """
             Polls at a fixed rate, starts a new file whenever the session id changes, waits
             quietly while the game is not running or not in a match, and on Ctrl-C or SIGTERM
-            finishes the current file. Files are written as plain-text .echoreplay and flushed
-            every second, so a killed recorder loses at most the last second.
-            Prints each finished file on stdout and a one-line summary on stderr.
+            finishes the current file. Crash safety: .echoreplay is written as plain text and
+            flushed every second, then zipped when the file is finished (--plain keeps it plain);
+            .nevrcap ends a zstd frame every second. A killed recorder loses at most the last
+            second. Prints each finished file on stdout and a one-line summary on stderr.
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case echoreplay
+        case echoreplay, nevrcap, both
     }
 
     @Option(help: "Base URL of the game API.")
@@ -35,6 +36,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Output format.")
     var format: Format = .echoreplay
 
+    @Flag(help: "Keep .echoreplay files as plain text (do not zip them when finished).")
+    var plain = false
+
     @Option(help: "Stop after this long (e.g. 90s, 5m, 1h); default: until Ctrl-C.")
     var duration: DurationArgument?
 
@@ -47,7 +51,10 @@ struct RecordCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = URL(fileURLWithPath: out, isDirectory: true)
-        let sink = EchoReplayFileSink(directory: directory, options: .init(includeBones: bones))
+        let echoReplay = format != .nevrcap
+            ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
+        let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
+        let sink = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap].compactMap { $0 })
         let recorder = LiveRecorder(
             options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sink)
         let recording = Task { try await recorder.run() }
@@ -59,8 +66,14 @@ struct RecordCommand: AsyncParsableCommand {
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
 
-        let files = await sink.finishedFiles
+        var files = await echoReplay?.finishedFiles ?? []
+        files += await nevrcap?.finishedFiles ?? []
         for file in files { print(file.path) }
+        for warning in await echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
+        if let nevrcap, await nevrcap.framesSkipped > 0 {
+            Terminal.note("nevr: .nevrcap: \(await nevrcap.framesSkipped) frames could not be parsed and were left out")
+            for reason in await nevrcap.skippedReasons.prefix(5) { Terminal.note("nevr: .nevrcap: \(reason)") }
+        }
         let stats = recorder.statistics
         switch result {
         case .success:

@@ -1,0 +1,79 @@
+import Foundation
+import NEVRCapture
+import NEVRCore
+
+/// Writes each recording segment to its own `.nevrcap` file in a folder.
+///
+/// Frames are parsed with ``FrameProcessor`` (so the file carries the detected
+/// events) and written with ``NevrcapWriter``, which ends a zstd frame at least
+/// every second: a killed recorder leaves a file readable up to its last complete
+/// zstd frame. The header follows the Go live recorder: `capture_id` is the
+/// session id, metadata `format = nevrcap`.
+///
+/// A polled body our reader cannot parse is not written to the `.nevrcap` (it has no
+/// typed form); it is counted in ``framesSkipped`` with the first reasons in
+/// ``skippedReasons``, and recording goes on.
+public actor NevrcapFileSink: FrameSink {
+    public let directory: URL
+    public let options: NevrcapWriter.Options
+    /// Files completed so far, in order.
+    public private(set) var finishedFiles: [URL] = []
+    /// Frames that could not be parsed and were left out of the `.nevrcap`.
+    public private(set) var framesSkipped = 0
+    /// The first few reasons (bounded).
+    public private(set) var skippedReasons: [String] = []
+
+    private var writer: NevrcapWriter?
+    private var url: URL?
+    private var processor = FrameProcessor()
+
+    public init(directory: URL, options: NevrcapWriter.Options = .init(secondsPerZstdFrame: 1)) {
+        self.directory = directory
+        self.options = options
+    }
+
+    public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
+        try closeCurrent()
+        let file = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "nevrcap")
+        let header = NevrcapHeader(
+            captureID: segment.sessionID, createdAt: segment.startedAt,
+            metadata: [.init(key: "format", value: "nevrcap"), .init(key: "recorder", value: "nevr record")])
+        writer = try NevrcapWriter(url: file, header: header, options: options)
+        url = file
+        processor.reset()
+        return file.path
+    }
+
+    public func write(_ frame: PolledFrame) async throws {
+        guard let writer else { return }
+        let typed: Frame
+        do {
+            typed = try processor.process(session: frame.raw.session, bones: frame.raw.bones, timestamp: frame.raw.timestamp)
+        } catch {
+            framesSkipped += 1
+            if skippedReasons.count < 10 { skippedReasons.append("frame \(frame.sequence): \(error)") }
+            return
+        }
+        try writer.write(typed)
+    }
+
+    public func flush() async throws {
+        try writer?.flush()
+    }
+
+    public func endSegment() async throws {
+        try closeCurrent()
+    }
+
+    public func finish() async throws {
+        try closeCurrent()
+    }
+
+    private func closeCurrent() throws {
+        guard let writer, let url else { return }
+        self.writer = nil
+        self.url = nil
+        try writer.close()
+        finishedFiles.append(url)
+    }
+}

@@ -1,0 +1,115 @@
+import AsyncHTTPClient
+import Foundation
+import NEVRCapture
+import NEVRCore
+import NEVRTestSupport
+import XCTest
+
+@testable import NEVRStreaming
+
+/// `nevr serve` and `nevr record` as subprocesses over loopback.
+final class ServeCommandTests: XCTestCase {
+    /// Writes `frames` to a zipped `.echoreplay`.
+    private func replayFile(_ frames: [RawFrame]) throws -> URL {
+        let url = try SharedData.temporaryDirectory("nevr-serve").appendingPathComponent("fixture.echoreplay")
+        let writer = try EchoReplayWriter(url: url)
+        for f in frames { try writer.write(timestamp: f.timestamp, session: f.session, bones: f.bones) }
+        try writer.close()
+        return url
+    }
+
+    /// Waits until `url` answers 200 on /session.
+    private func waitForServer(_ client: HTTPClient, _ url: String) async throws {
+        try await waitUntil("the server answers a frame") {
+            (try? await httpGet(client, url + "/session"))?.status == 200
+        }
+    }
+
+    /// The whole loop: `nevr serve --replay` (a file made from the real frame) on a free
+    /// port, `nevr record` against it at 60 Hz, SIGINT to both. The recording holds
+    /// exactly the frames the recorder reported, in order, byte-identical to the served
+    /// frames, with valid timestamps; it is zipped on close.
+    func testServeReplayAndRecordSubprocessesEndToEnd() async throws {
+        let frames = TestFrames.sequence(3600)
+        let replay = try replayFile(frames)
+        let port = try freeLoopbackPort()
+        let server = try NEVRProcess(["serve", "--replay", replay.path, "--port", String(port)])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let base = "http://127.0.0.1:\(port)"
+        try await waitForServer(client, base)
+
+        let dir = try SharedData.temporaryDirectory("nevr-record-cli")
+        let recorder = try NEVRProcess(["record", "--url", base, "--rate", "60", "--out", dir.path])
+        try await waitUntil("the recording file appears") { try !recordedFiles(dir).isEmpty }
+        try await Task.sleep(for: .seconds(2))
+        recorder.interrupt()
+        let recorded = await recorder.finish()
+        server.interrupt()
+        let served = await server.finish()
+        try await client.shutdown()
+
+        XCTAssertEqual(recorded.status, 0, recorded.stderr)
+        XCTAssertEqual(served.status, 0, served.stderr)
+        XCTAssertEqual(served.stdout, "http://127.0.0.1:\(port)\n")
+        let reported = try reportedFrames(recorded.stderr)
+        let files = try recordedFiles(dir)
+        XCTAssertEqual(files.count, 1)
+        let records = try readRecording(files[0], expectZipped: true)
+        XCTAssertEqual(records.count, reported)
+        XCTAssertGreaterThan(records.count, 60)
+        let servedIndex = Dictionary(uniqueKeysWithValues: frames.enumerated().map { ($0.element.session, $0.offset) })
+        let indices = records.map { servedIndex[$0.session] }
+        XCTAssertFalse(indices.contains(nil), "every recorded frame is byte-identical to a served frame")
+        XCTAssertEqual(indices, indices.sorted { ($0 ?? 0) < ($1 ?? 0) })
+        XCTAssertEqual(records.map(\.timestamp), records.map(\.timestamp).sorted())
+    }
+
+    /// A recorder killed with SIGKILL leaves a plain-text file readable up to its last
+    /// flush (at most a second before the kill).
+    func testKilledRecorderLeavesAReadablePlainTextFile() async throws {
+        let frames = TestFrames.sequence(3600)
+        let server = try await RunningServer.start()
+        let playing = Task { try await FramePlayback(store: server.store) { ArrayFrameSource(frames) }.run() }
+        let dir = try SharedData.temporaryDirectory("nevr-record-kill")
+        let recorder = try NEVRProcess(["record", "--url", server.url, "--rate", "60", "--out", dir.path])
+        try await waitUntil("the recording file appears") { try !recordedFiles(dir).isEmpty }
+        try await Task.sleep(for: .milliseconds(2500))
+        kill(recorder.process.processIdentifier, SIGKILL)
+        let result = await recorder.finish()
+        playing.cancel()
+        await server.stop()
+
+        XCTAssertEqual(result.status, SIGKILL)
+        let files = try recordedFiles(dir)
+        XCTAssertEqual(files.count, 1)
+        let records = try readRecording(files[0], expectZipped: false)
+        // 2.5 s at 60 Hz, flushed every second: at least 1.5 s of frames survive.
+        XCTAssertGreaterThanOrEqual(records.count, 90)
+        XCTAssertEqual(records.map(\.timestamp), records.map(\.timestamp).sorted())
+    }
+
+    func testServeReportsAMissingFileAndBadArguments() async throws {
+        let missing = try await NEVRProcess(["serve", "--replay", "/nonexistent/x.echoreplay", "--port", "0"]).finish()
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.hasPrefix("nevr: /nonexistent/x.echoreplay: "), missing.stderr)
+        let neither = try await NEVRProcess(["serve"]).finish()
+        XCTAssertNotEqual(neither.status, 0)
+        XCTAssertTrue(neither.stderr.contains("give either --replay FILE or --simulate"), neither.stderr)
+    }
+}
+
+/// The frame count in `nevr record`'s summary line.
+func reportedFrames(_ stderr: String) throws -> Int {
+    let summary = try XCTUnwrap(stderr.split(separator: "\n").last { $0.hasPrefix("nevr record: recorded ") }, stderr)
+    return try XCTUnwrap(Int(summary.dropFirst("nevr record: recorded ".count).prefix { $0.isNumber }), String(summary))
+}
+
+/// Every record of a recording, read with the project's reader, which must skip nothing.
+func readRecording(_ url: URL, expectZipped: Bool, file: StaticString = #filePath, line: UInt = #line) throws -> [EchoReplayRecord] {
+    let reader = try EchoReplayReader(url: url)
+    var records: [EchoReplayRecord] = []
+    while let r = try reader.next() { records.append(r) }
+    XCTAssertEqual(reader.isZipped, expectZipped, "zipped", file: file, line: line)
+    XCTAssertEqual(reader.skippedCount, 0, "bad lines: \(reader.skipped)", file: file, line: line)
+    return records
+}
