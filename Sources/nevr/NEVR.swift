@@ -15,6 +15,7 @@ struct NEVR: AsyncParsableCommand {
             ServeCommand.self,
             HubCommand.self,
             WatchCommand.self,
+            StreamCommand.self,
         ]
     )
 }

@@ -117,9 +117,11 @@ final class HubStreamingTests: XCTestCase {
         XCTAssertEqual(live.frames.count, 0)
 
         // Live frames follow the backlog without a gap or a repeat.
+        // A second publisher resending frames 0...99 (as after a lost ack) adds only frame 100.
         let codec2 = try WebSocketCodec(url: hub.publishURL)
-        try codec2.streamRaw(session: HubFrames.session(100), bones: nil, eventsJSON: nil, index: 100, timestamp: HubFrames.timestamp(100))
+        try publish(codec2, 0..<101)
         await codec2.close()
+        XCTAssertEqual(hub.hub.statistics.duplicateFramesIn, 100)
         try await waitUntil(.seconds(10), "live frame") { ring.frames.count == 51 && live.frames.count == 1 }
         XCTAssertEqual(ring.frames.map(\.index), Array(50...100).map(UInt32.init))
         for c in [recent, ring, live] { await c.stop() }

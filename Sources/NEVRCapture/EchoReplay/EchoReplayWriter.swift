@@ -36,6 +36,9 @@ public final class EchoReplayWriter {
         /// 1.6x to 2.4x faster than 6 for about 8% more bytes on game frames (BENCHMARKS.md).
         public var compressionLevel: Int32 = 5
 
+        /// From this size or offset on, ZIP64 records are written (the format's limit; tests lower it).
+        var zip64Threshold: Int64 = 0xFFFF_FFFF
+
         public init(zipped: Bool = true, includeBones: Bool = true, compressionLevel: Int32 = 5) {
             self.zipped = zipped
             self.includeBones = includeBones
@@ -65,7 +68,8 @@ public final class EchoReplayWriter {
         self.options = options
         file = try FileDescriptor.create(url.path)
         zip = options.zipped
-            ? try ZipStreamWriter(file: file, entryName: url.lastPathComponent, level: options.compressionLevel)
+            ? try ZipStreamWriter(file: file, entryName: url.lastPathComponent, level: options.compressionLevel,
+                                  zip64Threshold: options.zip64Threshold)
             : nil
         pending.reserveCapacity(EchoReplayWriter.flushThreshold + 64 << 10)
     }

@@ -21,9 +21,14 @@ final class ZipStreamWriter {
     private let dosTime: UInt16
     private let dosDate: UInt16
     private var finished = false
+    /// Sizes and offsets from this value on use ZIP64 records (4 GiB - 1 by the format;
+    /// lower only in tests, to exercise the ZIP64 path with small files).
+    private let zip64Threshold: Int64
 
-    init(file: FileDescriptor, entryName: String, level: Int32, modified: Date = Date()) throws(EchoReplayError) {
+    init(file: FileDescriptor, entryName: String, level: Int32, modified: Date = Date(),
+         zip64Threshold: Int64 = 0xFFFF_FFFF) throws(EchoReplayError) {
         self.file = file
+        self.zip64Threshold = zip64Threshold
         self.entryName = Array(entryName.utf8)
         (dosTime, dosDate) = ZipStreamWriter.dosDateTime(modified)
         stream = .allocate(capacity: 1)
@@ -88,7 +93,7 @@ final class ZipStreamWriter {
         stream.pointee.avail_in = 0
         try pump(flush: Z_FINISH)
 
-        let needs64 = uncompressed >= 0xFFFF_FFFF || compressed >= 0xFFFF_FFFF
+        let needs64 = uncompressed >= zip64Threshold || compressed >= zip64Threshold
         var tail: [UInt8] = []
         put32(&tail, ZipDirectory.dataDescriptorSignature)
         put32(&tail, UInt32(truncatingIfNeeded: crc))
@@ -130,7 +135,8 @@ final class ZipStreamWriter {
         tail += extra
         let cdSize = offset + Int64(tail.count) - cdOffset
 
-        if cdOffset >= 0xFFFF_FFFF {
+        let cdNeeds64 = cdOffset >= zip64Threshold
+        if cdNeeds64 {
             let end64Offset = offset + Int64(tail.count)
             put32(&tail, ZipDirectory.zip64EndSignature)
             put64(&tail, 44)
@@ -153,7 +159,7 @@ final class ZipStreamWriter {
         put16(&tail, 1)
         put16(&tail, 1)
         put32(&tail, UInt32(cdSize))
-        put32(&tail, cdOffset >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(cdOffset))
+        put32(&tail, cdNeeds64 ? 0xFFFF_FFFF : UInt32(cdOffset))
         put16(&tail, 0)
         try emit(tail)
     }

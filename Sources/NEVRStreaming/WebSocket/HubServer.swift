@@ -213,7 +213,7 @@ public final class HubServer: Sendable {
                     var closeAfter = false
                     do throws(StreamEncodingError) {
                         switch item {
-                        case .header(let h): message = try h.encoded(format: subscription.format)
+                        case .header(let h): message = h.encoded(format: subscription.format)
                         case .frame(let f): message = try f.encoded(format: subscription.format, parts: subscription.parts)
                         case .control(let c):
                             message = .control(c)

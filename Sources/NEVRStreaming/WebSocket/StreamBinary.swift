@@ -1,10 +1,44 @@
+import NEVRCapture
+import NEVRCore
 import NIOCore
 
-/// Binary (protobuf `Envelope`) messages of the streaming protocol.
-enum StreamBinary {
-    /// Decodes one binary message: an `Envelope` holding a header (1) or a frame (2).
-    static func decode(_ buffer: ByteBuffer) throws(StreamEncodingError) -> StreamMessage {
-        // Wired to NevrcapWire once the .nevrcap codec lands on main.
-        throw StreamEncodingError(reason: "binary messages are not supported by this build yet; send JSON text")
+/// Binary messages of the streaming protocol: one `telemetry.v1.Envelope` each
+/// (oneof 1 `TelemetryHeader`, 2 `LobbySessionStateFrame`), encoded by ``NevrcapWire``.
+///
+/// A header's match is its `match` metadata entry when present, else its `capture_id`
+/// (the Go recorder's convention: capture id = session id). A frame's match is its
+/// session's `sessionid`.
+public enum StreamBinary {
+    /// Decodes one binary message.
+    public static func decode(_ buffer: ByteBuffer) throws(StreamEncodingError) -> StreamMessage {
+        let result = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(ProtoDecodeError) -> NevrcapWire.Envelope in try NevrcapWire.decodeEnvelope(bytes) }
+        }
+        switch result {
+        case .failure(let error):
+            throw StreamEncodingError(reason: "binary message (\(buffer.readableBytes) bytes) is not an Envelope: \(error)")
+        case .success(.header(let h)):
+            return .header(
+                StreamHeader(
+                    match: h[metadata: "match"] ?? h.captureID, captureID: h.captureID,
+                    createdAt: h.createdAt ?? Timestamp(nanosecondsSinceEpoch: 0), metadata: h.metadata))
+        case .success(.frame(let f)):
+            return .frame(StreamedFrame(match: f.session.sessionID ?? "", index: f.index, timestamp: f.timestamp, frame: f))
+        }
+    }
+
+    /// The Envelope of a header.
+    public static func encode(_ header: StreamHeader) -> [UInt8] {
+        var metadata = header.metadata
+        if header.match != header.captureID, !metadata.contains(where: { $0.key == "match" }) {
+            metadata.append(.init(key: "match", value: header.match))
+        }
+        return NevrcapWire.encodeEnvelope(
+            header: NevrcapHeader(captureID: header.captureID, createdAt: header.createdAt, metadata: metadata))
+    }
+
+    /// The Envelope of a frame.
+    public static func encode(_ frame: Frame) -> [UInt8] {
+        NevrcapWire.encodeEnvelope(frame: frame)
     }
 }

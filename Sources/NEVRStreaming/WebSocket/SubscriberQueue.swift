@@ -165,18 +165,17 @@ final class SubscriberQueue: @unchecked Sendable {
 final class HubHeader: Sendable {
     let header: StreamHeader
     let json: EncodedMessage
+    let binary: EncodedMessage
 
     init(_ header: StreamHeader) {
         self.header = header
         var out: [UInt8] = []
         StreamJSON.appendHeader(header, into: &out)
         self.json = .text(out)
+        self.binary = EncodedMessage(isText: false, bytes: .init(bytes: StreamBinary.encode(header)))
     }
 
-    func encoded(format: StreamFormat) throws(StreamEncodingError) -> EncodedMessage {
-        switch format {
-        case .json: return json
-        case .binary: throw StreamEncodingError(reason: "binary encoding is not available in this build")
-        }
+    func encoded(format: StreamFormat) -> EncodedMessage {
+        format == .json ? json : binary
     }
 }

@@ -27,10 +27,13 @@ public final class WebSocketCodec: Sendable {
     public struct Options: Sendable {
         /// Sent as `Authorization: Bearer <token>`.
         public var token: String?
-        /// Message encoding (binary needs the .nevrcap wire codec).
+        /// Message encoding: JSON text or binary protobuf `Envelope`s.
         public var format: StreamFormat = .json
         /// Parts to send (the seed's `SendSessionData`, `SendUserBones`, `SendEvents`).
         public var parts: StreamParts = .all
+        /// Run raw frames through a `FrameProcessor` here and send the detected events
+        /// (the seed's `ProcessFrames`); otherwise raw frames go out without events.
+        public var processFrames = false
         /// Extra header metadata (the header also carries `source=nevr`).
         public var metadata: [Event.MapEntry] = []
         /// First reconnect delay; doubles per failed attempt up to ``maxReconnectDelay``.
@@ -48,10 +51,11 @@ public final class WebSocketCodec: Sendable {
         public var pingInterval: Duration = .seconds(15)
         public var maxMessageSize: Int = 16 << 20
 
-        public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all) {
+        public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, processFrames: Bool = false) {
             self.token = token
             self.format = format
             self.parts = parts
+            self.processFrames = processFrames
         }
     }
 
@@ -92,6 +96,7 @@ public final class WebSocketCodec: Sendable {
         var match: String?
         var header: [UInt8]?
         var nextIndex: UInt32 = 0
+        var processor = FrameProcessor()
         var stats = Statistics()
         var waiter: CheckedContinuation<Void, Never>?
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
@@ -107,9 +112,6 @@ public final class WebSocketCodec: Sendable {
     public init(url: String, options: Options = .init(), logger: Logger = Logger(label: "nevr.stream")) throws(StreamClientError) {
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
             throw StreamClientError(url: url, reason: "not a ws:// or wss:// URL")
-        }
-        guard options.format == .json else {
-            throw StreamClientError(url: url, reason: "binary publishing is not available in this build; use JSON")
         }
         self.url = url
         self.options = options
@@ -135,46 +137,38 @@ public final class WebSocketCodec: Sendable {
 
     // MARK: streaming
 
-    /// Queues one raw frame: the game's `/session` bytes (sent verbatim under `session`),
-    /// optional `/player_bones` bytes, and the capture instant. The frame index counts from 0.
-    /// Throws when `session` is not a JSON object (nothing is queued then).
+    /// Queues one raw frame: the game's `/session` bytes, optional `/player_bones` bytes, and
+    /// the capture instant. Frame indices count from 0.
+    ///
+    /// JSON without ``Options/processFrames``: the bytes go out verbatim under `session`/`bones`.
+    /// With ``Options/processFrames`` the frame is parsed and run through a `FrameProcessor`
+    /// (events detected here, sent under `events`); binary always parses (protobuf needs the
+    /// typed frame). Throws, queuing nothing, when the bytes are not a readable frame.
     public func streamRaw(session: [UInt8], bones: [UInt8]?, timestamp: Timestamp) throws(StreamClientError) {
         try validate(session, "session")
         if let bones { try validate(bones, "bones") }
         let match = StreamJSON.sessionID(in: session) ?? ""
-        state.withLockedValue { s in
-            let index = s.nextIndex
-            s.nextIndex &+= 1
-            var out: [UInt8] = []
-            out.reserveCapacity(session.count + (bones?.count ?? 0) + 256)
-            StreamJSON.appendFrame(
-                match: match, index: index, timestamp: timestamp,
-                session: options.parts.contains(.session) ? session[...] : nil,
-                bones: options.parts.contains(.bones) ? bones?[...] : nil, events: nil, into: &out)
-            enqueue(&s, frame: out, match: match, timestamp: timestamp)
+        let result: Result<Void, StreamClientError> = state.withLockedValue { s in
+            var f = StreamedFrame(match: match, index: s.nextIndex, timestamp: timestamp, sessionJSON: session, bonesJSON: bones)
+            if options.processFrames {
+                do {
+                    f.frame = try s.processor.process(session: session, bones: bones, timestamp: timestamp)
+                } catch {
+                    return .failure(StreamClientError(url: url, reason: "frame at \(timestamp.iso8601): \(error)"))
+                }
+            }
+            return enqueue(&s, f)
         }
+        try result.get()
         wake()
     }
 
-    /// Queues a frame whose session/bones JSON and events JSON array the caller already has
-    /// (e.g. from a frame processor). `eventsJSON` is a JSON array of event objects.
-    public func streamRaw(
-        session: [UInt8], bones: [UInt8]?, eventsJSON: [UInt8]?, index: UInt32, timestamp: Timestamp
-    ) throws(StreamClientError) {
-        try validate(session, "session")
-        if let bones { try validate(bones, "bones") }
-        let match = StreamJSON.sessionID(in: session) ?? ""
-        state.withLockedValue { s in
-            s.nextIndex = index &+ 1
-            var out: [UInt8] = []
-            out.reserveCapacity(session.count + (bones?.count ?? 0) + (eventsJSON?.count ?? 0) + 256)
-            StreamJSON.appendFrame(
-                match: match, index: index, timestamp: timestamp,
-                session: options.parts.contains(.session) ? session[...] : nil,
-                bones: options.parts.contains(.bones) ? bones?[...] : nil,
-                events: options.parts.contains(.events) ? eventsJSON?[...] : nil, into: &out)
-            enqueue(&s, frame: out, match: match, timestamp: timestamp)
-        }
+    /// Queues a processed frame (from a `FrameProcessor`, a `.nevrcap` reader or the simulator):
+    /// JSON messages spell it with `GameJSONWriter` and `EventJSON`; binary ones are its Envelope.
+    public func streamProcessed(_ frame: Frame) throws(StreamClientError) {
+        let f = StreamedFrame(match: frame.session.sessionID ?? "", index: frame.index, timestamp: frame.timestamp, frame: frame)
+        let result: Result<Void, StreamClientError> = state.withLockedValue { s in enqueue(&s, f) }
+        try result.get()
         wake()
     }
 
@@ -183,18 +177,34 @@ public final class WebSocketCodec: Sendable {
         guard ok else { throw StreamClientError(url: url, reason: "\(what) is not a JSON object (\(bytes.count) bytes)") }
     }
 
-    private func enqueue(_ s: inout State, frame: [UInt8], match: String, timestamp: Timestamp) {
-        if s.match != match {
-            s.match = match
-            var h: [UInt8] = []
-            StreamJSON.appendHeader(
-                StreamHeader(match: match, createdAt: timestamp, metadata: [.init(key: "source", value: "nevr")] + options.metadata),
-                into: &h)
+    private func enqueue(_ s: inout State, _ f: StreamedFrame) -> Result<Void, StreamClientError> {
+        let message: EncodedMessage?
+        do {
+            message = try StreamEncoder.encode(f, format: options.format, parts: options.parts)
+        } catch {
+            return .failure(StreamClientError(url: url, reason: error.reason))
+        }
+        s.nextIndex = f.index &+ 1
+        if s.match != f.match {
+            s.match = f.match
+            let header = StreamHeader(
+                match: f.match, createdAt: f.timestamp, metadata: [.init(key: "source", value: "nevr")] + options.metadata)
+            let h: [UInt8]
+            if options.format == .binary {
+                h = StreamBinary.encode(header)
+            } else {
+                var out: [UInt8] = []
+                StreamJSON.appendHeader(header, into: &out)
+                h = out
+            }
             s.header = h
-            if s.buffer.append(.init(isText: true, bytes: h)) { s.isFrame.append(false) }
+            if s.buffer.append(.init(isText: options.format == .json, bytes: h)) { s.isFrame.append(false) }
         }
         s.stats.framesQueued += 1
-        if s.buffer.append(.init(isText: true, bytes: frame)) { s.isFrame.append(true) }
+        // Events-only publishing: frames without events have nothing to send.
+        guard let message else { return .success(()) }
+        if s.buffer.append(.init(isText: message.isText, bytes: Array(message.bytes.readableBytesView))) { s.isFrame.append(true) }
+        return .success(())
     }
 
     private func wake() {
@@ -317,7 +327,7 @@ public final class WebSocketCodec: Sendable {
             s.preamble = (s.header != nil && !headerQueued) ? 1 : 0
             return s.preamble == 1 ? s.header : nil
         }
-        if let preamble { try await write(.init(isText: true, bytes: preamble), outbound) }
+        if let preamble { try await write(.init(isText: options.format == .json, bytes: preamble), outbound) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [self] in
                 for try await message in inbound.messages(maxSize: options.maxMessageSize) {

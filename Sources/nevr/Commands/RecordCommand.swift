@@ -42,7 +42,22 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long (e.g. 90s, 5m, 1h); default: until Ctrl-C.")
     var duration: DurationArgument?
 
+    @Option(help: "Also stream every frame to a hub, e.g. ws://127.0.0.1:8080/publish.")
+    var stream: String?
+
+    @Option(help: "Bearer token for --stream.")
+    var token: String?
+
+    @Option(help: "Message encoding for --stream: json or binary.")
+    var streamFormat: StreamFormat = .json
+
+    @Flag(help: "Detect events locally and stream them with the frames (--stream).")
+    var streamEvents = false
+
     func validate() throws {
+        if let stream, !(stream.hasPrefix("ws://") || stream.hasPrefix("wss://")) {
+            throw ValidationError("--stream must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
+        }
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ValidationError("--url must start with http:// (e.g. http://127.0.0.1:6721)")
@@ -54,9 +69,20 @@ struct RecordCommand: AsyncParsableCommand {
         let echoReplay = format != .nevrcap
             ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
         let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
-        let sink = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap].compactMap { $0 })
+        var streamSink: WebSocketFrameSink?
+        if let stream {
+            do {
+                let codec = try WebSocketCodec(
+                    url: stream, options: .init(token: token, format: streamFormat, processFrames: streamEvents))
+                streamSink = WebSocketFrameSink(codec: codec)
+            } catch {
+                CLIOutput.printError(file: stream, error.reason)
+                throw ExitCode.failure
+            }
+        }
+        let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
         let recorder = LiveRecorder(
-            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sink)
+            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sinks)
         let recording = Task { try await recorder.run() }
         let signals = SignalCancellation(cancelling: recording)
         let status = Task { await Self.showStatus(of: recorder, url: url) }
@@ -66,6 +92,14 @@ struct RecordCommand: AsyncParsableCommand {
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
 
+        if let streamSink, let stream {
+            let st = streamSink.codec.statistics
+            var line = "nevr record: streamed to \(stream): \(st.framesAcknowledged) of \(st.framesQueued) frames acknowledged"
+            line += ", \(st.dropped) dropped (buffer full), \(st.buffered) unsent, \(st.connections) connection(s)"
+            if streamSink.rejected.count > 0 { line += ", \(streamSink.rejected.count) refused (first: \(streamSink.rejected.first ?? "-"))" }
+            if let e = st.lastError, st.framesAcknowledged < st.framesQueued { line += "; last error: \(e)" }
+            Terminal.note(line)
+        }
         var files = await echoReplay?.finishedFiles ?? []
         files += await nevrcap?.finishedFiles ?? []
         for file in files { print(file.path) }
