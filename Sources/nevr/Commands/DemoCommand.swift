@@ -10,9 +10,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Simulate a match, detect its events, write .echoreplay and .nevrcap, and summarise.",
         discussion: """
-            Simulates a private arena match in memory (two minutes of game time at 60 Hz by
-            default), spells every frame as the game's JSON, reads it back and detects events
-            (compared with the simulator's ground truth), writes demo.echoreplay and
+            Simulates a private arena match in memory (two minutes of game time at 60 Hz by \
+            default), spells every frame as the game's JSON, reads it back and detects events \
+            (compared with the simulator's ground truth), writes demo.echoreplay and \
             demo.nevrcap, reads both back, and prints what it found and how fast it went.
             Example: nevr demo --out demo-output --seed 7
             """)

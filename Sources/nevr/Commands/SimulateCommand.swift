@@ -10,9 +10,9 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a simulated private arena match (.echoreplay or .nevrcap) and its ground-truth events.",
         discussion: """
-            The same seed gives the same bytes. The match (pre-match, rounds with goals, a pause,
-            a late join, a leave, a team switch, post-match) is planned to fit the duration; a lower
-            --rate samples the same match less often. The ground truth (what an ideal event detector
+            The same seed gives the same bytes. The match (pre-match, rounds with goals, a pause, \
+            a late join, a leave, a team switch, post-match) is planned to fit the duration; a lower \
+            --rate samples the same match less often. The ground truth (what an ideal event detector \
             reports from these frames) goes to FILE.truth.jsonl, one JSON object per line.
             Example: nevr simulate --seed 7 --duration 5m --rate 30 --out match.echoreplay
             """)
