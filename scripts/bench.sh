@@ -70,6 +70,27 @@ for mode in "${modes[@]}"; do
     echoreplay)
       "$bin" echoreplay --frame "$frame"
       ;;
+    record)
+      # Live polling rate: `nevr serve --simulate --bones` on a free loopback port, then
+      # `nevr record` against it at RECORD_RATES (default "600 2000 5000") for RECORD_SECONDS each.
+      swift build -c release --product nevr >&2
+      nevr="$(swift build -c release --product nevr --show-bin-path)/nevr"
+      rtmp="$(mktemp -d)"
+      "$nevr" serve --simulate --bones --sim-duration 10m --loop --port 0 > "$rtmp/url" 2>/dev/null &
+      serve_pid=$!
+      for _ in $(seq 100); do [ -s "$rtmp/url" ] && break; sleep 0.1; done
+      url="$(head -1 "$rtmp/url")"
+      echo "record: serving a simulated match with bones at $url; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+      for rate in ${RECORD_RATES:-600 2000 5000}; do
+        for args in "--bones --plain" "--bones --format both"; do
+          echo "nevr record --rate $rate $args --duration ${RECORD_SECONDS:-10}s"
+          # shellcheck disable=SC2086
+          "$nevr" record --url "$url" --rate "$rate" $args --duration "${RECORD_SECONDS:-10}s" --out "$rtmp/out" 2>&1 >/dev/null | tail -1
+        done
+      done
+      kill -INT "$serve_pid"; wait "$serve_pid" || true
+      rm -rf "$rtmp"
+      ;;
     *)
       "$bin" "$mode" --seconds "$secs"
       ;;
