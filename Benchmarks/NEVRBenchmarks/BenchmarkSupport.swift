@@ -1,6 +1,5 @@
 import Foundation
 import NEVRCore
-import NEVRSimulator
 
 /// `--name value` options of a benchmark mode.
 struct BenchmarkArguments {
@@ -102,8 +101,17 @@ enum BenchmarkInputs {
     }
 }
 
-// The simulator's SplitMix64 drives the derived frame set (deterministic across runs).
-extension SplitMix64: RandomNumberGenerator {}
+/// SplitMix64: drives the derived frame set, so every run benchmarks the same frames.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
 
 /// CPU time of the calling thread, in seconds. The machine is shared by several builds at
 /// once, so wall-clock rates mostly measure the scheduler; CPU time measures the work.
