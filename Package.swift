@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "NEVRStreamingTests",
             dependencies: [
-                "NEVRStreaming", "NEVRCapture", "NEVRTestSupport",
+                "NEVRStreaming", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

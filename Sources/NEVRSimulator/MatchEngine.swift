@@ -170,6 +170,8 @@ struct MatchEngine: Sendable {
         discSpeed: 0, team: "none", goalType: "[NO GOAL]", pointAmount: 0, distanceThrown: 0,
         personScored: "[INVALID]", assistScored: "[INVALID]")
     var pendingLastScore: LastScore?
+    /// The goal's truth event, recorded when its `last_score` appears.
+    var pendingGoal: TruthEvent?
     var lastThrow = LastThrow(
         armSpeed: 0, totalSpeed: 0, offAxisSpinDeg: 0, wristThrowPenalty: 0, rotPerSec: 0, potSpeedFromRot: 0,
         speedFromArm: 0, speedFromMovement: 0, speedFromWrist: 0, wristAlignToThrowDeg: 0,
@@ -312,6 +314,9 @@ struct MatchEngine: Sendable {
         if let s = pendingLastScore {  // the game shows the new last_score a frame after the status
             lastScore = s
             pendingLastScore = nil
+            // GoalScored carries last_score, so it is visible (and reported) from this frame.
+            if let g = pendingGoal { pending.append(g) }
+            pendingGoal = nil
         }
         startScheduledEmotes()
         if tick % MatchPlan.tickRate == 0 { wobbleNetwork() }
@@ -473,7 +478,7 @@ struct MatchEngine: Sendable {
         }
         var slots = [p.slot]
         if assister >= 0 { slots.append(people[assister].slot) }
-        record(.goalScored, slots, points: pts, team: Int32(team), goalType: type)
+        pendingGoal = TruthEvent(frameIndex: -1, kind: .goalScored, slots: slots, points: pts, team: Int32(team), goalType: type)
         people[scorer].counters.points += pts
         bump(scorer, \.goals, .playerGoal, points: pts)
         if assister >= 0 { bump(assister, \.assists, .playerAssist) }

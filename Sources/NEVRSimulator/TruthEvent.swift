@@ -8,6 +8,12 @@ import NEVRCore
 /// - `player_steal`: `[stealer, victim]`; `goal_scored`: `[scorer]` or `[scorer, assister]`
 /// - round, match, pause and scoreboard events: `[]`; every other kind: `[slot]`
 ///
+/// Attribution follows a streaming detector: `goal_scored` comes in the first frame that
+/// shows the goal's new `last_score` (the game updates it a frame after `game_status`
+/// enters `score`, where `player_goal` and the scoreboard change); possession, catch,
+/// throw and scoreboard events compare the two sampled frames; everything else is
+/// reported in the first sampled frame after it happened.
+///
 /// JSON line form (keys in this order, absent details omitted):
 /// `{"frame":812,"kind":"player_goal","slots":[3],"total":2,"points":3}`
 public struct TruthEvent: Hashable, Sendable {

@@ -12,6 +12,8 @@ struct NEVR: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             RecordCommand.self,
+            SimulateCommand.self,
+            DemoCommand.self,
             ServeCommand.self,
             HubCommand.self,
             WatchCommand.self,

@@ -158,6 +158,43 @@ final class EchoReplayCLITests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: url), before)
     }
 
+    func testCatOnANevrcapPrintsGameJSON() throws {
+        let source = dir.appendingPathComponent("three.echoreplay")
+        let writer = try EchoReplayWriter(url: source, options: .init(zipped: false))
+        for ms in [407, 424, 441] {
+            try writer.write(timestamp: EchoReplayTimestamp.parse("2021/11/20 21:05:33.\(ms)")!, session: session, bones: nil)
+        }
+        try writer.close()
+        let capture = dir.appendingPathComponent("three.nevrcap")
+        let converted = try NEVRProcess.run(["convert", source.path, capture.path])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+
+        let result = try NEVRProcess.run(["cat", capture.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdoutBytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 4, "three lines and the final newline")
+        let expected = try GameJSONReader.parseSession(session)
+        for line in lines.prefix(3) {
+            XCTAssertEqual(try GameJSONReader.parseSession([UInt8](line)), expected)
+        }
+    }
+
+    func testConvertAndCatSayWhenAnArchiveIsUnfinished() throws {
+        let source = try recording(zipped: true)
+        var bytes = [UInt8](try Data(contentsOf: source))
+        bytes.removeLast(60)   // the central directory and end record: as if the writer died
+        try Data(bytes).write(to: source)
+        let out = dir.appendingPathComponent("recovered.echoreplay")
+        let result = try NEVRProcess.run(["convert", source.path, out.path, "--plain"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("unfinished"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("(input truncated)"), result.stdout)
+        let cat = try NEVRProcess.run(["cat", source.path])
+        XCTAssertEqual(cat.status, 0, cat.stderr)
+        XCTAssertTrue(cat.stderr.contains("unfinished"), cat.stderr)
+        XCTAssertEqual(cat.stdoutBytes.filter { $0 == 0x0A }.count, 4, "every frame before the cut")
+    }
+
     private func records(_ url: URL) throws -> [EchoReplayRecord] {
         let reader = try EchoReplayReader(url: url)
         var out: [EchoReplayRecord] = []

@@ -124,6 +124,24 @@ final class NevrcapConversionTests: XCTestCase {
         XCTAssertEqual(summary.skipped.first?.lineNumber, 2)
     }
 
+    func testGameErrorObjectLinesAreNotFramesAndAreSaidSo() throws {
+        let url = dir.appendingPathComponent("err.echoreplay")
+        let good = try SharedData.bytes(SharedData.frame2021)
+        let w = try EchoReplayWriter(url: url, options: .init(zipped: false))
+        try w.write(timestamp: Timestamp(millisecondsSinceEpoch: 1000), session: good, bones: nil)
+        try w.write(timestamp: Timestamp(millisecondsSinceEpoch: 1001), session: Array(#"{"err_description":"Endpoint is restricted in this match type","err_code":-6}"#.utf8), bones: nil)
+        try w.write(timestamp: Timestamp(millisecondsSinceEpoch: 1002), session: good, bones: nil)
+        try w.close()
+        let summary = try CaptureConversion.echoReplayToNevrcap(from: url, to: dir.appendingPathComponent("err.nevrcap"))
+        XCTAssertEqual(summary.framesWritten, 2)
+        XCTAssertEqual(summary.skippedCount, 0)
+        XCTAssertTrue(summary.notes.contains { $0.hasPrefix("1 line(s) holding the game's error object") }, "\(summary.notes)")
+        let receipt = try CaptureVerification.verify(url)
+        XCTAssertEqual(receipt.framesIn, 2)
+        XCTAssertTrue(receipt.isLossless)
+        XCTAssertTrue(receipt.notHoldable.contains { $0.contains("error object") })
+    }
+
     func testTruncatedNevrcapConvertsEveryCompleteFrame() throws {
         let (source, _) = try recording("t.echoreplay", count: 30)
         let cap = dir.appendingPathComponent("t.nevrcap")

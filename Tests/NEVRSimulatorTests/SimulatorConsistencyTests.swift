@@ -60,10 +60,21 @@ final class SimulatorConsistencyTests: XCTestCase {
                 goals += 1
                 XCTAssert([2, 3].contains(e.points!), "points \(e.points!)")
                 XCTAssertEqual(f.session.gameStatus, "score")
-                let pg = f.truth.first { $0.kind == .playerGoal && $0.slot == e.slot }
+                // Reported with the new last_score; the counters rose in the frame before.
+                let ls = f.session.lastScore!
+                XCTAssertEqual(ls.goalType, e.goalType)
+                XCTAssertEqual(ls.pointAmount, e.points)
+                XCTAssertEqual(ls.team, e.team == 0 ? "blue" : "orange")
+                let before = standardRun.frames[f.index - 1]
+                let pg = before.truth.first { $0.kind == .playerGoal && $0.slot == e.slot }
                 XCTAssertEqual(pg?.points, e.points)
+                let scorer = SimulationRun.players(f.session).first { $0.player.slot == e.slot }!.player
+                XCTAssertEqual(ls.personScored, scorer.name)
                 if e.slots.count == 2 {
-                    XCTAssertTrue(f.truth.contains { $0.kind == .playerAssist && $0.slot == e.slots[1] })
+                    XCTAssertTrue(before.truth.contains { $0.kind == .playerAssist && $0.slot == e.slots[1] })
+                    XCTAssertEqual(ls.assistScored, SimulationRun.players(f.session).first { $0.player.slot == e.slots[1] }!.player.name)
+                } else {
+                    XCTAssertEqual(ls.assistScored, "[INVALID]")
                 }
             }
         }

@@ -1,5 +1,7 @@
 import XCTest
+import Foundation
 import NEVRCore
+import NEVRTestSupport
 @testable import NEVRSimulator
 
 /// The match contains everything the brief asks for, and sampling changes only what is visible.
@@ -52,13 +54,17 @@ final class SimulatorScriptTests: XCTestCase {
     }
 
     func testLastScoreTrailsTheGoalByOneFrame() {
-        for (a, b) in zip(standardRun.frames, standardRun.frames.dropFirst()) {
-            guard let g = b.truth.first(where: { $0.kind == .goalScored }) else { continue }
-            XCTAssertEqual(b.session.lastScore, a.session.lastScore, "frame \(b.index)")
-            let next = standardRun.frames[b.index + 1].session.lastScore!
-            XCTAssertEqual(next.goalType, g.goalType)
-            XCTAssertEqual(next.pointAmount, g.points)
+        var goals = 0
+        for (a, b) in zip(standardRun.frames, standardRun.frames.dropFirst()) where b.truth.contains(where: { $0.kind == .playerGoal }) {
+            goals += 1
+            XCTAssertEqual(b.session.gameStatus, "score")
+            XCTAssertNotEqual(a.session.gameStatus, "score")
+            XCTAssertEqual(b.session.lastScore, a.session.lastScore, "frame \(b.index): last_score trails the status")
+            let next = standardRun.frames[b.index + 1]
+            XCTAssertNotEqual(next.session.lastScore, b.session.lastScore)
+            XCTAssertTrue(next.truth.contains { $0.kind == .goalScored })
         }
+        XCTAssertGreaterThan(goals, 0)
     }
 
     /// A lower rate shows the same match: frame i at 10 Hz is frame 6i at 60 Hz, and the
@@ -115,5 +121,19 @@ final class SimulatorScriptTests: XCTestCase {
         XCTAssertEqual(
             TruthEvent(frameIndex: 3, kind: .playerSteal, slots: [4, 1], total: 2).jsonLine,
             #"{"frame":3,"kind":"player_steal","slots":[4,1],"total":2}"#)
+
+        // Writer and reader over a file; a bad line is reported with the file and line.
+        let dir = try SharedData.temporaryDirectory("nevr-truth")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("m.echoreplay.truth.jsonl")
+        XCTAssertEqual(TruthLog.url(besides: dir.appendingPathComponent("m.echoreplay")), url)
+        let writer = try TruthLogWriter(url: url)
+        try writer.write(events)
+        try writer.close()
+        XCTAssertEqual(try TruthLog.read(url: url), events)
+        try Data((events[0].jsonLine + "\n{\"frame\":1,\"kind\":\"nonsense\",\"slots\":[]}\n").utf8).write(to: url)
+        XCTAssertThrowsError(try TruthLog.read(url: url)) { error in
+            XCTAssertEqual(String(describing: error).hasPrefix("\(url.path): line 2: unknown \"kind\""), true, "\(error)")
+        }
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NEVRCapture
 import NEVRCore
+import NEVRSimulator
 import NEVRTestSupport
 import XCTest
 
@@ -85,6 +86,78 @@ final class ServeCommandTests: XCTestCase {
         let records = try readRecording(files[0], expectZipped: false)
         // 2.5 s at 60 Hz, flushed every second: at least 1.5 s of frames survive.
         XCTAssertGreaterThanOrEqual(records.count, 90)
+        XCTAssertEqual(records.map(\.timestamp), records.map(\.timestamp).sorted())
+    }
+
+    func testServeSimulateAnswersParsableGameFrames() async throws {
+        let port = try freeLoopbackPort()
+        let server = try NEVRProcess(["serve", "--simulate", "--seed", "7", "--port", String(port), "--sim-duration", "30s"])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let base = "http://127.0.0.1:\(port)"
+        try await waitForServer(client, base)
+        let session = try await httpGet(client, base + "/session")
+        let bones = try await httpGet(client, base + "/player_bones")
+        try await client.shutdown()
+        server.interrupt()
+        let result = await server.finish()
+
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(session.contentType, "application/json")
+        let parsed = try GameJSONReader.parseSession(session.body)
+        XCTAssertNotNil(parsed.sessionID)
+        XCTAssertGreaterThan(parsed.playerCount, 0)
+        XCTAssertEqual(bones.status, 500, "no bones simulated without --bones")
+        XCTAssertEqual(bones.body, GameAPIResponse.noMatchBody)
+    }
+
+    /// `nevr serve --simulate --bones` and `nevr record --bones` at 60 Hz, SIGINT to both:
+    /// every recorded frame is byte-identical to a frame of the same simulation made here,
+    /// in simulation order, and the count matches the recorder's summary.
+    func testServeSimulateAndRecordSubprocessesEndToEnd() async throws {
+        let options = SimulationOptions(seed: 11, duration: 60, rate: 60, players: 8, bones: true)
+        var source = SimulatorFrameSource(options: options)
+        var simulatedIndex: [[UInt8]: Int] = [:]
+        var bonesIndex: [[UInt8]: Int] = [:]
+        var n = 0
+        while let f = source.next() {
+            simulatedIndex[f.session] = simulatedIndex[f.session] ?? n
+            if let b = f.bones { bonesIndex[b] = bonesIndex[b] ?? n }
+            n += 1
+        }
+        let port = try freeLoopbackPort()
+        let server = try NEVRProcess([
+            "serve", "--simulate", "--seed", "11", "--sim-duration", "60s", "--sim-rate", "60", "--players", "8", "--bones",
+            "--port", String(port),
+        ])
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let base = "http://127.0.0.1:\(port)"
+        try await waitForServer(client, base)
+        try await client.shutdown()
+
+        let dir = try SharedData.temporaryDirectory("nevr-record-sim")
+        let recorder = try NEVRProcess(["record", "--url", base, "--rate", "60", "--bones", "--out", dir.path])
+        try await waitUntil("the recording file appears") { try !recordedFiles(dir).isEmpty }
+        try await Task.sleep(for: .seconds(2))
+        recorder.interrupt()
+        let recorded = await recorder.finish()
+        server.interrupt()
+        let served = await server.finish()
+
+        XCTAssertEqual(recorded.status, 0, recorded.stderr)
+        XCTAssertEqual(served.status, 0, served.stderr)
+        let files = try recordedFiles(dir)
+        XCTAssertEqual(files.count, 1)
+        let records = try readRecording(files[0], expectZipped: true)
+        XCTAssertEqual(records.count, try reportedFrames(recorded.stderr))
+        XCTAssertGreaterThan(records.count, 60)
+        let indices = records.map { simulatedIndex[$0.session] }
+        XCTAssertFalse(indices.contains(nil), "a recorded frame that the simulation does not produce")
+        XCTAssertEqual(indices.compactMap { $0 }, indices.compactMap { $0 }.sorted())
+        for (record, index) in zip(records, indices) {
+            let b = try XCTUnwrap(record.bones.flatMap { bonesIndex[$0] }, "bones not from the simulation")
+            // Polled concurrently: from the same frame or a neighbour (first occurrence of identical bones may be earlier).
+            XCTAssertLessThanOrEqual(b, (index ?? 0) + 1)
+        }
         XCTAssertEqual(records.map(\.timestamp), records.map(\.timestamp).sorted())
     }
 

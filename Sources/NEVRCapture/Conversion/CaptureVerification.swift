@@ -52,7 +52,7 @@ public enum CaptureVerification {
         var wire: [UInt8] = []
         var json: [UInt8] = []
         var bonesJSON: [UInt8] = []
-        var extras = 0, legacy = 0, fractional = 0
+        var extras = 0, legacy = 0, fractional = 0, errorObjects = 0
         while let record = try reader.next() {
             receipt.framesIn += 1
             let original: Frame
@@ -60,6 +60,11 @@ public enum CaptureVerification {
                 let s = try GameJSONReader.parseSession(record.session)
                 let b = try record.bones.map { try GameJSONReader.parseBones($0) }
                 original = Frame(index: UInt32(receipt.framesIn - 1), timestamp: record.timestamp, session: s, bones: b)
+            } catch let e as GameJSONError where e.isNotAGameFrame {
+                // The game's error object (`err_code` != 0, e.g. -6 between matches): not a frame.
+                receipt.framesIn -= 1
+                errorObjects += 1
+                continue
             } catch {
                 receipt.unreadableCount += 1
                 if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "\(error)")) }
@@ -88,6 +93,9 @@ public enum CaptureVerification {
         receipt.unreadableCount += reader.skippedCount
         receipt.unreadable = Array((reader.skipped + receipt.unreadable).prefix(20))
         if reader.isRecoveredFromTruncation { receipt.truncated = "the input was cut short (recovered up to the last complete line)" }
+        if errorObjects > 0 {
+            receipt.notHoldable.append("\(errorObjects) line(s) holding the game's error object instead of a frame (not converted)")
+        }
         if extras > 0 { receipt.notHoldable.append("\(extras) frame(s) with keys the model has no field for (kept only by .echoreplay)") }
         if legacy > 0 { receipt.notHoldable.append("\(legacy) frame(s) with 2018 player poses or bare-vector hands") }
         if fractional > 0 { receipt.notHoldable.append("\(fractional) frame(s) with fractional blue/orange points (int32 in .nevrcap)") }

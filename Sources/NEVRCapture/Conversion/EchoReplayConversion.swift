@@ -70,10 +70,15 @@ public enum CaptureConversion {
             throw error
         }
         progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
-        return ConversionSummary(
+        var summary = ConversionSummary(
             framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
             skippedCount: reader.skippedCount, skipped: reader.skipped,
             elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        if reader.isRecoveredFromTruncation {
+            summary.inputTruncated = true
+            summary.notes.append("the input archive is unfinished (no central directory); every complete line was converted")
+        }
+        return summary
     }
 
     /// Throws when `output` is `input` (writing would truncate the input before it is read).

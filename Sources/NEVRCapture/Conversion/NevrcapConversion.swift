@@ -7,6 +7,10 @@ extension CaptureConversion {
     public static let writerName = "nevr-telemetry-swift"
     public static let converterVersion = "0.1.0"
 
+    /// The `writer` metadata entry every `.nevrcap` header this toolkit writes should carry
+    /// (see ``writesExplicitZeros(_:)``).
+    public static var writerEntry: NevrcapHeader.Entry { .init(key: "writer", value: "\(writerName) \(converterVersion)") }
+
     /// True when `header` says the file was written by this toolkit, which writes every
     /// present key (zeros included); other writers omit zeros (proto3), and their frames
     /// need ``Proto3KeyRestorer`` before they are rebuilt into game JSON.
@@ -40,7 +44,7 @@ extension CaptureConversion {
                 .init(key: "source", value: source),
                 .init(key: "source_file", value: input.lastPathComponent),
                 .init(key: "converted", value: created.iso8601 + "Z"),
-                .init(key: "writer", value: "\(writerName) \(converterVersion)"),
+                writerEntry,
             ])
     }
 
@@ -65,6 +69,7 @@ extension CaptureConversion {
         var processor = FrameProcessor(options: options.eventOptions)
         var skipped: [SkippedLine] = []
         var unparsed = 0
+        var errorObjects = 0
         var events = 0
         var bones = 0
         do {
@@ -80,6 +85,10 @@ extension CaptureConversion {
                         frame = Frame(index: UInt32(writer.framesWritten), timestamp: record.timestamp, session: session, bones: parsedBones)
                     }
                 } catch {
+                    if error.isNotAGameFrame {
+                        errorObjects += 1  // the game's error object between matches: not a frame
+                        continue
+                    }
                     unparsed += 1
                     if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: record.lineNumber, reason: error.description)) }
                     continue
@@ -103,6 +112,9 @@ extension CaptureConversion {
             skippedCount: reader.skippedCount + unparsed, skipped: Array((reader.skipped + skipped).prefix(20)),
             elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         summary.eventsWritten = events
+        if errorObjects > 0 {
+            summary.notes.append("\(errorObjects) line(s) holding the game's error object (err_code != 0) instead of a frame were not converted")
+        }
         if unparsed > 0 { summary.notes.append("\(unparsed) line(s) whose session JSON could not be read were not converted") }
         return summary
     }

@@ -126,6 +126,7 @@ public final class EchoReplayReader {
                                              limit: options.maxInflatedBytes)
                 sourceOffset = local.dataOffset
                 entryName = local.name
+                isRecoveredFromTruncation = true
             }
         } else {
             source = FileRangeSource(file: file, offset: 0, length: nil)
@@ -189,7 +190,6 @@ public final class EchoReplayReader {
                 linesRead += 1
                 recordSkip("line longer than \(options.maxLineBytes) bytes")
             case .end:
-                if inflater?.wasTruncated == true { isRecoveredFromTruncation = true }
                 if !finished {
                     finished = true
                     if recordsRead == 0 {

@@ -133,6 +133,17 @@ struct InspectCommand: ParsableCommand {
         return object
     }
 
+    /// Detail values as text: maps as sorted `key=value` lists, `{}` when empty.
+    static func textValue(_ value: Any) -> String {
+        if let map = value as? [String: String] {
+            return map.isEmpty ? "{}" : "{" + map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+        }
+        if let map = value as? [String: Int] {
+            return map.isEmpty ? "{}" : "{" + map.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "}"
+        }
+        return "\(value)"
+    }
+
     private func text(_ r: Report) -> String {
         let s = r.statistics
         func row(_ label: String, _ value: String) -> String {
@@ -140,7 +151,7 @@ struct InspectCommand: ParsableCommand {
         }
         var out = row("file:", file)
         var format = r.format
-        let extras = r.details.map { "\($0.key) \($0.value)" }
+        let extras = r.details.map { "\($0.key) \(Self.textValue($0.value))" }
         if !extras.isEmpty { format += " (" + extras.joined(separator: ", ") + ")" }
         out += row("format:", format)
         out += row("frames:", "\(s.frames) (\(s.gameFrames) game, \(s.errorFrames) error objects, \(s.unreadableFrames) unreadable)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NEVRCapture
 import NEVRCore
+import NEVRSimulator
 import NEVRStreaming
 
 /// `nevr serve`: answer `/session` and `/player_bones` like the game, from a
@@ -56,7 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be greater than 0") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard simRate > 0, simRate <= 1000 else { throw ValidationError("--sim-rate must be in (0, 1000]") }
-        guard players >= 0 else { throw ValidationError("--players must not be negative") }
+        if simulate, let problem = simulationOptions.problem { throw ValidationError(problem) }
+    }
+
+    var simulationOptions: SimulationOptions {
+        SimulationOptions(seed: seed, duration: simDuration.seconds, rate: simRate, players: players, bones: bones)
     }
 
     func run() async throws {
@@ -73,8 +78,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             makeSource = { try Self.openReplay(url, report: skippedReport) }
         } else {
-            Terminal.note("nevr: serve: --simulate needs the match simulator, which is not built in yet")
-            throw ExitCode.failure
+            let options = simulationOptions
+            label = "simulated match (seed \(seed), \(players) players)"
+            makeSource = { SimulatorFrameSource(options: options) }
         }
 
         let store = CurrentFrameStore()
