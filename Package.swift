@@ -78,6 +78,12 @@ let package = Package(
             dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator"],
             path: "Benchmarks/NEVRBenchmarks"
         ),
+        // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
+        .executableTarget(
+            name: "NEVRHubBenchmark",
+            dependencies: ["NEVRCore", "NEVRStreaming", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Benchmarks/NEVRHubBenchmark"
+        ),
 
         // Locates ../shared/data for the tests (never copied into the project).
         .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),

@@ -16,8 +16,15 @@ enum ParseBenchmark {
             print("wrote \(set.count) frames to \(path)")
             return
         }
+        if let fixed = args.double("fixed") {
+            // A fixed amount of work for `perf stat -e cycles:u` (immune to time-sharing).
+            var sink = 0
+            for _ in 0..<Int(fixed) { sink &+= try GameJSONReader.parseSession(frame).teams?.count ?? 0 }
+            print("parsed the 2021 frame \(Int(fixed)) times (\(sink))")
+            return
+        }
         let setBytes = set.reduce(0) { $0 + $1.count }
-        print("parse (\(machineSummary()), one core, release)")
+        print("parse (\(machineSummary()); frames per CPU-second of one thread, best of 10 windows; release)")
 
         var sink = 0
         let single = try measure(seconds: args.seconds, framesPerCall: 1, bytesPerCall: frame.count) {

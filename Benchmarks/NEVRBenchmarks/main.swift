@@ -6,6 +6,7 @@ import Foundation
 //   NEVRBenchmarks write [--frame PATH] [--seconds S]
 //   NEVRBenchmarks echoreplay [--frame PATH] [--frames N] [--level L]
 //   NEVRBenchmarks nevrcap [--frame PATH] [--seconds S] [--long-frames N]
+//   NEVRBenchmarks simulate [--seconds S]
 //   NEVRBenchmarks events [--frame PATH] [--seconds S]; NEVRBenchmarks events-allocs N
 //
 // Add a mode: write `enum XBenchmark { static func run(_ args: BenchmarkArguments) throws }`
@@ -16,6 +17,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("write", "game-JSON /session write throughput", WriteBenchmark.run),
     ("echoreplay", ".echoreplay write/read throughput, zipped and plain, peak RSS", EchoReplayBenchmark.run),
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
+    ("simulate", "match simulator throughput, alone and with game-JSON writing", SimulatorBenchmark.run),
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
     ("events-allocs", "(child of events) N detections, for valgrind's allocation count", EventsBenchmark.runAllocations),
     ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),

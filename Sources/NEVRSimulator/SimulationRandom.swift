@@ -1,19 +1,19 @@
 /// The simulator's own deterministic random source: xoshiro256** seeded through
 /// SplitMix64. Never the system generator, so a seed gives the same match on every
 /// machine and every run.
-public struct SimulationRandom: RandomNumberGenerator, Sendable {
+struct SimulationRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// Seeds the four state words from `seed` with SplitMix64 (never all zero).
-    public init(seed: UInt64) {
+    init(seed: UInt64) {
         var sm = SplitMix64(state: seed)
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
     }
 
-    @inlinable
+    @inline(__always)
     static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 &- k)) }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         let result = SimulationRandom.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -26,27 +26,27 @@ public struct SimulationRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    @inlinable
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    @inline(__always)
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in [lo, hi).
-    @inlinable
-    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+    @inline(__always)
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
 
     /// True with probability `p`.
-    @inlinable
-    public mutating func chance(_ p: Double) -> Bool { unit() < p }
+    @inline(__always)
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     /// Uniform integer in `0..<n` (n > 0).
-    @inlinable
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    @inline(__always)
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 /// SplitMix64: seeds xoshiro and derives independent sub-streams (ids, bones).
-public struct SplitMix64: Sendable {
-    public var state: UInt64
-    public init(state: UInt64) { self.state = state }
-    public mutating func next() -> UInt64 {
+struct SplitMix64: Sendable {
+    var state: UInt64
+    init(state: UInt64) { self.state = state }
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

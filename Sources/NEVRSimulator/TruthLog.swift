@@ -55,22 +55,24 @@ public final class TruthLogWriter {
 public enum TruthLog {
     /// Why a truth line could not be read.
     public struct LineError: Error, CustomStringConvertible {
+        /// The file, when reading one.
+        public var path: String?
         public var lineNumber: Int
         public var reason: String
-        public var description: String { "line \(lineNumber): \(reason)" }
+        public var description: String { (path.map { "\($0): " } ?? "") + "line \(lineNumber): \(reason)" }
     }
 
     /// Parses one JSON line written by ``TruthLogWriter``.
     public static func parse(line: String, lineNumber: Int = 0) throws -> TruthEvent {
         guard let data = line.data(using: .utf8),
               let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw LineError(lineNumber: lineNumber, reason: "not a JSON object")
+            throw LineError(path: nil, lineNumber: lineNumber, reason: "not a JSON object")
         }
-        guard let frame = obj["frame"] as? Int else { throw LineError(lineNumber: lineNumber, reason: "missing \"frame\"") }
+        guard let frame = obj["frame"] as? Int else { throw LineError(path: nil, lineNumber: lineNumber, reason: "missing \"frame\"") }
         guard let name = obj["kind"] as? String, let kind = EventKind(name: name) else {
-            throw LineError(lineNumber: lineNumber, reason: "unknown \"kind\" \(String(describing: obj["kind"]))")
+            throw LineError(path: nil, lineNumber: lineNumber, reason: "unknown \"kind\" \(String(describing: obj["kind"]))")
         }
-        guard let slots = obj["slots"] as? [Int] else { throw LineError(lineNumber: lineNumber, reason: "missing \"slots\"") }
+        guard let slots = obj["slots"] as? [Int] else { throw LineError(path: nil, lineNumber: lineNumber, reason: "missing \"slots\"") }
         func i32(_ key: String) -> Int32? { (obj[key] as? Int).map(Int32.init) }
         return TruthEvent(
             frameIndex: frame, kind: kind, slots: slots.map(Int32.init), total: i32("total"), points: i32("points"),
@@ -89,7 +91,7 @@ public enum TruthLog {
             do {
                 events.append(try parse(line: String(line), lineNumber: n))
             } catch let e as LineError {
-                throw LineError(lineNumber: n, reason: "\(url.path): \(e.reason)")
+                throw LineError(path: url.path, lineNumber: n, reason: e.reason)
             }
         }
         return events

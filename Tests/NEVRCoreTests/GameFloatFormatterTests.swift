@@ -1,3 +1,4 @@
+import NEVRTestSupport
 import XCTest
 
 @testable import NEVRCore
@@ -25,7 +26,7 @@ final class GameFloatFormatterTests: XCTestCase {
     }
 
     func testRandomFloatBitPatternsMatchPrintf() {
-        var rng = GameJSONRobustnessTests.SplitMix64(state: 2021)
+        var rng = SeededGenerator(seed: 2021)
         var failures = 0
         var checked = 0
         while checked < 2_000_000 && failures < 10 {
@@ -37,7 +38,7 @@ final class GameFloatFormatterTests: XCTestCase {
     }
 
     func testRandomGameRangeValuesMatchPrintf() {
-        var rng = GameJSONRobustnessTests.SplitMix64(state: 600)
+        var rng = SeededGenerator(seed: 600)
         var failures = 0
         for _ in 0..<500_000 where failures < 10 {
             let f = Float.random(in: -1000...1000, using: &rng)

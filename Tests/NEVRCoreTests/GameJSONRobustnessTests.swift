@@ -6,22 +6,10 @@ import XCTest
 /// Mutated and truncated real frames: every call must return a value or a
 /// ``GameJSONError`` (a crash fails the whole test run).
 final class GameJSONRobustnessTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Bytes that matter to the grammar, so mutations hit interesting paths.
     static let interesting: [UInt8] = Array("{}[]\",:0123456789-+.eEtfn\\u \n\0\u{7F}".utf8) + [0xFF, 0xC3]
 
-    func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    func mutate(_ bytes: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var b = bytes
         let edits = Int.random(in: 1...4, using: &rng)
         for _ in 0..<edits {
@@ -39,7 +27,7 @@ final class GameJSONRobustnessTests: XCTestCase {
     }
 
     func testMutatedAndTruncatedFramesNeverCrash() throws {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         var parsed = 0
         var rejected = 0
         for name in SharedData.allFrames {
@@ -67,11 +55,10 @@ final class GameJSONRobustnessTests: XCTestCase {
         }
         XCTAssertGreaterThan(parsed, 100, "some mutations (inside strings, digits) still parse")
         XCTAssertGreaterThan(rejected, 1_000)
-        _ = GameJSONReader.self
     }
 
     func testMutatedBonesNeverCrash() throws {
-        var rng = SplitMix64(state: 42)
+        var rng = SeededGenerator(seed: 42)
         let bones = Array(PlayerBonesJSONTests.bonesBody(players: 3).utf8)
         for n in 0..<2_000 {
             var input = mutate(bones, &rng)
@@ -86,7 +73,7 @@ final class GameJSONRobustnessTests: XCTestCase {
     }
 
     func testRandomBytesNeverCrash() {
-        var rng = SplitMix64(state: 7)
+        var rng = SeededGenerator(seed: 7)
         for _ in 0..<3_000 {
             let count = Int.random(in: 0..<64, using: &rng)
             var input = [UInt8(ascii: "{")]

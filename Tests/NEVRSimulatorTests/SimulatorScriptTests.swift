@@ -1,5 +1,7 @@
 import XCTest
+import Foundation
 import NEVRCore
+import NEVRTestSupport
 @testable import NEVRSimulator
 
 /// The match contains everything the brief asks for, and sampling changes only what is visible.
@@ -119,5 +121,19 @@ final class SimulatorScriptTests: XCTestCase {
         XCTAssertEqual(
             TruthEvent(frameIndex: 3, kind: .playerSteal, slots: [4, 1], total: 2).jsonLine,
             #"{"frame":3,"kind":"player_steal","slots":[4,1],"total":2}"#)
+
+        // Writer and reader over a file; a bad line is reported with the file and line.
+        let dir = try SharedData.temporaryDirectory("nevr-truth")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("m.echoreplay.truth.jsonl")
+        XCTAssertEqual(TruthLog.url(besides: dir.appendingPathComponent("m.echoreplay")), url)
+        let writer = try TruthLogWriter(url: url)
+        try writer.write(events)
+        try writer.close()
+        XCTAssertEqual(try TruthLog.read(url: url), events)
+        try Data((events[0].jsonLine + "\n{\"frame\":1,\"kind\":\"nonsense\",\"slots\":[]}\n").utf8).write(to: url)
+        XCTAssertThrowsError(try TruthLog.read(url: url)) { error in
+            XCTAssertEqual(String(describing: error).hasPrefix("\(url.path): line 2: unknown \"kind\""), true, "\(error)")
+        }
     }
 }

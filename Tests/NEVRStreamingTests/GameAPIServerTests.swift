@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NEVRCapture
 import NEVRCore
 import NEVRTestSupport
 import XCTest
@@ -65,11 +66,11 @@ final class GameAPIServerTests: XCTestCase {
         await server.stop()
     }
 
-    /// 24 pollers hammer the server while playback swaps frames at 1000 frames/s:
+    /// 24 pollers hammer the server while playback swaps frames at 333 frames/s (3 s):
     /// every answer must be one whole published frame, and each poller must see
     /// frames in playback order (never an older frame after a newer one).
     func testManyConcurrentPollersGetConsistentAnswers() async throws {
-        let frames = TestFrames.sequence(400, interval: 0.001)
+        let frames = TestFrames.sequence(1000, interval: 0.003)
         let byBody = Dictionary(uniqueKeysWithValues: frames.enumerated().map { ($0.element.session, $0.offset) })
         let server = try await RunningServer.start()
         let playback = FramePlayback(store: server.store, options: .init(rate: 1)) { ArrayFrameSource(frames) }
@@ -187,5 +188,59 @@ struct ObservingSource: GameFrameSource, Sendable {
         let f = inner.next()
         if f != nil { observer.increment() }
         return f
+    }
+}
+
+final class ReplaySourceTests: XCTestCase {
+    /// A `.nevrcap` made from real-frame variants plays back as game JSON that reads as the
+    /// same frames (session id, clock, players), in order, over HTTP.
+    func testNevrcapReplayIsServedAsGameJSON() async throws {
+        let frames = TestFrames.sequence(30, interval: 0.002)
+        let url = try SharedData.temporaryDirectory("nevr-serve-cap").appendingPathComponent("fixture.nevrcap")
+        let writer = try NevrcapWriter(url: url, header: NevrcapHeader(captureID: TestFrames.realSessionID))
+        var processor = FrameProcessor()
+        for f in frames { try writer.write(try processor.process(session: f.session, bones: nil, timestamp: f.timestamp)) }
+        try writer.close()
+
+        let source = try NevrcapFrameSource(url: url)
+        var served: [RawFrame] = []
+        while let f = try source.next() { served.append(f) }
+        XCTAssertEqual(served.count, frames.count)
+        XCTAssertEqual(served.map(\.timestamp), frames.map(\.timestamp))
+        for (s, f) in zip(served, frames) {
+            let got = try GameJSONReader.parseSession(s.session)
+            let want = try GameJSONReader.parseSession(f.session)
+            XCTAssertEqual(got.sessionID, want.sessionID)
+            XCTAssertEqual(got.gameClock, want.gameClock)
+            XCTAssertEqual(got.playerCount, want.playerCount)
+            XCTAssertNil(s.bones)
+        }
+
+        let server = try await RunningServer.start()
+        let playback = FramePlayback(store: server.store) { try NevrcapFrameSource(url: url) }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let playing = Task { try await playback.run() }
+        try await waitUntil("a frame is served") { server.store.current.session != nil }
+        let answer = try await httpGet(client, server.url + "/session")
+        _ = try await playing.value
+        try await client.shutdown()
+        await server.stop()
+        XCTAssertEqual(answer.status, 200)
+        XCTAssertTrue(served.contains { $0.session == answer.body }, "the server answers the source's bytes")
+    }
+
+    func testEchoReplaySourceReadsRecordedBytesUnchanged() throws {
+        let frames = TestFrames.sequence(20, bones: true)
+        let url = try SharedData.temporaryDirectory("nevr-serve-er").appendingPathComponent("fixture.echoreplay")
+        let writer = try EchoReplayWriter(url: url)
+        for f in frames { try writer.write(timestamp: f.timestamp, session: f.session, bones: f.bones) }
+        try writer.close()
+        let source = try EchoReplayFrameSource(url: url)
+        var read: [RawFrame] = []
+        while let f = try source.next() { read.append(f) }
+        XCTAssertEqual(read.map(\.session), frames.map(\.session))
+        XCTAssertEqual(read.map(\.bones), frames.map(\.bones))
+        XCTAssertEqual(read.map(\.timestamp), frames.map { Timestamp(millisecondsSinceEpoch: $0.timestamp.milliseconds) })
+        XCTAssertEqual(source.skippedCount, 0)
     }
 }

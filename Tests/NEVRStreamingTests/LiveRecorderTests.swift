@@ -40,6 +40,9 @@ final class LiveRecorderTests: XCTestCase {
         let frames = TestFrames.sequence(1200, interval: 1.0 / 60, bones: true)
         let (server, playing) = try await serve(frames)
         let dir = try SharedData.temporaryDirectory("nevr-record")
+        // Start recording once the match is on: a poll racing the first frame may get
+        // the frame from /session and "no match" from /player_bones (as with the game).
+        try await waitUntil("the first frame is up") { server.store.current.session != nil }
         let sink = EchoReplayFileSink(directory: dir, options: .init(zipOnClose: false))
         let recorder = LiveRecorder(options: .init(url: server.url, rate: 60, bones: true), sink: sink)
         let recording = Task { try await recorder.run() }
@@ -171,6 +174,26 @@ final class LiveRecorderTests: XCTestCase {
         XCTAssertEqual(try readRecordedLines(try recordedFiles(dir)[0]).count, stats.framesWritten)
     }
 
+    func testASlowSinkHoldsPollingBackInsteadOfQueueingWithoutBound() async throws {
+        let (server, playing) = try await serve(TestFrames.sequence(600))
+        let recorder = LiveRecorder(
+            options: .init(url: server.url, rate: 200, maximumBacklog: 5), sink: SlowSink(delay: .milliseconds(20)))
+        let recording = Task { try await recorder.run() }
+        var largestBacklog = 0
+        for _ in 0..<60 {
+            try await Task.sleep(for: .milliseconds(20))
+            let s = recorder.statistics
+            largestBacklog = max(largestBacklog, s.framesPolled - s.framesWritten)
+        }
+        recording.cancel()
+        let stats = try await recording.value
+        playing.cancel()
+        await server.stop()
+        XCTAssertLessThanOrEqual(largestBacklog, 6)
+        XCTAssertEqual(stats.framesWritten, stats.framesPolled, "the queue is drained on stop")
+        XCTAssertGreaterThan(stats.missedTicks, 0, "the ticks lost to the slow sink are counted")
+    }
+
     func testSinkFailureStopsTheRecordingWithTheSinksError() async throws {
         let (server, playing) = try await serve(TestFrames.sequence(600))
         let recorder = LiveRecorder(options: .init(url: server.url, rate: 60), sink: FailingSink(after: 5))
@@ -183,6 +206,15 @@ final class LiveRecorderTests: XCTestCase {
         playing.cancel()
         await server.stop()
         XCTAssertEqual(recorder.statistics.framesWritten, 5)
+    }
+}
+
+/// A sink that takes `delay` per frame.
+actor SlowSink: FrameSink {
+    let delay: Duration
+    init(delay: Duration) { self.delay = delay }
+    func write(_ frame: PolledFrame) async throws {
+        try? await Task.sleep(for: delay)
     }
 }
 

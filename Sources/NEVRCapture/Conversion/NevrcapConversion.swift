@@ -7,6 +7,10 @@ extension CaptureConversion {
     public static let writerName = "nevr-telemetry-swift"
     public static let converterVersion = "0.1.0"
 
+    /// The `writer` metadata entry every `.nevrcap` header this toolkit writes should carry
+    /// (see ``writesExplicitZeros(_:)``).
+    public static var writerEntry: NevrcapHeader.Entry { .init(key: "writer", value: "\(writerName) \(converterVersion)") }
+
     /// True when `header` says the file was written by this toolkit, which writes every
     /// present key (zeros included); other writers omit zeros (proto3), and their frames
     /// need ``Proto3KeyRestorer`` before they are rebuilt into game JSON.
@@ -40,7 +44,7 @@ extension CaptureConversion {
                 .init(key: "source", value: source),
                 .init(key: "source_file", value: input.lastPathComponent),
                 .init(key: "converted", value: created.iso8601 + "Z"),
-                .init(key: "writer", value: "\(writerName) \(converterVersion)"),
+                writerEntry,
             ])
     }
 

@@ -15,7 +15,7 @@ extension JSONScanner {
         return true
     }
 
-    /// `n` (>= 4) bytes at `a` and `b` are equal, compared in words.
+    /// `n` bytes at `a` and `b` are equal, compared in words when `n` >= 4.
     @inline(__always) @usableFromInline
     static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let ra = UnsafeRawPointer(a)

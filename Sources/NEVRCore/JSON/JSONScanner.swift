@@ -193,16 +193,7 @@ struct JSONScanner {
     /// True when `key` is spelled exactly `name`.
     @inline(__always) @usableFromInline
     func keyIs(_ key: JSONKey, _ name: StaticString) -> Bool {
-        let n = name.utf8CodeUnitCount
-        guard key.count == n else { return false }
-        let a = p + key.start
-        let b = name.utf8Start
-        var k = 0
-        while k < n {
-            if a[k] != b[k] { return false }
-            k &+= 1
-        }
-        return true
+        key.count == name.utf8CodeUnitCount && JSONScanner.bytesEqual(p + key.start, name.utf8Start, key.count)
     }
 
     /// The key decoded as a `String` (for `extras` and error messages).
@@ -254,6 +245,36 @@ struct JSONScanner {
     @inline(__always) @usableFromInline
     static func isDigit(_ c: UInt8) -> Bool { c &- ASCII.zero < 10 }
 
+    /// Consumes an optional `-` and requires a digit after it; true when negative.
+    @inline(__always) @usableFromInline
+    mutating func sign(_ key: StaticString, _ expected: String) throws(GameJSONError) -> Bool {
+        var negative = false
+        if i < end && p[i] == ASCII.minus {
+            negative = true
+            i &+= 1
+        }
+        guard i < end, JSONScanner.isDigit(p[i]) else {
+            if negative { throw malformed("a digit after '-'") }
+            throw invalid(key, expected)
+        }
+        return negative
+    }
+
+    /// The run of digits at the cursor (at least one) as a `UInt64`, and whether it overflowed.
+    @inline(__always) @usableFromInline
+    mutating func unsignedDigits() -> (value: UInt64, overflow: Bool) {
+        var value: UInt64 = 0
+        var overflow = false
+        repeat {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(p[i] &- ASCII.zero))
+            overflow = overflow || o1 || o2
+            value = s
+            i &+= 1
+        } while i < end && JSONScanner.isDigit(p[i])
+        return (value, overflow)
+    }
+
     /// A JSON number as the `Double` nearest to its decimal text.
     ///
     /// Fast path (every number the game prints): up to 19 significant digits
@@ -264,15 +285,7 @@ struct JSONScanner {
     @inline(__always) @usableFromInline
     mutating func number(_ key: StaticString) throws(GameJSONError) -> Double {
         let start = i
-        var negative = false
-        if i < end && p[i] == ASCII.minus {
-            negative = true
-            i &+= 1
-        }
-        guard i < end, JSONScanner.isDigit(p[i]) else {
-            if negative { throw malformed("a digit after '-'") }
-            throw invalid(key, "a number")
-        }
+        let negative = try sign(key, "a number")
         var mantissa: UInt64 = 0
         var digits = 0  // significant digits held in `mantissa`
         var exponent = 0
@@ -371,27 +384,13 @@ struct JSONScanner {
     @inline(__always) @usableFromInline
     mutating func int64(_ key: StaticString) throws(GameJSONError) -> Int64 {
         let start = i
-        var negative = false
-        if i < end && p[i] == ASCII.minus {
-            negative = true
-            i &+= 1
-        }
-        guard i < end, JSONScanner.isDigit(p[i]) else {
-            if negative { throw malformed("a digit after '-'") }
-            throw invalid(key, "an integer")
-        }
+        let negative = try sign(key, "an integer")
         var magnitude: UInt64 = 0
         var overflow = false
         if p[i] == ASCII.zero {
             i &+= 1
         } else {
-            repeat {
-                let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
-                let (s, o2) = m.addingReportingOverflow(UInt64(p[i] &- ASCII.zero))
-                overflow = overflow || o1 || o2
-                magnitude = s
-                i &+= 1
-            } while i < end && JSONScanner.isDigit(p[i])
+            (magnitude, overflow) = unsignedDigits()
         }
         if i < end && (p[i] == ASCII.dot || (p[i] | 0x20) == ASCII.lowerE) {
             i = start
@@ -425,15 +424,7 @@ struct JSONScanner {
         let quoted = i < end && p[i] == ASCII.quote
         if quoted { i &+= 1 }
         guard i < end, JSONScanner.isDigit(p[i]) else { throw invalid(key, "an unsigned integer") }
-        var value: UInt64 = 0
-        var overflow = false
-        repeat {
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(UInt64(p[i] &- ASCII.zero))
-            overflow = overflow || o1 || o2
-            value = s
-            i &+= 1
-        } while i < end && JSONScanner.isDigit(p[i])
+        let (value, overflow) = unsignedDigits()
         if overflow {
             throw GameJSONError(offset: start, reason: .invalidValue(key: key.description, expected: "an unsigned 64-bit integer"))
         }

@@ -26,8 +26,9 @@ import NEVRCore
 ///   unreachable or not in a match the recorder retries with exponential backoff
 ///   (up to ``Options/maximumBackoff``), quietly. A segment ends after
 ///   ``Options/segmentIdleTimeout`` without a frame.
-/// - The sink runs on its own task behind an unbounded queue, so slow disks never
-///   delay a poll; it is flushed every ``Options/flushInterval``. Cancelling
+/// - The sink runs on its own task behind a queue, so a slow write never delays a
+///   poll (up to ``Options/maximumBacklog`` frames, then polling waits for the sink);
+///   it is flushed every ``Options/flushInterval``. Cancelling
 ///   ``run()`` stops polling, then drains the queue and finishes the sink: nothing
 ///   already polled is lost.
 public final class LiveRecorder: @unchecked Sendable {
@@ -50,12 +51,16 @@ public final class LiveRecorder: @unchecked Sendable {
         public var segmentIdleTimeout: Duration
         /// How often the sink is flushed.
         public var flushInterval: Duration
+        /// Frames polled but not yet accepted by the sink beyond which polling waits for
+        /// the sink (memory stays bounded when the sink is slower than the polling rate).
+        public var maximumBacklog: Int
 
         public init(
             url: String = "http://127.0.0.1:6721", rate: Double = 30, bones: Bool = false,
             duration: Duration? = nil, minimumFrameBytes: Int = GameAPIBody.defaultMinimumFrameBytes,
             requestTimeout: Duration = .seconds(2), maximumBackoff: Duration = .seconds(1),
-            segmentIdleTimeout: Duration = .seconds(30), flushInterval: Duration = .seconds(1)
+            segmentIdleTimeout: Duration = .seconds(30), flushInterval: Duration = .seconds(1),
+            maximumBacklog: Int = 4096
         ) {
             self.url = url
             self.rate = rate
@@ -66,6 +71,7 @@ public final class LiveRecorder: @unchecked Sendable {
             self.maximumBackoff = maximumBackoff
             self.segmentIdleTimeout = segmentIdleTimeout
             self.flushInterval = flushInterval
+            self.maximumBacklog = maximumBacklog
         }
     }
 
@@ -143,6 +149,10 @@ public final class LiveRecorder: @unchecked Sendable {
 
     private func update(_ body: (inout Statistics) -> Void) {
         lock.withLock { body(&stats) }
+    }
+
+    private var backlog: Int {
+        lock.withLock { stats.framesPolled - stats.framesWritten }
     }
 
     private var sinkFailed: Bool {
@@ -262,6 +272,11 @@ public final class LiveRecorder: @unchecked Sendable {
                         $0.activeIntervals += 1
                     }
                 }
+                // Backpressure: a sink slower than the polling rate holds polling back
+                // (the ticks it costs are counted below) instead of growing the queue.
+                while backlog > options.maximumBacklog, !Task.isCancelled, !sinkFailed {
+                    try? await Task.sleep(for: .milliseconds(1))
+                }
                 next += interval
                 // A late poll is made up by polling at once (the schedule, not the last
                 // answer, sets the pace); only a lag beyond the catch-up window drops ticks.
@@ -314,6 +329,9 @@ public final class LiveRecorder: @unchecked Sendable {
         } else {
             sessionAnswer = try await client.fetch(client.sessionURL)
         }
+        // Stopped mid-poll (a cancelled bones request answers nil): the poll is incomplete
+        // and is not recorded; every frame counted before the stop is written.
+        try Task.checkCancellation()
         update { $0.polls += 1 }
 
         var body = sessionAnswer.body

@@ -37,7 +37,10 @@ public actor NevrcapFileSink: FrameSink {
         let file = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "nevrcap")
         let header = NevrcapHeader(
             captureID: segment.sessionID, createdAt: segment.startedAt,
-            metadata: [.init(key: "format", value: "nevrcap"), .init(key: "recorder", value: "nevr record")])
+            metadata: [
+                .init(key: "format", value: "nevrcap"), .init(key: "recorder", value: "nevr record"),
+                CaptureConversion.writerEntry,  // zeros are written explicitly: readers need not restore keys
+            ])
         writer = try NevrcapWriter(url: file, header: header, options: options)
         url = file
         processor.reset()

@@ -16,8 +16,7 @@ struct OutboundBuffer {
     let spillLimitBytes: Int
     let spillDirectory: URL?
 
-    private var memory: [Entry] = []
-    private var head = 0
+    private var memory = FIFOBuffer<Entry>()
     private var spill: SpillFile?
     /// Messages refused because both bounds were full.
     private(set) var dropped = 0
@@ -31,13 +30,13 @@ struct OutboundBuffer {
     }
 
     /// Messages held (memory and spill file).
-    var count: Int { memory.count - head + (spill?.count ?? 0) }
-    var inMemory: Int { memory.count - head }
+    var count: Int { memory.count + (spill?.count ?? 0) }
+    var inMemory: Int { memory.count }
     var spilled: Int { spill?.count ?? 0 }
 
     /// Appends a message; false when it had to be dropped.
     mutating func append(_ entry: Entry) -> Bool {
-        if (spill?.count ?? 0) == 0, memory.count - head < memoryLimit {
+        if (spill?.count ?? 0) == 0, memory.count < memoryLimit {
             memory.append(entry)
             return true
         }
@@ -54,27 +53,18 @@ struct OutboundBuffer {
 
     /// The `i`-th held message from the front, when it is in memory (refilled from the spill file as needed).
     mutating func entry(at i: Int) -> Entry? {
-        if head + i >= memory.count { refill() }
-        return head + i < memory.count ? memory[head + i] : nil
+        if i >= memory.count { refill() }
+        return i < memory.count ? memory[i] : nil
     }
 
     /// Forgets the first `n` messages (acknowledged by the hub).
-    mutating func removeFirst(_ n: Int) {
-        head += min(n, memory.count - head)
-        if head == memory.count {
-            memory.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 1024, head * 2 >= memory.count {
-            memory.removeFirst(head)
-            head = 0
-        }
-    }
+    mutating func removeFirst(_ n: Int) { memory.removeFirst(n) }
 
     /// Moves spilled messages back into memory once memory has room (order is kept:
     /// everything in memory is older than everything in the file).
     private mutating func refill() {
         guard let s = spill, s.count > 0 else { return }
-        let room = max(1, memoryLimit - (memory.count - head))
+        let room = max(1, memoryLimit - memory.count)
         for entry in (try? s.read(upTo: room)) ?? [] { memory.append(entry) }
         if s.count == 0 { try? s.reset() }
     }

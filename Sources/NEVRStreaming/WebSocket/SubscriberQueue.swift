@@ -20,9 +20,7 @@ final class SubscriberQueue: @unchecked Sendable {
     enum PushResult { case queued, skipped(Int), dropped, closed }
 
     private let lock = NIOLock()
-    // Array with a moving head: amortised O(1) pop without a Deque dependency.
-    private var items: [Item] = []
-    private var head = 0
+    private var items = FIFOBuffer<Item>()
     private var capacity: Int
     private let policy: SlowSubscriberPolicy
     private var closed = false
@@ -36,7 +34,7 @@ final class SubscriberQueue: @unchecked Sendable {
     }
 
     /// Queued items not yet taken.
-    var count: Int { lock.withLock { items.count - head } }
+    var count: Int { lock.withLock { items.count } }
 
     /// Raises the bound once (the backlog of a late subscriber must fit on top of the live bound).
     func extendCapacity(by n: Int) {
@@ -49,12 +47,11 @@ final class SubscriberQueue: @unchecked Sendable {
         var result = PushResult.queued
         let w: CheckedContinuation<Void, Never>? = lock.withLock {
             if closed { result = .closed; return nil }
-            if items.count - head >= capacity {
+            if items.count >= capacity {
                 switch policy {
                 case .drop:
                     let reason = "subscriber fell behind: \(capacity) messages queued"
-                    items.removeAll(keepingCapacity: false)
-                    head = 0
+                    items.removeAll()
                     items.append(.control(.dropped(reason: reason)))
                     closed = true
                     dropped = true
@@ -65,14 +62,13 @@ final class SubscriberQueue: @unchecked Sendable {
                     waiter = nil
                     return w
                 case .skip:
-                    var kept: [Item] = []
+                    var kept = FIFOBuffer<Item>()
                     var skipped = 0
-                    for it in items[head...] {
+                    for it in items.elements {
                         if case .frame = it { skipped += 1 } else { kept.append(it) }
                     }
                     kept.append(.control(.skipped(frames: skipped)))
                     items = kept
-                    head = 0
                     result = .skipped(skipped)
                 }
             }
@@ -100,10 +96,7 @@ final class SubscriberQueue: @unchecked Sendable {
 
     /// Closes and forgets what is queued (the connection is gone).
     func cancel() {
-        lock.withLock {
-            items.removeAll()
-            head = 0
-        }
+        lock.withLock { items.removeAll() }
         close()
     }
 
@@ -125,18 +118,7 @@ final class SubscriberQueue: @unchecked Sendable {
         while true {
             enum Step { case item(Item), done, wait }
             let step: Step = lock.withLock {
-                if head < items.count {
-                    let it = items[head]
-                    head += 1
-                    if head == items.count {
-                        items.removeAll(keepingCapacity: true)
-                        head = 0
-                    } else if head >= 1024, head * 2 >= items.count {
-                        items.removeFirst(head)
-                        head = 0
-                    }
-                    return .item(it)
-                }
+                if let it = items.popFirst() { return .item(it) }
                 return closed ? .done : .wait
             }
             switch step {
@@ -146,7 +128,7 @@ final class SubscriberQueue: @unchecked Sendable {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                         let resumeNow: Bool = lock.withLock {
-                            if head < items.count || closed || Task.isCancelled { return true }
+                            if !items.isEmpty || closed || Task.isCancelled { return true }
                             waiter = c
                             return false
                         }

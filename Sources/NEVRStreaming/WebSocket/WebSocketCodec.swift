@@ -83,8 +83,7 @@ public final class WebSocketCodec: Sendable {
     private struct State: @unchecked Sendable {
         var buffer: OutboundBuffer
         /// Held messages that are frames (the rest are headers).
-        var isFrame: [Bool] = []
-        var isFrameHead = 0
+        var isFrame = FIFOBuffer<Bool>()
         // Per connection: messages written (from the front of `buffer`) and acknowledged.
         var sent = 0
         var ackedOnConnection = 0
@@ -323,7 +322,7 @@ public final class WebSocketCodec: Sendable {
             s.sent = 0
             s.ackedOnConnection = 0
             // Resend the current header first unless it is still queued at the front.
-            let headerQueued = s.isFrameHead < s.isFrame.count && !s.isFrame[s.isFrameHead]
+            let headerQueued = !s.isFrame.isEmpty && !s.isFrame[0]
             s.preamble = (s.header != nil && !headerQueued) ? 1 : 0
             return s.preamble == 1 ? s.header : nil
         }
@@ -366,13 +365,8 @@ public final class WebSocketCodec: Sendable {
             s.ackedOnConnection = messages
             s.buffer.removeFirst(newly)
             s.sent -= newly
-            for _ in 0..<newly where s.isFrameHead < s.isFrame.count {
-                if s.isFrame[s.isFrameHead] { s.stats.framesAcknowledged += 1 }
-                s.isFrameHead += 1
-            }
-            if s.isFrameHead >= 4096, s.isFrameHead * 2 >= s.isFrame.count {
-                s.isFrame.removeFirst(s.isFrameHead)
-                s.isFrameHead = 0
+            for _ in 0..<newly {
+                if s.isFrame.popFirst() == true { s.stats.framesAcknowledged += 1 }
             }
             guard s.buffer.count == 0 else { return [] }
             let w = s.drainWaiters

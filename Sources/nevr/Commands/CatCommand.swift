@@ -43,6 +43,8 @@ struct CatCommand: ParsableCommand {
 
     private func catNevrcap(_ url: URL, _ out: StandardOutputBuffer) throws {
         let reader = try NevrcapReader(url: url)
+        // Files from other writers omit zero values (proto3): put back the keys the game writes.
+        let restore = !CaptureConversion.writesExplicitZeros(reader.header)
         var json: [UInt8] = []
         json.reserveCapacity(32 << 10)
         var skipped: [SkippedLine] = []
@@ -51,7 +53,13 @@ struct CatCommand: ParsableCommand {
             switch try reader.step() {
             case .frame(let frame):
                 json.removeAll(keepingCapacity: true)
-                GameJSONWriter.write(frame.session, into: &json)
+                if restore {
+                    var session = frame.session
+                    Proto3KeyRestorer.restore(&session)
+                    GameJSONWriter.write(session, into: &json)
+                } else {
+                    GameJSONWriter.write(frame.session, into: &json)
+                }
                 json.append(0x0A)
                 try out.append(json)
             case .end:

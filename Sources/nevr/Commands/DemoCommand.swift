@@ -10,9 +10,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Simulate a match, detect its events, write .echoreplay and .nevrcap, and summarise.",
         discussion: """
-            Simulates a private arena match in memory (two minutes of game time at 60 Hz by
-            default), spells every frame as the game's JSON, reads it back and detects events
-            (compared with the simulator's ground truth), writes demo.echoreplay and
+            Simulates a private arena match in memory (two minutes of game time at 60 Hz by \
+            default), spells every frame as the game's JSON, reads it back and detects events \
+            (compared with the simulator's ground truth), writes demo.echoreplay and \
             demo.nevrcap, reads both back, and prints what it found and how fast it went.
             Example: nevr demo --out demo-output --seed 7
             """)
@@ -20,28 +20,9 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Folder for demo.echoreplay, demo.nevrcap and demo.truth.jsonl (default: a new temporary folder).")
     var out: String?
 
-    @Option(help: "Random seed of the simulated match.")
-    var seed: UInt64 = 3
+    @OptionGroup var simulation: SimulationArguments
 
-    @Option(help: "Game time to simulate (e.g. 90s, 2m; at least 30s).")
-    var duration: DurationArgument?
-
-    @Option(help: "Frames per second.")
-    var rate: Double = 60
-
-    @Option(help: "Players on the two teams (4-12); a spectator is added.")
-    var players = 8
-
-    @Flag(help: "Also simulate and write /player_bones.")
-    var bones = false
-
-    var options: SimulationOptions {
-        SimulationOptions(seed: seed, duration: duration?.seconds ?? 120, rate: rate, players: players, bones: bones)
-    }
-
-    func validate() throws {
-        if let problem = options.problem { throw ValidationError(problem) }
-    }
+    var options: SimulationOptions { simulation.options(defaultDuration: 120) }
 
     /// Nanosecond stopwatch totals per stage.
     struct Stages {
@@ -57,7 +38,8 @@ struct DemoCommand: ParsableCommand {
         if let out {
             directory = URL(fileURLWithPath: out, isDirectory: true)
         } else {
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("nevr-demo-\(ProcessInfo.processInfo.processIdentifier)-\(seed)", isDirectory: true)
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "nevr-demo-\(ProcessInfo.processInfo.processIdentifier)-\(simulation.seed)", isDirectory: true)
         }
         let echoURL = directory.appendingPathComponent("demo.echoreplay")
         let nevrcapURL = directory.appendingPathComponent("demo.nevrcap")

@@ -10,27 +10,14 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a simulated private arena match (.echoreplay or .nevrcap) and its ground-truth events.",
         discussion: """
-            The same seed gives the same bytes. The match (pre-match, rounds with goals, a pause,
-            a late join, a leave, a team switch, post-match) is planned to fit the duration; a lower
-            --rate samples the same match less often. The ground truth (what an ideal event detector
+            The same seed gives the same bytes. The match (pre-match, rounds with goals, a pause, \
+            a late join, a leave, a team switch, post-match) is planned to fit the duration; a lower \
+            --rate samples the same match less often. The ground truth (what an ideal event detector \
             reports from these frames) goes to FILE.truth.jsonl, one JSON object per line.
             Example: nevr simulate --seed 7 --duration 5m --rate 30 --out match.echoreplay
             """)
 
-    @Option(help: "Random seed: same seed, same match.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Capture length (e.g. 90s, 5m; at least 30s).")
-    var duration: DurationArgument?
-
-    @Option(help: "Frames per second (the recorder's poll rate).")
-    var rate: Double = 60
-
-    @Option(help: "Players on the two teams (4-12); a spectator is added.")
-    var players = 8
-
-    @Flag(help: "Also write /player_bones (23 bones per player).")
-    var bones = false
+    @OptionGroup var simulation: SimulationArguments
 
     @Flag(help: "Write a plain-text .echoreplay instead of a ZIP archive.")
     var plain = false
@@ -38,13 +25,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Output file: .echoreplay or .nevrcap (by extension).")
     var out: String
 
-    var options: SimulationOptions {
-        SimulationOptions(seed: seed, duration: duration?.seconds ?? 300, rate: rate, players: players, bones: bones)
-    }
-
-    func validate() throws {
-        if let problem = options.problem { throw ValidationError(problem) }
-    }
+    var options: SimulationOptions { simulation.options(defaultDuration: 300) }
 
     func run() throws {
         let url = URL(fileURLWithPath: out)
@@ -72,7 +53,7 @@ struct SimulateCommand: ParsableCommand {
             return (capture, truth)
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        print("\(out): \(sim.frameCount) frames (\(Human.seconds(options.duration)) at \(rate) Hz, \(players) players, seed \(seed)), "
+        print("\(out): \(sim.frameCount) frames (\(Human.seconds(options.duration)) at \(options.rate) Hz, \(options.players) players, seed \(options.seed)), "
             + "\(Human.bytes(capture.fileSize)); \(truthURL.path): \(truth.eventsWritten) truth events; "
             + String(format: "%.2f s", elapsed))
     }

@@ -28,6 +28,7 @@ final class SimulationCapture {
                     .init(key: "source", value: "nevr simulate"), .init(key: "seed", value: String(options.seed)),
                     .init(key: "rate", value: String(options.rate)), .init(key: "players", value: String(options.players)),
                     .init(key: "duration", value: String(options.duration)),
+                    CaptureConversion.writerEntry,
                 ])
             writer = .nevrcap(try NevrcapWriter(url: url, header: header))
         }
