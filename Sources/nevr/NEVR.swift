@@ -12,6 +12,7 @@ struct NEVR: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             EventsCommand.self,
+            AccuracyCommand.self,
             RecordCommand.self,
             SimulateCommand.self,
             DemoCommand.self,
