@@ -26,4 +26,14 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(EventKind.playerShotTaken.rawValue, 57)
         XCTAssertNil(EventKind(name: "no_such_event"))
     }
+
+    func testOutOfRangeYearsClampInsteadOfTrapping() {
+        let far = Timestamp.Components(year: 9999, month: 12, day: 31)
+        XCTAssertNil(Timestamp(exactly: far))
+        XCTAssertEqual(Timestamp(far).nanosecondsSinceEpoch, .max)
+        let early = Timestamp.Components(year: 1, month: 1, day: 1)
+        XCTAssertNil(Timestamp(exactly: early))
+        XCTAssertEqual(Timestamp(early).nanosecondsSinceEpoch, .min)
+        XCTAssertNotNil(Timestamp(exactly: Timestamp.Components(year: 2261, month: 1, day: 1)))
+    }
 }

@@ -189,6 +189,9 @@ final class HubStreamingTests: XCTestCase {
         let codec = try WebSocketCodec(url: first.publishURL, options: options)
         try publish(codec, 0..<50)
         try await waitUntil(.seconds(10), "first half acknowledged") { codec.statistics.framesAcknowledged == 50 }
+        // An ack means the hub has the frame, not that the subscriber has read it yet:
+        // let delivery finish before the restart, or the check below races the shutdown.
+        try await waitUntil(.seconds(10), "first half delivered") { before.frames.count == 50 }
         await first.stop()
         await before.stop()
         try await waitUntil(.seconds(10), "disconnect") { !codec.statistics.isConnected }

@@ -78,10 +78,27 @@ extension Timestamp {
 
     /// Builds an instant from calendar fields. `second` may be 60 (a leap second),
     /// which lands on the first second of the next minute.
+    ///
+    /// Instants outside the representable span (about the years 1678 to 2261) are
+    /// clamped to its ends rather than trapping; use ``init(exactly:)`` to detect them.
     public init(_ c: Components) {
-        let days = Timestamp.daysFromCivil(year: c.year, month: c.month, day: c.day)
-        let secs = Int64(days) * 86_400 + Int64(c.hour * 3600 + c.minute * 60 + c.second)
-        self.init(nanosecondsSinceEpoch: secs * 1_000_000_000 + Int64(c.nanosecond))
+        if let exact = Timestamp(exactly: c) {
+            self = exact
+        } else {
+            self.init(nanosecondsSinceEpoch: c.year < 1970 ? .min : .max)
+        }
+    }
+
+    /// Builds an instant from calendar fields, or `nil` when it falls outside the span
+    /// an `Int64` of nanoseconds can hold.
+    public init?(exactly c: Components) {
+        let days = Int64(Timestamp.daysFromCivil(year: c.year, month: c.month, day: c.day))
+        let (daySeconds, o1) = days.multipliedReportingOverflow(by: 86_400)
+        let (secs, o2) = daySeconds.addingReportingOverflow(Int64(c.hour * 3600 + c.minute * 60 + c.second))
+        let (nanos, o3) = secs.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, o4) = nanos.addingReportingOverflow(Int64(c.nanosecond))
+        if o1 || o2 || o3 || o4 { return nil }
+        self.init(nanosecondsSinceEpoch: total)
     }
 
     /// The calendar fields of this instant.
