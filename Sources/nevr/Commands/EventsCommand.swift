@@ -76,16 +76,7 @@ struct EventsCommand: ParsableCommand {
         let reader = try NevrcapReader(url: url)
         var processor = FrameProcessor()
         var frames = 0, skipped = 0
-        while true {
-            let next: Frame?
-            do {
-                next = try reader.next()
-            } catch where error.isRecoverable {
-                skipped += 1
-                CLIOutput.printError(file: file, error.description.dropFilePrefix(error.file))
-                continue
-            }
-            guard var frame = next else { break }
+        while var frame = try nextFrame(reader, skipped: &skipped) {
             if redetect {
                 frame = processor.process(session: frame.session, bones: nil, timestamp: frame.timestamp)
             }
@@ -97,6 +88,21 @@ struct EventsCommand: ParsableCommand {
         summary += redetect ? ", detected again" : ", stored in the file"
         if skipped > 0 { summary += ", \(skipped) malformed records skipped" }
         return summary
+    }
+
+    /// The next frame, skipping (and reporting) malformed records the reader can step over.
+    // No `catch where` here: on the typed `NevrcapError` that pattern makes Swift 6.3 fail
+    // (an ownership-verifier crash, or an endless MandatoryAllocBoxToStack pass in debug builds).
+    private func nextFrame(_ reader: NevrcapReader, skipped: inout Int) throws -> Frame? {
+        while true {
+            do {
+                return try reader.next()
+            } catch {
+                guard error.isRecoverable else { throw error }
+                skipped += 1
+                CLIOutput.printError(file: file, error.description.dropFilePrefix(error.file))
+            }
+        }
     }
 
     private func readEchoReplay(_ url: URL, _ printer: inout EventPrinter) throws -> String {
@@ -196,23 +202,31 @@ struct EventPrinter {
 
 /// Human-readable event details with player names.
 enum EventText {
-    static func details(_ event: Event, in session: Session) -> String {
-        func who(_ slot: Int32) -> String {
-            if slot < 0 { return "nobody" }
-            var name = "?"
-            session.forEachPlayer { _, p in if p.slot == slot, let n = p.name { name = n } }
-            return "\(name) [\(slot)]"
-        }
-        func team(_ role: Role) -> String {
-            switch role {
-            case .blueTeam: "blue"
-            case .orangeTeam: "orange"
-            case .spectator: "spectators"
-            case .socialParticipant: "social"
-            case .moderator: "moderator"
-            case .unspecified: "none"
+    // `who` and `team` are plain static functions on purpose: as local functions capturing
+    // `session` (and a `var` mutated in a closure) they sent Swift 6.3's
+    // MandatoryAllocBoxToStack pass into a crash or an endless loop compiling this file.
+    static func who(_ slot: Int32, in session: Session) -> String {
+        if slot < 0 { return "nobody" }
+        for team in session.teams ?? [] {
+            for player in team.players ?? [] where player.slot == slot {
+                return "\(player.name ?? "?") [\(slot)]"
             }
         }
+        return "? [\(slot)]"
+    }
+
+    static func team(_ role: Role) -> String {
+        switch role {
+        case .blueTeam: "blue"
+        case .orangeTeam: "orange"
+        case .spectator: "spectators"
+        case .socialParticipant: "social"
+        case .moderator: "moderator"
+        case .unspecified: "none"
+        }
+    }
+
+    static func details(_ event: Event, in session: Session) -> String {
         switch event {
         case .roundStarted(let n): return "round \(n)"
         case .roundPaused(let p): return "paused (requested by \(p.pausedRequestedTeam ?? "?"))"
@@ -226,14 +240,14 @@ enum EventText {
             let slot: String = p.slot.map { String($0) } ?? "?"
             return "\(name) [\(slot)] joined \(team(r))"
         case .playerLeft(let slot, let name): return "\(name) [\(slot)] left"
-        case .playerSwitchedTeam(let slot, let new, let old): return "\(who(slot)) \(team(old)) -> \(team(new))"
-        case .emotePlayed(let slot, _): return who(slot)
-        case .discPossessionChanged(let now, let before): return "\(who(before)) -> \(who(now))"
+        case .playerSwitchedTeam(let slot, let new, let old): return "\(who(slot, in: session)) \(team(old)) -> \(team(new))"
+        case .emotePlayed(let slot, _): return who(slot, in: session)
+        case .discPossessionChanged(let now, let before): return "\(who(before, in: session)) -> \(who(now, in: session))"
         case .discThrown(let slot, let details):
-            guard let speed = details?.totalSpeed else { return who(slot) }
+            guard let speed = details?.totalSpeed else { return who(slot, in: session) }
             let text: String = String(format: "%.1f", speed)
-            return "\(who(slot)) (\(text) m/s)"
-        case .discCaught(let slot): return who(slot)
+            return "\(who(slot, in: session)) (\(text) m/s)"
+        case .discCaught(let slot): return who(slot, in: session)
         case .goalScored(let s):
             let scorer: String = s.personScored ?? "?"
             let team: String = s.team ?? "?"
@@ -242,14 +256,14 @@ enum EventText {
             var text = "\(scorer) (\(team)) \(type) \(points) pts"
             if let a = s.assistScored, a != "[INVALID]" { text += ", assist \(a)" }
             return text
-        case .playerGoal(let slot, let total, let points): return "\(who(slot)) total \(total), \(points) pts"
+        case .playerGoal(let slot, let total, let points): return "\(who(slot, in: session)) total \(total), \(points) pts"
         case .playerSave(let slot, let total), .playerStun(let slot, let total), .playerPass(let slot, let total),
              .playerBlock(let slot, let total), .playerInterception(let slot, let total), .playerAssist(let slot, let total),
              .playerShotTaken(let slot, let total):
-            return "\(who(slot)) total \(total)"
+            return "\(who(slot, in: session)) total \(total)"
         case .playerSteal(let slot, let total, let victim):
-            if victim < 0 { return "\(who(slot)) total \(total)" }
-            return "\(who(slot)) total \(total) from \(who(victim))"
+            if victim < 0 { return "\(who(slot, in: session)) total \(total)" }
+            return "\(who(slot, in: session)) total \(total) from \(who(victim, in: session))"
         case .generic(let type, _, let payload): return "\(type) \(payload)"
         case .unknown(let number, let payload): return "field \(number), \(payload.count) bytes"
         }
