@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 
 /// `nevr record`: poll the live game API and write what it answers to files.
 struct RecordCommand: AsyncParsableCommand {

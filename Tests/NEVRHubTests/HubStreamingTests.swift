@@ -1,6 +1,7 @@
 import Foundation
 import NEVRCore
-import NEVRStreaming
+import NEVRHub
+import NEVRNetworkTestSupport
 import NEVRTestSupport
 import XCTest
 

@@ -3,7 +3,8 @@ import NEVRCore
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 final class LiveRecorderTests: XCTestCase {
     /// Plays `frames` on a fresh server and returns it with the playback task.
