@@ -22,9 +22,11 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.index, frame.session.gameStatus ?? "") }
 /// ```
 public final class NevrcapReader {
+    /// Limits of a reader.
     public struct Options: Sendable {
         /// Largest record accepted (default 64 MiB).
         public var maxRecordLength: Int
+        /// Options with a record length cap (default 64 MiB).
         public init(maxRecordLength: Int = 64 << 20) { self.maxRecordLength = maxRecordLength }
     }
 
@@ -75,6 +77,7 @@ public final class NevrcapReader {
     public private(set) var recordsSkipped = 0
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
+    /// Where the reader is: ``State/clean`` or ``State/truncated`` once the data is used up.
     public private(set) var state: State = .reading
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { streamOffset }
