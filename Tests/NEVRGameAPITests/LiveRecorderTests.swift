@@ -63,12 +63,13 @@ final class LiveRecorderTests: XCTestCase {
         XCTAssertTrue(files[0].lastPathComponent.hasSuffix("_\(TestFrames.realSessionID).echoreplay"), files[0].lastPathComponent)
         let lines = try verifyRecording(files[0], expectedFrames: stats.framesWritten, served: frames)
         // The two endpoints are polled concurrently, as independent requests: the bones
-        // come from the same frame as the session body or from a neighbouring one (as with the game).
+        // come from the same frame as the session body or from a close one (as with the game;
+        // up to a few 60 Hz frames apart when the machine is loaded: 3 seen at load 14).
         let bonesIndex = Dictionary(uniqueKeysWithValues: frames.enumerated().map { ($0.element.bones!, $0.offset) })
         for l in lines {
             let s = try XCTUnwrap(TestFrames.index(of: l.session))
             let b = try XCTUnwrap(l.bones.flatMap { bonesIndex[$0] }, "a line without served bones")
-            XCTAssertLessThanOrEqual(abs(s - b), 1, "bones \(b) recorded with session \(s)")
+            XCTAssertLessThanOrEqual(abs(s - b), 4, "bones \(b) recorded with session \(s)")
         }
     }
 
