@@ -63,12 +63,14 @@ extension CaptureConversion {
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
+        let out = try AtomicOutputFile(destination: output, inputs: [input])
+        var damage: String?
         let reader = try EchoReplayReader(url: input)
-        let writer = try NevrcapWriter(url: output, header: convertedHeader(for: input, source: "echoreplay"), options: options.writer)
+        let writer = try NevrcapWriter(url: out.temporaryURL, header: convertedHeader(for: input, source: "echoreplay"), options: options.writer)
         var processor = FrameProcessor(options: options.eventOptions)
         var skipped: [SkippedLine] = []
         var unparsed = 0
+        var unrepresentable = 0
         var errorObjects = 0
         var events = 0
         var bones = 0
@@ -93,29 +95,50 @@ extension CaptureConversion {
                     if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: record.lineNumber, reason: error.description)) }
                     continue
                 }
-                try writer.write(frame)
+                do {
+                    try writer.write(frame)
+                } catch {
+                    // A number the format cannot store: this line is skipped and reported, not the file.
+                    guard error.isUnrepresentableFrame else { throw error }
+                    unrepresentable += 1
+                    if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: record.lineNumber, reason: error.reasonDescription)) }
+                    continue
+                }
                 events += frame.events.count
                 if frame.bones != nil { bones += 1 }
                 if let progress, writer.framesWritten & 255 == 0 {
                     progress(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))
                 }
             }
-            try writer.close()
         } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
+            // Damaged input: everything read before the damage is kept and the damage reported;
+            // any other failure (the output, I/O) leaves no output and keeps the old destination.
+            damage = try keepOrRethrow(error, input: input, framesWritten: writer.framesWritten) {
+                try? writer.close()
+                out.discard()
+            }
+        }
+        do {
+            try writer.close()
+            try out.commit()
+        } catch {
+            out.discard()
             throw error
         }
         progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
         var summary = ConversionSummary(
             framesWritten: writer.framesWritten, framesWithBones: bones,
-            skippedCount: reader.skippedCount + unparsed, skipped: Array((reader.skipped + skipped).prefix(20)),
+            skippedCount: reader.skippedCount + unparsed + unrepresentable, skipped: Array((reader.skipped + skipped).prefix(20)),
             elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         summary.eventsWritten = events
         if errorObjects > 0 {
             summary.notes.append("\(errorObjects) line(s) holding the game's error object (err_code != 0) instead of a frame were not converted")
         }
         if unparsed > 0 { summary.notes.append("\(unparsed) line(s) whose session JSON could not be read were not converted") }
+        if unrepresentable > 0 {
+            summary.notes.append("\(unrepresentable) line(s) holding a number .nevrcap cannot store were not converted")
+        }
+        summary.record(damage: damage)
         return summary
     }
 
@@ -131,11 +154,12 @@ extension CaptureConversion {
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
+        let out = try AtomicOutputFile(destination: output, inputs: [input])
+        var damage: String?
         let total = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int64) ?? 0
         let reader = try NevrcapReader(url: input)
         let restore = !writesExplicitZeros(reader.header)
-        let writer = try EchoReplayWriter(url: output, options: options)
+        let writer = try EchoReplayWriter(url: out.temporaryURL, entryName: output.lastPathComponent, options: options)
         var skipped: [SkippedLine] = []
         var skippedCount = 0
         var truncated: NevrcapError?
@@ -175,10 +199,19 @@ extension CaptureConversion {
                     progress(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: 0, inputBytesTotal: total))
                 }
             }
-            try writer.close()
         } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
+            // Damaged input: everything read before the damage is kept and the damage reported;
+            // any other failure (the output, I/O) leaves no output and keeps the old destination.
+            damage = try keepOrRethrow(error, input: input, framesWritten: writer.framesWritten) {
+                try? writer.close()
+                out.discard()
+            }
+        }
+        do {
+            try writer.close()
+            try out.commit()
+        } catch {
+            out.discard()
             throw error
         }
         var summary = ConversionSummary(
@@ -195,6 +228,8 @@ extension CaptureConversion {
             summary.inputTruncated = true
             summary.notes.append(truncated.reasonDescription)
         }
+        summary.record(damage: damage)
+        summary.record(reader)
         return summary
     }
 
@@ -223,15 +258,23 @@ extension CaptureConversion {
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
+        let out = try AtomicOutputFile(destination: output, inputs: [input])
+        var damage: String?
         let reader = try NevrcapReader(url: input)
-        let writer = try NevrcapWriter(url: output, header: reader.header, options: options)
+        let writer = try NevrcapWriter(url: out.temporaryURL, header: reader.header, options: options)
         var summary = ConversionSummary(framesWritten: 0, framesWithBones: 0, skippedCount: 0, skipped: [], elapsedSeconds: 0)
         do {
             loop: while true {
                 switch try reader.step() {
                 case .frame(let f):
-                    try writer.write(f)
+                    do {
+                        try writer.write(f)
+                    } catch {
+                        guard error.isUnrepresentableFrame else { throw error }
+                        summary.skippedCount += 1
+                        if summary.skipped.count < 20 { summary.skipped.append(SkippedLine(lineNumber: Int(f.index), reason: error.reasonDescription)) }
+                        continue
+                    }
                     summary.eventsWritten += f.events.count
                     if f.bones != nil { summary.framesWithBones += 1 }
                 case .end: break loop
@@ -244,14 +287,25 @@ extension CaptureConversion {
                     break loop
                 }
             }
-            try writer.close()
         } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
+            // Damaged input: everything read before the damage is kept and the damage reported;
+            // any other failure (the output, I/O) leaves no output and keeps the old destination.
+            damage = try keepOrRethrow(error, input: input, framesWritten: writer.framesWritten) {
+                try? writer.close()
+                out.discard()
+            }
+        }
+        do {
+            try writer.close()
+            try out.commit()
+        } catch {
+            out.discard()
             throw error
         }
         summary.framesWritten = writer.framesWritten
         summary.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        summary.record(damage: damage)
+        summary.record(reader)
         return summary
     }
 }

@@ -56,6 +56,8 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C or SIGTERM removes the unfinished output instead of leaving a fragment.
+        AtomicOutputFile.installSignalCleanup()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
             try runFolder()
@@ -75,6 +77,9 @@ struct ConvertCommand: ParsableCommand {
         CLIOutput.warnSkipped(file: input, count: summary.skippedCount, first: summary.skipped)
         for note in summary.notes { CLIOutput.printError(file: input, note) }
         print(line(output, summary))
+        // A damaged input: what was readable is in the output, and the exit status says it is not all.
+        for damage in summary.inputDamage { CLIOutput.printError(file: input, "damaged file: \(damage)") }
+        if !summary.inputDamage.isEmpty { throw ExitCode.failure }
     }
 
     private func line(_ output: String, _ summary: ConversionSummary) -> String {
@@ -84,6 +89,7 @@ struct ConvertCommand: ParsableCommand {
         let unit = CaptureFormat(url: URL(fileURLWithPath: input)) == .nevrcap ? "records" : "lines"
         text += "), \(summary.skippedCount) \(unit) skipped, \(seconds) s"
         if summary.inputTruncated { text += " (input truncated)" }
+        if !summary.inputDamage.isEmpty { text += " (input damaged)" }
         return text
     }
 
@@ -108,6 +114,10 @@ struct ConvertCommand: ParsableCommand {
             let dst = outDir.appendingPathComponent(src.deletingPathExtension().lastPathComponent + "." + format.rawValue)
             return (src, dst)
         }
+        // Never overwrite an input, never let two inputs write one output: refused up front.
+        let refused = Dictionary(
+            OutputPaths.conflicts(in: tasks.map { (input: $0.0, output: $0.1) }).map { ($0.path, $0) },
+            uniquingKeysWith: { a, _ in a })
         let progress = ProgressLine("converting \(tasks.count) files on \(jobs) threads")
         let state = FolderState(count: tasks.count, progress: progress)
         let started = DispatchTime.now().uptimeNanoseconds
@@ -117,6 +127,11 @@ struct ConvertCommand: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let i = next.take(limit: tasks.count) {
                 let (src, dst) = tasks[i]
+                let key = dst.standardizedFileURL.resolvingSymlinksInPath().path
+                if let conflict = refused[key] ?? refused[dst.path] {
+                    state.finished(i, .failure(conflict))
+                    continue
+                }
                 do {
                     let summary = try CaptureConversion.convert(from: src, to: dst, echoReplayOptions: echoOptions, nevrcapOptions: capOptions)
                     state.finished(i, .success(summary))
@@ -128,6 +143,7 @@ struct ConvertCommand: ParsableCommand {
         progress.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var failed = 0
+        var damaged = 0
         var frames = 0
         for (i, result) in state.results.enumerated() {
             switch result {
@@ -135,6 +151,10 @@ struct ConvertCommand: ParsableCommand {
                 frames += summary.framesWritten
                 CLIOutput.warnSkipped(file: tasks[i].0.path, count: summary.skippedCount, first: summary.skipped, show: 2)
                 if summary.inputTruncated { CLIOutput.printError(file: tasks[i].0.path, "input truncated; converted every complete frame") }
+                for damage in summary.inputDamage {
+                    CLIOutput.printError(file: tasks[i].0.path, "damaged file: \(damage)")
+                }
+                if !summary.inputDamage.isEmpty { damaged += 1 }
             case .failure(let error)?:
                 failed += 1
                 CLIOutput.report(error, file: tasks[i].0.path)
@@ -144,8 +164,9 @@ struct ConvertCommand: ParsableCommand {
             }
         }
         print("\(output): \(tasks.count - failed) of \(tasks.count) files converted, \(frames) frames, \(failed) failed, "
+            + (damaged > 0 ? "\(damaged) damaged (readable part kept), " : "")
             + String(format: "%.2f s (%.0f frames/s on %d threads)", seconds, Double(frames) / max(seconds, 1e-9), jobs))
-        if failed > 0 { throw ExitCode.failure }
+        if failed > 0 || damaged > 0 { throw ExitCode.failure }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NEVRCore
 import NEVRStreaming
 
 /// `nevr record`: poll the live game API and write what it answers to files.
@@ -55,12 +56,14 @@ struct RecordCommand: AsyncParsableCommand {
     var streamEvents = false
 
     func validate() throws {
-        if let stream, !(stream.hasPrefix("ws://") || stream.hasPrefix("wss://")) {
-            throw ValidationError("--stream must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
+        if let stream {
+            do { _ = try ServiceURL(parsing: stream, schemes: ServiceURL.webSocketSchemes) } catch {
+                throw ValidationError("--stream: \(error.description) (e.g. ws://127.0.0.1:8080/publish)")
+            }
         }
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw ValidationError("--url must start with http:// (e.g. http://127.0.0.1:6721)")
+        do { _ = try ServiceURL(parsing: url, schemes: ServiceURL.httpSchemes) } catch {
+            throw ValidationError("--url: \(error.description) (e.g. http://127.0.0.1:6721)")
         }
     }
 
