@@ -21,16 +21,25 @@ case " ${all[*]} " in *" $target "*) ;; *) echo "fuzz.sh: unknown target $target
 
 export NEVR_FUZZ=1
 jobs="${FUZZ_BUILD_JOBS:-1}"
-swift build -j "$jobs" --scratch-path .build-fuzz -c debug --product "$target" \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >&2
-bin="$(swift build --scratch-path .build-fuzz -c debug --show-bin-path)/$target"
+# lld: gold crashes (internal error in format_file_lineno) on the sanitized link.
+flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
+swift build -j "$jobs" --scratch-path .build-fuzz -c debug --product "$target" "${flags[@]}" >&2
+bin="$(swift build --scratch-path .build-fuzz -c debug "${flags[@]}" --show-bin-path)/$target"
 
 corpus=".build-fuzz/corpus/$target"
 mkdir -p "$corpus" "Fuzz/crashes/$target"
 [ -d "Fuzz/seeds/$target" ] && cp -n Fuzz/seeds/"$target"/* "$corpus"/ 2>/dev/null || true
 [ -d "Fuzz/regressions/$target" ] && cp -n Fuzz/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
 shared="${NEVR_SHARED_DATA:-../shared/data}"
-if [ "$target" = FuzzGameJSON ] && [ -d "$shared" ]; then cp -n "$shared"/*.json "$corpus"/ 2>/dev/null || true; fi
+# Real frames from ../shared/data (never copied into the project: only into the scratch corpus).
+if [ -d "$shared" ]; then
+  case "$target" in
+    FuzzGameJSON) cp -n "$shared"/*.json "$corpus"/ 2>/dev/null || true ;;
+    FuzzEchoReplay)
+      f="$shared/session-2021-11-20-arena-private-5v5.json"
+      [ -f "$f" ] && { printf '2021/11/20 21:05:33.407\t'; tr -d '\r\n' < "$f"; printf '\r\n'; } > "$corpus/real-frame.echoreplay" ;;
+  esac
+fi
 
 echo "fuzz.sh: $target for ${seconds}s (corpus $corpus)" >&2
 # -rss_limit_mb bounds memory (a bomb that gets through is a finding); -timeout flags hangs.

@@ -1,3 +1,4 @@
+import FuzzSupport
 import Foundation
 import NEVRCapture
 
@@ -10,8 +11,15 @@ private let scratch: URL = {
     return dir.appendingPathComponent("input.echoreplay")
 }()
 
+@_cdecl("FuzzEchoReplay_main")
+public func fuzzEchoReplayMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    FuzzDriver.run(argc, argv) { data, size in fuzzEchoReplay(data, size) }
+}
+
+/// One input (libFuzzer calls it by this C name; regression tests call it directly).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzEchoReplay(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzEchoReplay(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     FileManager.default.createFile(atPath: scratch.path, contents: Data(bytes: data, count: size))
     var options = EchoReplayReader.Options()
     options.maxInflatedBytes = 64 << 20  // keep each run small; bombs must stop here, not exhaust memory

@@ -1,11 +1,19 @@
+import FuzzSupport
 import NEVRCapture
 import NEVRCore
 
 /// libFuzzer entry: `.nevrcap` files (zstd frames, varint records, header/frame
 /// classification, every message decoder, damage resynchronisation) read from memory, and the
 /// raw protobuf decoders on the same bytes (the payload of hub binary messages).
+@_cdecl("FuzzNevrcap_main")
+public func fuzzNevrcapMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    FuzzDriver.run(argc, argv) { data, size in fuzzNevrcap(data, size) }
+}
+
+/// One input (libFuzzer calls it by this C name; regression tests call it directly).
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzNevrcap(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzNevrcap(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
     let raw = UnsafeRawBufferPointer(start: data, count: size)
     _ = try? NevrcapWire.decodeEnvelope(raw)
     if let frame = try? NevrcapWire.decodeFrame(raw) {
