@@ -27,9 +27,7 @@ final class SecurityCLITests: XCTestCase {
     private func write(_ url: URL, frames: Int, zipped: Bool) throws {
         let writer = try EchoReplayWriter(url: url, options: .init(zipped: zipped))
         for i in 0..<frames {
-            try session.withUnsafeBytes {
-                try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: $0, bones: nil)
-            }
+            try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: session, bones: nil)
         }
         try writer.close()
     }

@@ -28,7 +28,7 @@ final class SecurityCaptureTests: XCTestCase {
         let writer = try EchoReplayWriter(url: url, options: .init(zipped: false))
         let s = try session ?? realSession
         for i in 0..<count {
-            try s.withUnsafeBytes { try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: $0, bones: nil) }
+            try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_637_442_333_407 + Int64(i) * 16), session: s, bones: nil)
         }
         try writer.close()
     }
@@ -141,7 +141,7 @@ final class SecurityCaptureTests: XCTestCase {
         let input = file("huge.echoreplay")
         let writer = try EchoReplayWriter(url: input, options: .init(zipped: false))
         for (i, s) in [try realSession, Array(session.utf8), try realSession].enumerated() {
-            try s.withUnsafeBytes { try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_000 + Int64(i)), session: $0, bones: nil) }
+            try writer.write(timestamp: Timestamp(millisecondsSinceEpoch: 1_000 + Int64(i)), session: s, bones: nil)
         }
         try writer.close()
         let summary = try CaptureConversion.convert(from: input, to: file("huge.nevrcap"))
