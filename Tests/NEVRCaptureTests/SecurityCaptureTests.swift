@@ -87,7 +87,7 @@ final class SecurityCaptureTests: XCTestCase {
         let input = file("m.echoreplay")
         try writePlain(input, count: 2)
         let output = file("copy.echoreplay")
-        _ = try CaptureConversion.convert(from: input, to: output, echoReplayOptions: .init(zipped: true))
+        _ = try CaptureConversion.convert(from: input, to: output, options: ConversionOptions(write: CaptureWriteOptions(echoReplay: .init(zipped: true))))
         let reader = try EchoReplayReader(url: output)
         XCTAssertEqual(reader.entryName, "copy.echoreplay")
     }
@@ -330,14 +330,14 @@ final class SecurityCaptureTests: XCTestCase {
         try Data(data).write(to: input)
         let summary = try CaptureConversion.convert(from: input, to: file("damaged.echoreplay"))
         XCTAssertEqual(summary.framesWritten, 30)
-        XCTAssertFalse(summary.inputDamage.isEmpty, "the damage is reported")
+        XCTAssertFalse(summary.damage.isEmpty, "the damage is reported")
     }
 
     func testZipWithAWrongCentralDirectoryCRCKeepsItsIntactContent() throws {
         let input = file("crc.echoreplay")
         let plain = file("crc-plain.echoreplay")
         try writePlain(plain, count: 5)
-        _ = try CaptureConversion.convert(from: plain, to: input, echoReplayOptions: .init(zipped: true))
+        _ = try CaptureConversion.convert(from: plain, to: input, options: ConversionOptions(write: CaptureWriteOptions(echoReplay: .init(zipped: true))))
         var bytes = [UInt8](try Data(contentsOf: input))
         // Central directory header: signature 50 4B 01 02; its CRC-32 is at offset 16.
         let cd = try XCTUnwrap((0..<(bytes.count - 3)).last { bytes[$0] == 0x50 && bytes[$0 + 1] == 0x4B && bytes[$0 + 2] == 1 && bytes[$0 + 3] == 2 })
@@ -345,7 +345,7 @@ final class SecurityCaptureTests: XCTestCase {
         try Data(bytes).write(to: input)
         let summary = try CaptureConversion.convert(from: input, to: file("crc.nevrcap"))
         XCTAssertEqual(summary.framesWritten, 5, "the content is intact: every frame is kept")
-        XCTAssertTrue(summary.inputDamage.first?.contains("CRC") ?? false, "\(summary.inputDamage)")
+        XCTAssertTrue(summary.damage.first?.contains("CRC") ?? false, "\(summary.damage)")
     }
 
     // MARK: verify honesty

@@ -29,39 +29,26 @@ public struct ConversionSummary: Sendable {
     public var notes: [String] = []
     /// The input ended early (a crashed capture); everything before the cut was converted.
     public var inputTruncated: Bool = false
-    /// The input is damaged (corrupt compressed data, a wrong checksum, a budget exceeded):
-    /// everything readable was converted and kept; one line per damage. Commands exit non-zero.
-    public var inputDamage: [String] = []
+    /// Damaged regions of the input the reader passed over (frames in them are lost).
+    public var damage: [String] = []
+    /// True when the output format stores events (then ``eventsWritten`` is meaningful).
+    public var outputStoresEvents: Bool = false
+    /// What a position in ``skipped`` counts: `"line"` or `"record"`.
+    public var positionUnit: String = "line"
 
-    /// Adds the damage a conversion met, if any.
-    mutating func record(damage: String?) {
-        if let damage { inputDamage.append(damage) }
-    }
-
-    /// Adds what a `.nevrcap` reader skipped: zero-length records, headers of appended
-    /// captures, damaged regions.
-    mutating func record(_ reader: NevrcapReader) {
-        if reader.emptyRecordsSkipped > 0 {
-            notes.append("\(reader.emptyRecordsSkipped) zero-length record(s) skipped (not frames)")
-        }
-        if reader.headersSkipped > 0 {
-            notes.append("\(reader.headersSkipped) further header record(s) skipped (captures appended to each other)")
-        }
-        if reader.damagedRegions > 0 {
-            inputDamage.append(
-                "\(reader.damagedRegions) damaged region(s) of compressed data skipped (\(reader.damagedBytesSkipped) bytes); every intact frame around them was kept")
-        }
-    }
+    /// True when something of the input could not be converted: lines or records skipped,
+    /// the input cut off, or damaged regions passed over (the CLI's "damaged input" exit status).
+    public var inputDamaged: Bool { skippedCount > 0 || inputTruncated || !damage.isEmpty }
 }
 
 /// Converts between capture files. Commands stay thin: the logic lives here.
 public enum CaptureConversion {
     /// Copies an `.echoreplay` into another (zipped <-> plain, bones kept or dropped),
-    /// streaming: every frame's timestamp and JSON bytes are copied exactly.
+    /// streaming: every frame's timestamp and JSON bytes are copied exactly. The same as
+    /// ``convert(from:format:to:format:options:progress:)`` with both formats `.echoreplay`.
     ///
-    /// The output is written to a temporary file next to it and moved into place only when
-    /// complete (``AtomicOutputFile``): a failed or interrupted conversion leaves no fragment
-    /// and keeps any file that was already at the output path; the input is never overwritten.
+    /// If the conversion fails, the partial output is removed so no short file is mistaken
+    /// for a complete one.
     ///
     /// ```swift
     /// let summary = try CaptureConversion.echoReplayToEchoReplay(
@@ -75,71 +62,10 @@ public enum CaptureConversion {
         readerOptions: EchoReplayReader.Options = .init(),
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
-        let started = DispatchTime.now().uptimeNanoseconds
-        let out = try AtomicOutputFile(destination: output, inputs: [input])
-        var damage: String?
-        let reader = try EchoReplayReader(url: input, options: readerOptions)
-        let writer = try EchoReplayWriter(url: out.temporaryURL, entryName: output.lastPathComponent, options: options)
-        do {
-            // Zero-copy: the reader's buffer goes straight to the writer.
-            while try reader.nextView({ try writer.append(timestamp: $0.timestamp, session: $0.session, bones: $0.bones) }) != nil {
-                if let progress, writer.framesWritten & 255 == 0 {
-                    progress(ConversionProgress(framesWritten: writer.framesWritten,
-                                                inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))
-                }
-            }
-        } catch {
-            // Damaged input: everything read before the damage is kept and the damage reported;
-            // any other failure (the output, I/O) leaves no output and keeps the old destination.
-            damage = try keepOrRethrow(error, input: input, framesWritten: writer.framesWritten) {
-                try? writer.close()
-                out.discard()
-            }
-        }
-        do {
-            try writer.close()
-            try out.commit()
-        } catch {
-            out.discard()
-            throw error
-        }
-        progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
-        var summary = ConversionSummary(
-            framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
-            skippedCount: reader.skippedCount, skipped: reader.skipped,
-            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        summary.record(damage: damage)
-        if reader.isRecoveredFromTruncation {
-            summary.inputTruncated = true
-            summary.notes.append("the input archive is unfinished (no central directory); every complete line was converted")
-        }
-        return summary
-    }
-
-    /// For a conversion's catch: returns the damage description when `error` says the input's
-    /// data is damaged and something was already converted (the caller keeps its output);
-    /// otherwise runs `cleanup` and rethrows.
-    static func keepOrRethrow(_ error: any Error, input: URL, framesWritten: Int, cleanup: () -> Void) throws -> String {
-        if framesWritten > 0, let damage = inputDamage(error, input: input) { return damage }
-        cleanup()
-        throw error
-    }
-
-    /// The reason when `error` is damage in `input`'s data (not I/O, not the output).
-    public static func inputDamage(_ error: any Error, input: URL) -> String? {
-        if let e = error as? EchoReplayError, e.path == input.path {
-            switch e.reason {
-            case .corruptArchive, .corruptData, .entryTooLarge: return e.reasonDescription
-            default: return nil
-            }
-        }
-        if let e = error as? NevrcapError, e.file == input.path {
-            switch e.reason {
-            case .zstd, .budgetExceeded, .badLength, .recordTooLong, .damaged: return e.reasonDescription
-            default: return nil
-            }
-        }
-        return nil
+        var conversion = ConversionOptions()
+        conversion.read.echoReplay = readerOptions
+        conversion.write.echoReplay = options
+        return try convert(from: input, format: .echoReplay, to: output, format: .echoReplay, options: conversion, progress: progress)
     }
 
     /// Throws when `output` is `input` (same path, symlink or hard link): writing would destroy

@@ -128,6 +128,8 @@ public final class NevrcapReader {
     public private(set) var state: State = .reading
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { streamOffset }
+    /// Compressed bytes taken from the file (or memory) so far, for progress.
+    public private(set) var compressedBytesRead: Int64 = 0
 
     /// Opens `url` and reads the header (when there is one).
     public convenience init(url: URL, options: Options = .init()) throws(NevrcapError) {
@@ -418,6 +420,7 @@ public final class NevrcapReader {
             source = .memory(bytes, position: position + n)
         }
         compressedRead += n
+        compressedBytesRead += Int64(n)
         inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: kept + n, pos: 0)
     }
 
