@@ -172,6 +172,7 @@ extension ProtoReader {
     @usableFromInline
     mutating func frame(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Frame {
         var f = Frame(index: 0, timestamp: Timestamp(nanosecondsSinceEpoch: 0), session: Session())
+        var eventEntries = 0
         while !isAtEnd {
             let (field, w) = try tag()
             switch (field, w) {
@@ -180,8 +181,10 @@ extension ProtoReader {
                 var sub = try subReader()
                 f.timestamp = try sub.timestamp(&notes)
             case (3, 2):
-                // Bounded: a 8 MB record can hold 4 million empty events (and need 4 GB as values).
-                guard f.events.count < NevrcapWire.maxEventsPerFrame else {
+                // Bounded: a 8 MB record can hold 4 million empty events (and need 4 GB as values);
+                // every entry counts, kept or not.
+                eventEntries += 1
+                guard eventEntries <= NevrcapWire.maxEventsPerFrame else {
                     throw ProtoDecodeError(offset: offset, reason: .tooMany(what: "events in one frame", limit: NevrcapWire.maxEventsPerFrame))
                 }
                 var sub = try subReader()

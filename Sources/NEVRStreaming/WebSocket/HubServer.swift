@@ -132,6 +132,9 @@ public final class HubServer: Sendable {
         }
     }
 
+    /// The largest `since=` accepted (about 31 years).
+    static let maxSinceSeconds: Double = 1_000_000_000
+
     func subscription(from request: Request) throws -> StreamHub.Subscription {
         let q = request.uri.queryParameters
         var s = StreamHub.Subscription()
@@ -149,10 +152,14 @@ public final class HubServer: Sendable {
         if let since = q["since"] {
             if since == "all" {
                 s.since = .infinity
-            } else if let seconds = Double(since), seconds >= 0, seconds.isFinite {
+            } else if let seconds = Double(since), seconds >= 0, seconds <= Self.maxSinceSeconds,
+                since.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
+            {
                 s.since = seconds
             } else {
-                throw HTTPError(.badRequest, message: "since must be a number of seconds or all, not \"\(since)\"")
+                // Range-checked: since=10000000000 once overflowed the nanosecond arithmetic and killed the hub.
+                throw HTTPError(
+                    .badRequest, message: "since must be a number of seconds from 0 to \(Int(Self.maxSinceSeconds)) or all, not \"\(since)\"")
             }
         }
         return s
@@ -257,10 +264,16 @@ public final class HubServer: Sendable {
     }
 }
 
-/// Compares without an early exit, so response time does not reveal how much of a token matched.
+/// Compares two tokens over their full length without an early exit, so neither the result
+/// nor the time taken depends on where they first differ. Lengths are compared as whole
+/// integers (a former version folded them into one byte, so a 256-byte token matched an empty one).
 func constantTimeEquals<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
-    var diff = UInt8(truncatingIfNeeded: a.count ^ b.count)
+    let lengthsDiffer = a.count != b.count
+    var diff: UInt8 = 0
+    var ia = a.makeIterator()
     var ib = b.makeIterator()
-    for x in a { diff |= x ^ (ib.next() ?? 0) }
-    return diff == 0
+    for _ in 0..<max(a.count, b.count) {
+        diff |= (ia.next() ?? 0) ^ (ib.next() ?? 0)
+    }
+    return !lengthsDiffer && diff == 0
 }
