@@ -387,9 +387,8 @@ final class HubStreamingTests: XCTestCase {
                     XCTAssertEqual(try status(hub.port, plainGet(path, bearer: offered)), 401, "length \(length), header, \(path), offered \(offered.count) bytes")
                     XCTAssertEqual(try status(hub.port, plainGet("\(path)?token=\(offered)")), 401, "length \(length), query, \(path), offered \(offered.count) bytes")
                 }
-                // A refused WebSocket upgrade: never 101 (HummingbirdWebSocket answers a refused upgrade with 400).
-                XCTAssertNotEqual(try status(hub.port, upgrade("/subscribe", bearer: offered)), 101, "length \(length), WebSocket upgrade")
-                XCTAssertNotEqual(try status(hub.port, upgrade("/subscribe?token=\(offered)")), 101, "length \(length), WebSocket upgrade, query")
+                XCTAssertEqual(try status(hub.port, upgrade("/subscribe", bearer: offered)), 401, "length \(length), WebSocket upgrade")
+                XCTAssertEqual(try status(hub.port, upgrade("/publish?token=\(offered)")), 401, "length \(length), WebSocket upgrade, query")
             }
             XCTAssertEqual(try status(hub.port, upgrade("/subscribe", bearer: token)), 101, "the right token upgrades")
             XCTAssertEqual(try status(hub.port, upgrade("/subscribe?token=\(token)")), 101)
@@ -436,6 +435,33 @@ final class HubStreamingTests: XCTestCase {
         XCTAssertEqual(try status(hub.port, plainGet("/healthz")), 200)
         await binary.stop()
         await json.stop()
+        await hub.stop()
+    }
+
+    func testConnectionLimitAndHandshakeTimeoutKeepTheHubAnswering() async throws {
+        var config = HubServer.Configuration(port: 0)
+        config.maxConnections = 20
+        config.handshakeTimeout = .milliseconds(500)
+        let hub = try await RunningHub.start(config)
+        // 60 idle sockets (bounded, loopback): 20 are admitted, the other 40 closed on arrival.
+        var fds: [Int32] = []
+        defer { for fd in fds { close(fd) } }
+        for _ in 0..<60 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(hub.port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            fds.append(fd)
+        }
+        try await waitUntil(.seconds(10), "40 refusals") { hub.server.connectionCounts.refused >= 40 }
+        // The admitted ones send nothing: the handshake timeout closes them, and /healthz gets through.
+        try await waitUntil(.seconds(10), "20 handshake timeouts") { hub.server.connectionCounts.timedOut >= 20 }
+        try await waitUntil(.seconds(10), "all slots free") { hub.server.connectionCounts.open == 0 }
+        XCTAssertEqual(try status(hub.port, plainGet("/healthz")), 200)
         await hub.stop()
     }
 }
