@@ -118,6 +118,7 @@ if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
         ("FuzzGameJSON", ["NEVRCore"]),
         ("FuzzEchoReplay", ["NEVRCapture"]),
         ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
+        ("FuzzHubMessage", ["NEVRCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {

@@ -1,11 +1,11 @@
 import FuzzSupport
-import NEVRCapture
 import NEVRCore
-import NEVRHubProtocol
 
-/// libFuzzer entry: what a hub client can send: JSON text messages (`StreamJSON.decode`,
-/// validated by the core scanner), binary messages (`Envelope`), and `/subscribe` query
-/// strings (`HubQuery`). No networking code is linked: these are the hub's parsers alone.
+/// libFuzzer entry: the parsing the hub applies to every JSON message before forwarding it
+/// (`JSONMembers`, the core scanner's member/element ranges, string and integer values; the
+/// hub's `StreamJSON.decode` is a thin layer over these), plus the validation of forwarded parts.
+/// The hub module itself is not linked: it pulls in the networking stack, and the fuzz build
+/// must stay small.
 @_cdecl("FuzzHubMessage_main")
 public func fuzzHubMessageMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     FuzzDriver.run(argc, argv) { data, size in fuzzHubMessage(data, size) }
@@ -16,20 +16,21 @@ public func fuzzHubMessageMain(_ argc: Int32, _ argv: UnsafeMutablePointer<Unsaf
 public func fuzzHubMessage(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
-    if let message = try? StreamJSON.decode(bytes) {
-        // Whatever decoded must encode again as valid JSON.
-        let again = StreamJSON.control(message)
-        if !again.withUnsafeBytes(JSONTextAudit.isValidJSON) {
-            fatalError("a decoded message was written back as invalid JSON")
+    if let members = try? JSONMembers.object(bytes) {
+        // A validated message: every member value is itself valid JSON, as forwarded.
+        for m in members {
+            let value = UnsafeRawBufferPointer(rebasing: bytes[m.value])
+            if !JSONTextAudit.isValidJSON(value) { fatalError("a member value of a valid object is not valid JSON") }
+            _ = JSONMembers.key(bytes, m)
+            _ = JSONMembers.string(bytes, m.value)
+            _ = JSONMembers.integer(bytes, m.value)
+            if let inner = try? JSONMembers.array(value) { _ = inner.count }
         }
+        if !JSONTextAudit.isValidJSONObject(bytes) { fatalError("JSONMembers accepted what the audit calls invalid") }
+    } else if JSONTextAudit.isValidJSONObject(bytes) {
+        fatalError("the audit accepted an object JSONMembers refuses")
     }
-    _ = try? NevrcapWire.decodeEnvelope(bytes)
-    // The same bytes as a query string: key=value pairs split on & and =.
-    let text = String(decoding: bytes, as: UTF8.self)
-    let pairs: [(String, String)] = text.split(separator: "&", omittingEmptySubsequences: false).map { item in
-        let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        return (String(kv[0]), kv.count > 1 ? String(kv[1]) : "")
-    }
-    _ = try? HubQuery(pairs: pairs)
+    _ = CheckedNumber.port(String(decoding: bytes.prefix(8), as: UTF8.self))
+    _ = try? ServiceURL(parsing: String(decoding: bytes.prefix(512), as: UTF8.self), schemes: ServiceURL.webSocketSchemes)
     return 0
 }
