@@ -71,7 +71,16 @@ extension CaptureConversion {
         }
         var writeOptions = options.write
         writeOptions.entryName = writeOptions.entryName ?? output.lastPathComponent
-        let writer = try outputFormat.create(out.temporaryURL, header: header, options: writeOptions)
+        let writer: any CaptureFrameWriter
+        do {
+            writer = try outputFormat.create(out.temporaryURL, header: header, options: writeOptions)
+        } catch {
+            out.discard()
+            // Name the output, not the temporary file, in the message.
+            let text = "\(error)".replacingOccurrences(of: out.temporaryURL.path + ": ", with: "")
+                .replacingOccurrences(of: out.temporaryURL.path, with: output.path)
+            throw OutputFileError(path: output.path, reason: .io(text))
+        }
         var summary: ConversionSummary
         do {
             summary = try convert(reader, into: writer, options: options, progress: progress)

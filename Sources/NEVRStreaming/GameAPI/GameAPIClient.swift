@@ -47,6 +47,8 @@ struct GameAPIClient: Sendable {
     /// its body one byte at a time would hold a poll, and the recorder's `--duration`, forever.
     func fetch(_ url: String, within limit: Duration? = nil) async throws -> Answer {
         let limit = limit ?? wholeTimeout
+        // The whole request (head and body) must finish by the deadline: the client's deadline
+        // covers the request, the race below covers a body trickled after the head.
         return try await withThrowingTaskGroup(of: Answer.self) { group in
             group.addTask { try await self.fetchUnbounded(url) }
             group.addTask {
