@@ -65,9 +65,14 @@ async def main(args):
     finally:
         done.set()
         await browser.close()
-        nevr.terminate()
-        nevr.wait(timeout=10)
         server.close()
+        nevr.terminate()
+        try:
+            # Off the event loop: the hub side (this loop) must keep answering the close handshake.
+            await asyncio.to_thread(nevr.wait, 20)
+        except subprocess.TimeoutExpired:
+            print("nevr overlay did not stop within 20 s of SIGTERM; killed", file=sys.stderr)
+            nevr.kill()
     shown = {int(b): t for t, b, _ in log}
     lat = sorted(shown[p] - sent[p] for p in sent if p in shown)
     missing = [p for p in sent if p not in shown]

@@ -271,7 +271,10 @@ class Page:
     async def wait_for(self, expression, timeout, what):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            v = await self.eval(expression)
+            try:
+                v = await self.eval(expression)
+            except CheckFailed:  # the document is not there yet (navigation in progress)
+                v = None
             if v:
                 return v
             await asyncio.sleep(0.05)
