@@ -1,4 +1,6 @@
+import Foundation
 import NEVRCore
+import NEVRTestSupport
 import XCTest
 
 @testable import NEVROverlay
@@ -98,5 +100,37 @@ final class SparkPartsTests: XCTestCase {
         let js = try XCTUnwrap(OverlayPages.asset(named: "overlay.js")).text
         XCTAssertFalse(js.contains("import ") || js.contains("https://"))
         XCTAssertNil(OverlayPages.page(named: "../etc/passwd"))
+    }
+}
+
+/// Event kinds the core stream gains later reach Spark's `joust` messages through their JSON alone.
+final class SparkDerivedEventTests: XCTestCase {
+    func testAJoustEventOfTheCoreStreamBecomesSparksJoustMessage() throws {
+        let frame2021 = try SharedData.bytes(SharedData.frame2021)
+        var processor = FrameProcessor()
+        var state = OverlayState()
+        let t = Timestamp(millisecondsSinceEpoch: 1_637_442_333_407)
+        var frame = try processor.process(session: frame2021, bones: nil, timestamp: t)
+        _ = state.ingest(frame, sessionJSON: frame2021, bonesJSON: nil, now: 0)
+        var slot: Int32 = -1, name = "", team = -1
+        frame.session.forEachPlayer { ti, p in if ti == 1, slot < 0 { slot = p.slot ?? -1; name = p.name ?? ""; team = ti } }
+        let joust = Event.generic(
+            eventType: "joust",
+            data: [.init(key: "player_slot", value: String(slot)), .init(key: "joust_type", value: "JOUST_TYPE_DEFENSIVE"),
+                   .init(key: "joust_time", value: "2.345"), .init(key: "max_speed", value: "7.5"), .init(key: "tube_exit_speed", value: "6.25")],
+            payload: "")
+        frame.events = [joust]
+        let messages = state.ingest(frame, sessionJSON: frame2021, bonesJSON: nil, now: 1)
+        let m = try XCTUnwrap(messages.first { $0.type == .joust })
+        let d = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(m.payload)) as? [String: Any])
+        XCTAssertEqual(d["player_name"] as? String, name)
+        XCTAssertEqual(d["team_color"] as? String, team == 1 ? "orange" : "blue")
+        XCTAssertEqual(d["event_type"] as? String, "defensive_joust")
+        XCTAssertEqual(d["joust_time"] as? Double ?? 0, 2.345, accuracy: 1e-9)
+        XCTAssertEqual(d["joust_time_millis"] as? Int, 2345)
+        XCTAssertEqual(d["max_speed"] as? Double, 7.5)
+        XCTAssertEqual(d["max_tube_exit_speed"] as? Double, 6.25)
+        XCTAssertEqual(state.jousts.count, 1)
+        XCTAssertTrue(messages.contains { $0.type == .eventLog })
     }
 }

@@ -199,7 +199,8 @@ const NEVR = (() => {
 
   // ---- event feed -------------------------------------------------------------------------
   const QUIET = new Set(["disc_possession_changed","disc_thrown","disc_caught","player_pass","scoreboard_updated","player_goal",
-    "player_assist","player_shot_taken","player_joined","player_left","player_switched_team","emote_played","player_block","player_interception"]);
+    "player_assist","player_shot_taken","player_joined","player_left","player_switched_team","emote_played","player_block","player_interception",
+    "throw_details"]);
   function feed(root, o) {
     root.innerHTML = `<ol class="feed-list"></ol>`;
     const list = root.querySelector(".feed-list");
@@ -242,7 +243,10 @@ const NEVR = (() => {
           else if (k === "round_unpaused") add(k, "pause", clock, ["Play resumed"]);
           else if (k.includes("joust")) {
             const t = num(e.joust_time, num(e.time_seconds, num(e.time, num(e.joust_time_millis) / 1000)));
-            add(k, "joust", clock, [k.includes("defensive") ? "Defensive joust " : "Joust ", slot >= 0 ? who(sess, slot) : "", ` ${t.toFixed(2)} s`]);
+            const defensive = k.includes("defensive") || str(e.joust_type).toLowerCase().includes("defensive");
+            const top = num(e.max_speed);
+            add(k, "joust", clock, [defensive ? "Defensive joust " : "Joust ", slot >= 0 ? who(sess, slot) : "", ` ${t.toFixed(2)} s`,
+              top > 0 ? el("span", "feed-detail", ` ${top.toFixed(1)} m/s`) : ""]);
           } else if (!QUIET.has(k)) add(k, "other", clock, [k.replace(/_/g, " "), slot >= 0 ? " · " : "", slot >= 0 ? who(sess, slot) : ""]);
         }
       },

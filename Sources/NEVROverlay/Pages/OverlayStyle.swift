@@ -47,7 +47,7 @@ b.blue { color: var(--blue); } b.orange { color: var(--orange); }
 .team-blue .mm-player.orange, .team-orange .mm-player.blue { opacity: 0.45; }
 
 /* event feed */
-#feed { width: calc(430px * var(--scale)); margin: 0.6em; }
+#feed { width: calc(470px * var(--scale)); margin: 0.6em; }
 .feed-list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.3em; }
 .feed-item { background: var(--panel); border-left: 0.3em solid var(--line); border-radius: 0.3em; padding: 0.35em 0.7em; display: flex; gap: 0.7em;
   align-items: baseline; animation: slide 0.35s ease-out; }

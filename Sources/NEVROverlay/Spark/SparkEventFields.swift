@@ -18,23 +18,22 @@ struct SparkEventFields {
         }
     }
 
-    /// The first of `keys` holding a finite number.
-    func double(_ keys: String...) -> Double? {
+    /// The first of `keys` holding a finite number (or a string spelling one: generic events carry
+    /// their data as a string map).
+    func double(_ keys: String...) -> Double? { number(keys) }
+
+    private func number(_ keys: [String]) -> Double? {
         for k in keys {
             if let n = values[k] as? NSNumber, n.doubleValue.isFinite { return n.doubleValue }
+            if let s = values[k] as? String, s.utf8.count <= 32, let d = Double(s), d.isFinite { return d }
         }
         return nil
     }
 
     /// The first of `keys` holding an integral number that fits `Int`.
     func int(_ keys: String...) -> Int? {
-        for k in keys {
-            if let n = values[k] as? NSNumber, n.doubleValue.isFinite, abs(n.doubleValue) < 1e15 {
-                let i = Int(n.doubleValue.rounded(.towardZero))
-                return i
-            }
-        }
-        return nil
+        guard let d = number(keys), abs(d) < 1e15 else { return nil }
+        return Int(d.rounded(.towardZero))
     }
 
     /// The first of `keys` holding a string.

@@ -8,6 +8,11 @@ import NEVRCore
 /// `max_tube_exit_speed`, `joust_time`, plus `event_type` (`joust_speed` for a neutral
 /// joust, `defensive_joust`), as Spark's WebSocket clients read them.
 enum SparkJoust {
+    /// A defensive joust by kind name or by the event's `joust_type` (`JOUST_TYPE_DEFENSIVE`, `defensive`).
+    static func isDefensive(fields: SparkEventFields, kind: String) -> Bool {
+        kind.contains("defensive") || (fields.string("joust_type", "type") ?? "").lowercased().contains("defensive")
+    }
+
     static func dictionary(fields: SparkEventFields, kind: String, session: Session) -> SparkJSON {
         var player = Player()
         var teamIndex = -1
@@ -22,7 +27,7 @@ enum SparkJoust {
         var seconds = fields.double("joust_time", "time_seconds", "time", "duration") ?? 0
         if seconds == 0, let ms = fields.double("joust_time_millis", "time_ms", "duration_ms") { seconds = ms / 1000 }
         return .object([
-            ("event_type", .string(kind.contains("defensive") ? "defensive_joust" : "joust_speed")),
+            ("event_type", .string(isDefensive(fields: fields, kind: kind) ? "defensive_joust" : "joust_speed")),
             ("player_id", .integer(player.userID ?? 0)),
             ("player_name", .string(player.name ?? fields.string("player_name", "display_name") ?? "")),
             ("joust_time_millis", .int(Int64((seconds * 1000).rounded()))),
