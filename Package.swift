@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
         .library(name: "NEVRGameAPI", targets: ["NEVRGameAPI"]),
         .library(name: "NEVRHub", targets: ["NEVRHub"]),
+        .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
     // The networking modules' heavy dependencies are behind traits: a package that depends on
@@ -86,11 +87,26 @@ let package = Package(
             ]
         ),
 
+        // Live overlays: Spark-compatible overlay endpoints (6724) and WebSocket events (6725),
+        // and our own overlay pages, fed by the game API, a hub or a replay.
+        .target(
+            name: "NEVROverlay",
+            dependencies: [
+                "NEVRCore", "NEVRGameAPI", "NEVRHub",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+
         // The thin command-line tool.
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -145,6 +161,10 @@ let package = Package(
                 "NEVRHub", "NEVRGameAPI", "NEVRCapture", "NEVRTestSupport", "NEVRNetworkTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "NEVROverlayTests",
+            dependencies: ["NEVROverlay", "NEVRGameAPI", "NEVRHub", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
         ),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
