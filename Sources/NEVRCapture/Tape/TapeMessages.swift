@@ -370,3 +370,18 @@ public enum TapeEvent: Hashable, Sendable {
         }
     }
 }
+
+extension TapeEvent {
+    /// The snake-case name of an `EventType` number (`player_joined`, …; `event_type_N` if unknown).
+    public static func name(ofEventType type: Int32) -> String {
+        let names: [Int32: String] = [
+            1: "round_started", 2: "round_paused", 3: "round_unpaused", 4: "round_ended", 5: "match_ended", 6: "scoreboard_updated",
+            10: "player_joined", 11: "player_left", 12: "player_switched_team", 13: "emote_played", 14: "loadout_changed",
+            15: "grab_changed", 16: "player_info_updated", 20: "disc_possession_changed", 21: "disc_thrown", 22: "disc_caught",
+            30: "goal_scored", 31: "player_goal", 40: "player_save", 41: "player_stun", 42: "player_pass", 43: "player_steal",
+            44: "player_block", 45: "player_interception", 46: "player_assist", 47: "player_shot_taken", 48: "player_stats_updated",
+            50: "generic_event",
+        ]
+        return names[type] ?? "event_type_\(type)"
+    }
+}

@@ -1,7 +1,7 @@
 import Foundation
 import NEVRCore
 
-/// `nevr verify FILE --via tape`: every frame of an `.echoreplay` or `.nevrcap` is converted
+/// `nevr verify FILE --via tape`: every frame of a recording (any readable format) is converted
 /// to telemetry v2 (sparse event tier included), encoded, decoded, rebuilt as the engine's
 /// `/session` and compared field by field with the original (flat memory: one frame at a time,
 /// the encoder and reconstruction carry the event state).
@@ -42,44 +42,29 @@ public enum TapeVerification {
         }
     }
 
-    /// Verifies an `.echoreplay` or `.nevrcap` file (any other input is refused).
+    /// Verifies a recording in any readable format (read through the capture seam).
     public static func verify(_ url: URL) throws -> Receipt {
         var receipt = Receipt(file: url.path)
         var state = State()
-        switch CaptureFormat(url: url) {
-        case .nevrcap:
-            let reader = try NevrcapReader(url: url)
-            let restore = !CaptureConversion.writesExplicitZeros(reader.header)
-            loop: while true {
-                switch try reader.step() {
-                case .frame(var f):
-                    if restore { Proto3KeyRestorer.restore(&f.session) }
-                    state.check(f, &receipt)
-                case .end: break loop
-                case .skipped: receipt.unreadable += 1
-                case .truncated(let e):
-                    receipt.truncated = e.reasonDescription
-                    break loop
-                }
+        let reader = try CaptureFormat.open(url)
+        var index: UInt32 = 0
+        while var record = try reader.next() {
+            let frame: Frame
+            do {
+                frame = try record.typedFrame(index: index)
+            } catch {
+                // The game's error object (err_code != 0) is not a frame; anything else is unreadable.
+                if !error.isNotAGameFrame { receipt.unreadable += 1 }
+                continue
             }
-        default:
-            let reader = try EchoReplayReader(url: url)
-            var index: UInt32 = 0
-            while let record = try reader.next() {
-                do {
-                    let s = try GameJSONReader.parseSession(record.session)
-                    let b = try record.bones.map { try GameJSONReader.parseBones($0) }
-                    state.check(Frame(index: index, timestamp: record.timestamp, session: s, bones: b), &receipt)
-                    index += 1
-                } catch let e as GameJSONError where e.isNotAGameFrame {
-                    continue
-                } catch {
-                    receipt.unreadable += 1
-                }
-            }
-            receipt.unreadable += reader.skippedCount
-            if reader.isRecoveredFromTruncation { receipt.truncated = "the input was cut short (recovered up to the last complete line)" }
+            var f = frame
+            if record.omitsZeroValues { Proto3KeyRestorer.restore(&f.session) }
+            state.check(f, &receipt)
+            index += 1
         }
+        let report = reader.report
+        receipt.unreadable += report.skippedCount
+        receipt.truncated = report.truncation
         state.classify(&receipt)
         state.writer.deallocate()
         return receipt
