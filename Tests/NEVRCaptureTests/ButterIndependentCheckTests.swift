@@ -47,7 +47,11 @@ final class ButterIndependentCheckTests: XCTestCase {
         let s = f.session
         let at = "\(name) frame \(f.index)"
         XCTAssertEqual(f.timestamp.milliseconds, (w["timestamp_ms"] as? Int).map(Int64.init), at)
-        XCTAssertEqual(s.gameClock, w["game_clock"] as? Double, at)
+        // Float comparisons: every value is float32 by construction, and Foundation's JSON
+        // parser is not exact for doubles on Linux.
+        func fl(_ v: Double?) -> Float? { v.map { Float($0) } }
+        func fl(_ v: [Double]?) -> [Float]? { v?.map { Float($0) } }
+        XCTAssertEqual(fl(s.gameClock), fl(w["game_clock"] as? Double), at)
         XCTAssertEqual(s.gameStatus, w["game_status"] as? String, at)
         XCTAssertEqual([s.bluePoints, s.orangePoints].compactMap { $0 }, w["points"] as? [Double], at)
         XCTAssertEqual(s.totalRoundCount, 3)
@@ -56,7 +60,7 @@ final class ButterIndependentCheckTests: XCTestCase {
         let p = try XCTUnwrap(w["pause"] as? [String: Any])
         XCTAssertEqual(s.pause?.pausedState, p["paused_state"] as? String, at)
         XCTAssertEqual(s.pause?.pausedRequestedTeam, p["paused_requested_team"] as? String, at)
-        XCTAssertEqual(s.pause?.pausedTimer, p["paused_timer"] as? Double, at)
+        XCTAssertEqual(fl(s.pause?.pausedTimer), fl(p["paused_timer"] as? Double), at)
         XCTAssertEqual(s.blueTeamRestartRequest, 1, at)
         XCTAssertEqual([s.leftShoulderPressed, s.rightShoulderPressed, s.leftShoulderPressed2, s.rightShoulderPressed2].compactMap { $0 }, w["inputs"] as? [Double], at)
         if let ls = w["last_score"] as? [String: Any] {
@@ -64,13 +68,13 @@ final class ButterIndependentCheckTests: XCTestCase {
             XCTAssertEqual(s.lastScore?.goalType, ls["goal_type"] as? String, at)
             XCTAssertEqual(s.lastScore?.personScored, ls["person_scored"] as? String, at)
             XCTAssertEqual(s.lastScore?.assistScored, ls["assist_scored"] as? String, at)
-            XCTAssertEqual(s.lastScore?.discSpeed, ls["disc_speed"] as? Double, at)
+            XCTAssertEqual(fl(s.lastScore?.discSpeed), fl(ls["disc_speed"] as? Double), at)
             XCTAssertEqual(s.lastScore?.pointAmount.map(Int.init), ls["point_amount"] as? Int, at)
         } else {
             XCTAssertNil(s.lastScore, at)
         }
         if let d = w["disc_position"] as? [Double] {
-            XCTAssertEqual(s.disc?.position.map { [$0.x, $0.y, $0.z] }, d, at)
+            XCTAssertEqual(fl(s.disc?.position.map { [$0.x, $0.y, $0.z] }), fl(d), at)
         }
         XCTAssertEqual(s.possession.map { [Int($0.teamIndex), Int($0.playerIndex)] }, w["possession"] as? [Int], at)
         XCTAssertEqual(s.teams?[0].stats?.points.map(Int.init), w["blue_team_stats_points"] as? Int, at)
@@ -90,7 +94,7 @@ final class ButterIndependentCheckTests: XCTestCase {
             XCTAssertEqual(pl.stunned, e["stunned"] as? Bool, at)
             XCTAssertEqual(pl.possession, e["possession"] as? Bool, at)
             XCTAssertEqual(pl.holdingRight, e["holding_right"] as? String, at)
-            XCTAssertEqual(pl.head?.position.map { [$0.x, $0.y, $0.z] }, e["head_position"] as? [Double], at)
+            XCTAssertEqual(fl(pl.head?.position.map { [$0.x, $0.y, $0.z] }), fl(e["head_position"] as? [Double]), at)
             let fw = try XCTUnwrap(e["head_forward"] as? [Double])
             let got = try XCTUnwrap(pl.head?.forward, at)
             XCTAssertEqual(got.x, fw[0], accuracy: 1e-6, at)
@@ -107,7 +111,7 @@ final class ButterIndependentCheckTests: XCTestCase {
             let ub = try XCTUnwrap(f.bones?.userBones, at)
             XCTAssertEqual(ub.count, bones.count, at)
             for (u, b) in zip(ub, bones) {
-                XCTAssertEqual(u.translations?.prefix(9).map(Double.init), b, at)
+                XCTAssertEqual(u.translations.map { Array($0.prefix(9)) }, fl(b), at)
                 XCTAssertEqual(u.orientations?.count, 92)
             }
         } else {
@@ -136,8 +140,10 @@ final class ButterIndependentCheckTests: XCTestCase {
         let reader0 = try ButterReader(bytes: bytes)
         let firstChunk = reader0.chunkSizes[0]
         let start = bytes.count - reader0.chunkSizes.reduce(0, +)
-        // Break the marker of the second frame of chunk 0 region by flipping bytes in its middle.
-        for i in (start + firstChunk / 2)..<(start + firstChunk / 2 + 8) { bytes[i] ^= 0x5A }
+        // Break the keyframe marker that opens chunk 0 (uncompressed in v1): chunk 0 is skipped.
+        XCTAssertGreaterThan(firstChunk, 2)
+        bytes[start] = 0
+        bytes[start + 1] = 0
         let reader = try ButterReader(bytes: bytes, label: "broken.butter")
         var frames = 0
         var errors: [ButterError] = []
@@ -152,7 +158,6 @@ final class ButterIndependentCheckTests: XCTestCase {
             }
         }
         XCTAssertEqual(errors.count, 1)
-        XCTAssertGreaterThanOrEqual(frames, 4, "the second chunk is read in full")
-        XCTAssertLessThan(frames, 8)
+        XCTAssertEqual(frames, 4, "the second chunk is read in full")
     }
 }

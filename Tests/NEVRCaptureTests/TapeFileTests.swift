@@ -167,8 +167,7 @@ final class TapeFileTests: XCTestCase {
         let w = try TapeWriter(inMemory: "x", header: Self.header(), options: .init(container: .wholeStream))
         for f in frames { try w.write(f) }
         try w.finish()
-        let budget = try TapeReader(bytes: w.data, options: .init(maxDecodedBytes: 4096))
-        XCTAssertThrowsError(try { while try budget.next() != nil {} }()) {
+        XCTAssertThrowsError(try { let budget = try TapeReader(bytes: w.data, options: .init(maxDecodedBytes: 4096)); while try budget.next() != nil {} }()) {
             guard case .budgetExceeded? = ($0 as? TapeError)?.reason else { return XCTFail("\($0)") }
         }
         let fewFrames = try TapeReader(bytes: w.data, options: .init(maxFrames: 3))

@@ -57,7 +57,14 @@ final class TapeIndependentCheckTests: XCTestCase {
             XCTAssertEqual(Int(footer.durationMs), ef["duration_ms"] as? Int)
             XCTAssertEqual(Int(footer.footerOffset), ef["footer_offset"] as? Int)
             let keys = try XCTUnwrap(ef[container == .perBlock ? "keyframes_perblock" : "keyframes_whole"] as? [[Int]])
-            XCTAssertEqual(footer.keyframeIndex.map { [Int($0.frameIndex), Int($0.byteOffset)] }, keys, name)
+            if name == "dict.tape" {
+                // Other compressed sizes: each keyframe must point at a block start of the seek table.
+                XCTAssertEqual(footer.keyframeIndex.map { Int($0.frameIndex) }, keys.map { $0[0] }, name)
+                let starts = Set(reader.tape.seekTable?.entries.map(\.offset) ?? [])
+                for k in footer.keyframeIndex { XCTAssertTrue(starts.contains(Int(k.byteOffset)), "\(name): keyframe \(k.frameIndex)") }
+            } else {
+                XCTAssertEqual(footer.keyframeIndex.map { [Int($0.frameIndex), Int($0.byteOffset)] }, keys, name)
+            }
             let index = try XCTUnwrap(ef["event_index"] as? [String: [Int]])
             XCTAssertEqual(
                 Dictionary(uniqueKeysWithValues: footer.eventIndex.map { (String($0.eventType), $0.frameIndices.map(Int.init)) }), index, name)
@@ -95,7 +102,9 @@ final class TapeIndependentCheckTests: XCTestCase {
             XCTAssertEqual(Int(f.index), e["frame_index"] as? Int, at)
             XCTAssertEqual(f.timestamp.milliseconds, (e["timestamp_ms"] as? Int).map(Int64.init), at)
             XCTAssertEqual(s.gameStatus, e["game_status"] as? String, at)
-            XCTAssertEqual(s.gameClock, e["game_clock"] as? Double, at)
+            // Float comparisons: every value is float32 by construction, and Foundation's JSON
+            // parser is not exact for doubles on Linux.
+            XCTAssertEqual(s.gameClock.map { Float($0) }, (e["game_clock"] as? Double).map { Float($0) }, at)
             XCTAssertEqual(s.gameClockDisplay, e["game_clock_display"] as? String, at)
             XCTAssertEqual(s.bluePoints, (e["blue_points"] as? Int).map(Double.init), at)
             XCTAssertEqual(s.orangePoints, (e["orange_points"] as? Int).map(Double.init), at)
@@ -105,7 +114,7 @@ final class TapeIndependentCheckTests: XCTestCase {
             XCTAssertEqual(s.matchType, "Echo_Arena_Private", at)
             XCTAssertEqual(s.privateMatch, true, at)
             XCTAssertEqual(s.tournamentMatch, false, at)
-            XCTAssertEqual(s.disc?.position?.x, e["disc_position_x"] as? Double, at)
+            XCTAssertEqual(s.disc?.position.map { Float($0.x) }, (e["disc_position_x"] as? Double).map { Float($0) }, at)
             let poss = try XCTUnwrap(e["possession"] as? [Int])
             XCTAssertEqual(s.possession.map { [Int($0.teamIndex), Int($0.playerIndex)] }, poss, at)
             XCTAssertEqual(s.lastScore?.personScored, e["last_score_person"] as? String, at)
@@ -131,9 +140,9 @@ final class TapeIndependentCheckTests: XCTestCase {
                 XCTAssertEqual(p.ping, (ep["ping"] as? Int).map(Int32.init), at)
                 XCTAssertEqual(p.stunned, ep["stunned"] as? Bool, at)
                 XCTAssertEqual(p.possession, ep["possession"] as? Bool, at)
-                XCTAssertEqual(p.head?.position.map { [$0.x, $0.y, $0.z] }, ep["head_position"] as? [Double], at)
-                XCTAssertEqual(p.velocity?.z, ep["velocity_z"] as? Double, at)
-                XCTAssertEqual(p.stats?.possessionTime, ep["possession_time"] as? Double, at)
+                XCTAssertEqual(p.head?.position.map { [Float($0.x), Float($0.y), Float($0.z)] }, (ep["head_position"] as? [Double])?.map { Float($0) }, at)
+                XCTAssertEqual(p.velocity.map { Float($0.z) }, (ep["velocity_z"] as? Double).map { Float($0) }, at)
+                XCTAssertEqual(p.stats?.possessionTime.map { Float($0) }, (ep["possession_time"] as? Double).map { Float($0) }, at)
                 XCTAssertEqual(p.stats?.points, (ep["points"] as? Int).map(Int32.init), at)
                 // The quaternion's forward axis, computed here from the Python quaternion.
                 let q = try XCTUnwrap(ep["head_quat"] as? [Double])

@@ -171,7 +171,7 @@ def build_file(version, compression, frames_n=8, interval=4, combat=False, with_
             f["game_status"] = STATUS[status]
             f["points"] = [float(points[0]), float(points[1])]
             # Teams: team mask (orange possession at frames >= 2, stats for blue at keyframes).
-            holder = 2 if i >= 2 else None
+            holder = 5 if i >= 2 else None
             team_mask = (2 if holder is not None else 0) | (4 if key else 0)
             body += bytes([team_mask])
             players_exp = []
@@ -279,7 +279,7 @@ def main():
         print("usage: butter_check.py build DIR", file=sys.stderr)
         sys.exit(2)
     out = sys.argv[2]
-    expect = {"session_id": "4A7C65E9-0000-4000-8000-0000000000AC", "session_ip": "107.182.226.157",
+    expect = {"session_id": "4A7C65E9-0000-4000-8000-000000AC8A11", "session_ip": "107.182.226.157",
               "client_name": "Milkyway", "files": {}}
     for (name, version, compression, combat) in [("v1", 1, 0, False), ("v2", 2, 2, False), ("v3", 3, 1, False),
                                                   ("v3-combat", 3, 1, True)]:

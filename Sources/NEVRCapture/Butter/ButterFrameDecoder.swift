@@ -351,7 +351,7 @@ enum ButterFrameDecoder {
         // v1's reader tests `(b | 1) == 1` (only 0 or 1 pass); a v1 file with bone players desyncs
         // there, and the next frame's marker check reports it.
         let present = file.version == 1 ? (b | 1) == 1 : b & 1 != 0
-        guard present else { return nil }
+        guard present, b & 1 != 0 else { return nil }
         let count = Int(b >> 1)
         // Quirk 4: readers restart bones from zero/identity at every keyframe.
         if keyframe { st.bonePositions = []; st.boneRotations = [] }

@@ -112,7 +112,7 @@ public enum TapeVerification {
             r.framesOut += 1
             r.maxOrientationDeviation = max(r.maxOrientationDeviation, TapeVerification.orientationDeviation(original.session, back.session))
             let before = r.comparison.countsByPath
-            r.comparison.compare(original, back, frameNumber: r.framesIn - 1)
+            r.comparison.compare(TapeVerification.narrowed(original), back, frameNumber: r.framesIn - 1)
             // Attribute this frame's new last_score / constant differences to their holes.
             for (path, n) in r.comparison.countsByPath {
                 let added = n - (before[path] ?? 0)
@@ -167,6 +167,59 @@ public enum TapeVerification {
             return "pre-2020 poses and keys the model has no field for"
         }
         return nil
+    }
+
+    /// `f` with every float as the nearest float32: the engine's values are float32 (printed with
+    /// 8 digits), v2 stores float32, so narrowing is not a loss; what differs after it is.
+    static func narrowed(_ f: Frame) -> Frame {
+        func n(_ v: Double?) -> Double? { v.map { Double(Float($0)) } }
+        func v(_ x: Vector3?) -> Vector3? { x.map { Vector3(Double(Float($0.x)), Double(Float($0.y)), Double(Float($0.z))) } }
+        func p(_ x: Pose?) -> Pose? { x.map { Pose(position: v($0.position), forward: v($0.forward), left: v($0.left), up: v($0.up)) } }
+        func st(_ x: Stats?) -> Stats? {
+            guard var s = x else { return nil }
+            s.possessionTime = n(s.possessionTime)
+            return s
+        }
+        var out = f
+        var s = f.session
+        s.gameClock = n(s.gameClock)
+        for k in [\Session.leftShoulderPressed, \.rightShoulderPressed, \.leftShoulderPressed2, \.rightShoulderPressed2, \.payloadMultiplier, \.payloadDistance, \.payloadSpeed] {
+            s[keyPath: k] = n(s[keyPath: k])
+        }
+        if var d = s.disc {
+            (d.position, d.forward, d.left, d.up, d.velocity) = (v(d.position), v(d.forward), v(d.left), v(d.up), v(d.velocity))
+            s.disc = d
+        }
+        if var pl = s.player {
+            (pl.vrLeft, pl.vrPosition, pl.vrForward, pl.vrUp) = (v(pl.vrLeft), v(pl.vrPosition), v(pl.vrForward), v(pl.vrUp))
+            s.player = pl
+        }
+        if var pa = s.pause {
+            (pa.pausedTimer, pa.unpausedTimer) = (n(pa.pausedTimer), n(pa.unpausedTimer))
+            s.pause = pa
+        }
+        if var ls = s.lastScore {
+            (ls.discSpeed, ls.distanceThrown) = (n(ls.discSpeed), n(ls.distanceThrown))
+            s.lastScore = ls
+        }
+        if var teams = s.teams {
+            for t in teams.indices {
+                teams[t].stats = st(teams[t].stats)
+                guard var players = teams[t].players else { continue }
+                for i in players.indices {
+                    var q = players[i]
+                    (q.head, q.body, q.leftHand, q.rightHand) = (p(q.head), p(q.body), p(q.leftHand), p(q.rightHand))
+                    q.velocity = v(q.velocity)
+                    q.packetLossRatio = n(q.packetLossRatio)
+                    q.stats = st(q.stats)
+                    players[i] = q
+                }
+                teams[t].players = players
+            }
+            s.teams = teams
+        }
+        out.session = s
+        return out
     }
 
     /// Largest absolute component difference between original and rebuilt orientation vectors.
