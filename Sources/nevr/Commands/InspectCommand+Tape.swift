@@ -21,13 +21,16 @@ extension InspectCommand {
                     if report.skipped.count < 20 { report.skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
                 case .truncated(let e):
                     report.details.append((key: "truncated", value: e.reasonDescription))
+                    report.damaged = true
                     break loop
                 }
             } catch {
                 report.details.append((key: "damage", value: error.reasonDescription))
+                report.damaged = true
                 break loop
             }
         }
+        if report.skippedCount > 0 { report.damaged = true }
         let h = tape.header
         report.details.append((key: "format_version", value: "\(h.formatVersion).\(h.formatMinor).\(h.formatPatch)"))
         report.details.append((key: "container", value: tape.container.rawValue))
@@ -66,6 +69,7 @@ extension InspectCommand {
                 report.statistics.add(timestamp: frame.timestamp, session: frame.session, hasBones: frame.bones != nil)
             } catch {
                 guard error.isRecoverable else { throw error }
+                report.damaged = true
                 report.skippedCount += 1
                 if report.skipped.count < 20 { report.skipped.append(SkippedLine(lineNumber: error.frame, reason: error.reasonDescription)) }
             }
