@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "NEVRCapture", targets: ["NEVRCapture"]),
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
         .library(name: "NEVRStreaming", targets: ["NEVRStreaming"]),
+        .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
     dependencies: [
@@ -64,11 +65,26 @@ let package = Package(
             ]
         ),
 
+        // Live overlays: Spark-compatible overlay endpoints (6724) and WebSocket events (6725),
+        // and our own overlay pages, fed by the game API, a hub or a replay.
+        .target(
+            name: "NEVROverlay",
+            dependencies: [
+                "NEVRCore", "NEVRStreaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+
         // The thin command-line tool.
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming", "NEVROverlay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +120,10 @@ let package = Package(
                 "NEVRStreaming", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "NEVROverlayTests",
+            dependencies: ["NEVROverlay", "NEVRStreaming", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
         ),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),

@@ -2,7 +2,8 @@
 # Installs what a fresh machine of this project's kind lacks, only when missing:
 # libzstd-dev (the zstd headers for the CZstd system-library target), protoc and
 # Python's protobuf/websockets/zstandard (independent-implementation checks in the tests),
-# zstd (the command-line tool used by compatibility tests). Idempotent and quiet.
+# zstd (the command-line tool used by compatibility tests), chromium (headless browser for
+# the overlay page tests; about 3.5 minutes to install on a fresh machine). Idempotent and quiet.
 set -euo pipefail
 
 need_apt=()
@@ -11,6 +12,8 @@ pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+# Debian's chromium: the overlay pages are tested in a real headless browser.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # python3 (its zipfile and protobuf modules) is the tests' independent implementation.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 

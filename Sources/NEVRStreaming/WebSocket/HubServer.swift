@@ -107,11 +107,6 @@ public final class HubServer: Sendable {
             try authorize(request)
             throw HTTPError(.upgradeRequired, message: "GET /publish is a WebSocket endpoint")
         }
-        router.get("subscribe") { [self] request, _ -> Response in
-            try authorize(request)
-            _ = try subscription(from: request)
-            throw HTTPError(.upgradeRequired, message: "GET /subscribe is a WebSocket endpoint")
-        }
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         wsRouter.ws("publish") { [self] request, _ in
@@ -120,14 +115,7 @@ public final class HubServer: Sendable {
         } onUpgrade: { [self] inbound, outbound, _ in
             try await handlePublisher(inbound: inbound, outbound: outbound)
         }
-        wsRouter.ws("subscribe") { [self] request, _ in
-            try authorize(request)
-            _ = try subscription(from: request)
-            return .upgrade([:])
-        } onUpgrade: { [self] inbound, outbound, context in
-            let subscription = try subscription(from: context.request)
-            try await handleSubscriber(subscription, inbound: inbound, outbound: outbound)
-        }
+        addSubscribeRoute(http: router, webSocket: wsRouter)
 
         let token = configuration.token
         let guarded = ConnectionGuard(
