@@ -158,10 +158,8 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(indices.compactMap { $0 }, indices.compactMap { $0 }.sorted())
         for (record, index) in zip(records, indices) {
             let b = try XCTUnwrap(record.bones.flatMap { bonesIndex[$0] }, "bones not from the simulation")
-            // Polled concurrently, as two requests to another process: from the same frame, an earlier
-            // one (first occurrence of identical bones), or one a few 60 Hz frames later when the
-            // server is starved of CPU (seen: 2 later at load 14 on 2 cores).
-            XCTAssertLessThanOrEqual(b, (index ?? 0) + 3)
+            // Polled concurrently: from the same frame or a neighbour (first occurrence of identical bones may be earlier).
+            XCTAssertLessThanOrEqual(b, (index ?? 0) + 3, "bones more than 3 frames (50 ms) after their session")
         }
         XCTAssertEqual(records.map(\.timestamp), records.map(\.timestamp).sorted())
     }
