@@ -26,6 +26,8 @@ if command -v python3 >/dev/null 2>&1; then
   need_pip=()
   python3 -c "import google.protobuf" 2>/dev/null || need_pip+=(protobuf)
   python3 -c "import websockets" 2>/dev/null || need_pip+=(websockets)
+  # zstandard: the independent .nvr decoder in the tests (Tests/Scripts/nvr_decode.py).
+  python3 -c "import zstandard" 2>/dev/null || need_pip+=(zstandard)
   if [ ${#need_pip[@]} -gt 0 ]; then
     echo "bootstrap: pip installing ${need_pip[*]}" >&2
     python3 -m pip install -q "${need_pip[@]}" >/dev/null 2>&1 || echo "bootstrap: pip install ${need_pip[*]} failed; tests needing them will say so" >&2
