@@ -90,7 +90,7 @@ final class NVRCodecTests: XCTestCase {
     // MARK: Simulated and random-walk frames
 
     func testSimulatedMatchWithBonesAndEventsRoundTrips() throws {
-        var sim = MatchSimulator(options: SimulationOptions(seed: 3, duration: 30, rate: 30, players: 8, bones: true))
+        var sim = MatchSimulator(options: SimulationOptions(seed: 3, duration: 30, rate: 5, players: 4, bones: true))
         var processor = FrameProcessor()
         var docs: [Doc] = []
         var typed: [Frame] = []
@@ -119,7 +119,7 @@ final class NVRCodecTests: XCTestCase {
         let base = try GameJSONReader.parseSession(SharedData.bytes(SharedData.frame2021))
         var gen = RandomWalkFrames(base: base, options: .init(rate: 30, seed: 5, bones: true))
         var docs: [Doc] = []
-        for _ in 0..<300 {
+        for _ in 0..<90 {
             let f = gen.next()
             docs.append(Doc(time: f.timestamp, session: f.json, bones: f.bones.map { GameJSONWriter.bytes($0) }))
         }
@@ -137,7 +137,7 @@ final class NVRCodecTests: XCTestCase {
         var gen = RandomWalkFrames(base: base, options: .init(rate: 60, seed: 11))
         var r = SeededRNG(0x5EED)
         var docs: [Doc] = []
-        for i in 0..<400 {
+        for i in 0..<120 {
             var s = gen.next().session
             let m = r.next() % 12
             if m == 3 { s.teams?[0].stats?.points = 77 }  // team stats that disagree with the players' sum
@@ -177,7 +177,7 @@ final class NVRCodecTests: XCTestCase {
         var samples: [String] = ["0.0", "-0.0", "600.0", "600", "0.1", "-1.7870001", "-0.047000002", "6.6384706e-7", "1e20",
             "1.0E-5", "12345678901234567890", "-0", "0", "-12", "3.4028235e38", "1.401298e-45", "0.30000001", "49.230003"]
         var rng = SeededRNG(42)
-        for _ in 0..<3000 {
+        for _ in 0..<1000 {
             let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
             if f.isFinite { samples.append(String(decoding: GameFloatFormatter.spelling(Double(f)), as: UTF8.self)) }
             let k = Int64(rng.next() % 200_001) - 100_000
@@ -203,11 +203,11 @@ final class NVRCodecTests: XCTestCase {
     }
 
     func testSeekByFrameAndTime() throws {
-        let docs = simulated(40, rate: 30)
-        let (bytes, _) = try write(docs)
+        let docs = simulated(12, rate: 30)
+        let (bytes, _) = try write(docs, options: .init(maxBlockFrames: 10))
         let r = try NVRReader(bytes: bytes)
-        XCTAssertGreaterThanOrEqual(r.blocks.count, 39)
-        for target in [0, 1, 29, 30, 31, 599, 1000, docs.count - 1] {
+        XCTAssertGreaterThanOrEqual(r.blocks.count, 36, "10 frames per block at most")
+        for target in [0, 1, 9, 10, 11, 199, 300, docs.count - 1] {
             try r.seek(frame: target)
             let rec = try XCTUnwrap(r.nextRecord())
             XCTAssertEqual(rec.frameIndex, target)
@@ -216,7 +216,7 @@ final class NVRCodecTests: XCTestCase {
         }
         try r.seek(frame: docs.count)
         XCTAssertNil(try r.nextRecord())
-        for target in [0, 17, 450, docs.count - 1] {
+        for target in [0, 17, 250, docs.count - 1] {
             // A time between two frames finds the later one.
             let time = Timestamp(nanosecondsSinceEpoch: docs[target].time.nanosecondsSinceEpoch - 1)
             try r.seek(time: time)
@@ -247,7 +247,7 @@ final class NVRCodecTests: XCTestCase {
     }
 
     func testEventsComeFromTheEventStreamsAndIndex() throws {
-        let docs = simulated(60, rate: 30)
+        let docs = simulated(30, rate: 15)
         let expected = docs.enumerated().flatMap { i, d in d.events.map { (i, $0) } }
         XCTAssertGreaterThan(expected.count, 10)
         let (bytes, _) = try write(docs)
@@ -275,10 +275,10 @@ final class NVRCodecTests: XCTestCase {
     // MARK: Cut and damaged files
 
     func testCutFileReadsFromTheStartAndSaysSo() throws {
-        let docs = simulated(6, rate: 30)
-        let (bytes, writer) = try write(docs)
+        let docs = simulated(2, rate: 30)
+        let (bytes, writer) = try write(docs, options: .init(maxBlockFrames: 10))
         XCTAssertGreaterThanOrEqual(writer.blocksWritten, 6)
-        var cuts = Array(stride(from: 0, to: bytes.count, by: max(1, bytes.count / 60)))
+        var cuts = Array(stride(from: 0, to: bytes.count, by: max(1, bytes.count / 20)))
         cuts += [bytes.count - 1, bytes.count - 16, bytes.count - 17]
         for n in cuts {
             let prefix = Array(bytes.prefix(n))
@@ -298,10 +298,10 @@ final class NVRCodecTests: XCTestCase {
     }
 
     func testDamagedFilesNeverCrashOrHang() throws {
-        let docs = simulated(3, rate: 30, bones: true)
-        let (bytes, _) = try write(docs, options: .init(compressionLevel: 1))
+        let docs = simulated(0.5, rate: 30, bones: true)
+        let (bytes, _) = try write(docs, options: .init(maxBlockFrames: 5, compressionLevel: 1))
         var rng = SeededRNG(7)
-        for round in 0..<300 {
+        for round in 0..<100 {
             var b = bytes
             let flips = 1 + Int(rng.next() % 8)
             for _ in 0..<flips {
@@ -335,10 +335,10 @@ final class NVRCodecTests: XCTestCase {
     }
 
     func testVerificationComparesEveryFrameWithTheSource() throws {
-        var docs = simulated(10, rate: 30, bones: true)
+        var docs = simulated(1, rate: 30, bones: true)
         docs.append(Doc(time: t(999), session: Array("{\"x\":600,\"y\":[1E5]}".utf8), bones: nil))
         var i = 0
-        let report = try NVRVerification.roundTrip(options: .init(maxBlockFrames: 20)) {
+        let report = try NVRVerification.roundTrip(options: .init(maxBlockFrames: 8)) {
             guard i < docs.count else { return nil }
             defer { i += 1 }
             return NVRVerification.Source(timestamp: docs[i].time, session: docs[i].session, bones: docs[i].bones, events: docs[i].events)
@@ -373,7 +373,7 @@ final class NVRCodecTests: XCTestCase {
         let dir = try SharedData.temporaryDirectory("nvr-file")
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("m.nvr")
-        let docs = simulated(4, rate: 60, bones: true)
+        let docs = simulated(1, rate: 60, bones: true)
         let w = try NVRWriter(url: url, metadata: [.init(key: "source", value: "test")])
         for d in docs { try w.write(session: d.session, bones: d.bones, timestamp: d.time, events: d.events) }
         try w.finish()

@@ -24,7 +24,7 @@ struct RecordCommand: AsyncParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case echoreplay, nevrcap, both
+        case echoreplay, nevrcap, both, nvr
     }
 
     @Option(help: "Game API server(s): HOST:PORT, HOST:FIRST-LAST (a range), or http://HOST:PORT; repeat for more. Default: 127.0.0.1:6721.")
@@ -45,7 +45,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Folder for the recordings (one folder per server when there are several).")
     var out = "."
 
-    @Option(help: "File format.")
+    @Option(help: "File format (both: .echoreplay and .nevrcap; nvr: .nvr, byte for byte with events).")
     var format: Format = .echoreplay
 
     @Flag(help: "Keep .echoreplay files as plain text (do not zip them when finished).")
@@ -128,6 +128,7 @@ struct RecordCommand: AsyncParsableCommand {
         var recorder: LiveRecorder
         var echoReplay: EchoReplayFileSink?
         var nevrcap: NevrcapFileSink?
+        var nvr: NVRFileSink?
         var stream: WebSocketFrameSink?
     }
 
@@ -138,9 +139,10 @@ struct RecordCommand: AsyncParsableCommand {
         for server in urls {
             // One folder per server when there are several, so their files never mix.
             let directory = urls.count == 1 ? root : root.appendingPathComponent(Self.folderName(server), isDirectory: true)
-            let echoReplay = format != .nevrcap
+            let echoReplay = format == .echoreplay || format == .both
                 ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
-            let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
+            let nevrcap = format == .nevrcap || format == .both ? NevrcapFileSink(directory: directory) : nil
+            let nvr = format == .nvr ? NVRFileSink(directory: directory) : nil
             var streamSink: WebSocketFrameSink?
             if let hub {
                 do {
@@ -151,13 +153,13 @@ struct RecordCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
             }
-            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
+            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, nvr, streamSink].compactMap { $0 })
             var options = LiveRecorder.Options(url: server, rate: rate, bones: bones, duration: duration?.duration)
             options.maximumBackoff = .nanoseconds(Int64(1e9 / idleRate))
             options.segmentIdleTimeout = idleTimeout.duration
             options.filter = filter
             list.append(Server(url: server, recorder: LiveRecorder(options: options, sink: sinks),
-                               echoReplay: echoReplay, nevrcap: nevrcap, stream: streamSink))
+                               echoReplay: echoReplay, nevrcap: nevrcap, nvr: nvr, stream: streamSink))
         }
         let recorders = list.map(\.recorder)
         let recording = Task {
@@ -188,6 +190,7 @@ struct RecordCommand: AsyncParsableCommand {
             }
             var files = await server.echoReplay?.finishedFiles ?? []
             files += await server.nevrcap?.finishedFiles ?? []
+            files += await server.nvr?.finishedFiles ?? []
             for file in files { print(file.path) }
             for warning in await server.echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
             if let nevrcap = server.nevrcap, await nevrcap.framesSkipped > 0 {
