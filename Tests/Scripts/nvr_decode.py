@@ -160,6 +160,13 @@ class Template:
             sources = [r[1]] if r[0] == "copy" else r[1] + r[2]
             if any(base[x] is not None for x in sources):
                 self.roles[s] = None
+        # Turn predictor (docs/nvr-format.md "Turn predictor"): up/forward components of
+        # objects whose left, up and forward are all three-value arrays; not for role slots.
+        self.turns = [None] * self.n
+        self.assign_turns(root)
+        for s in range(self.n):
+            if self.roles[s] is not None:
+                self.turns[s] = None
 
     def ws(self):
         while self.pos < len(self.data) and self.data[self.pos] in b" \t\r\n":
@@ -258,6 +265,24 @@ class Template:
             for _, v in items:
                 self.assign(v)
 
+    def assign_turns(self, node):
+        kind = node[0]
+        if kind == "arr":
+            for e in node[1]:
+                self.assign_turns(e)
+        elif kind == "obj":
+            items = node[1]
+            for left, up, fwd in ((b"left", b"up", b"forward"), (b"vr_left", b"vr_up", b"vr_forward")):
+                lt = self.triple(self.member(items, left))
+                ut = self.triple(self.member(items, up))
+                ft = self.triple(self.member(items, fwd))
+                if lt and ut and ft:
+                    for i in range(3):
+                        self.turns[ut[i]] = (ut, ft, 0, i)
+                        self.turns[ft[i]] = (ut, ft, 1, i)
+            for _, v in items:
+                self.assign_turns(v)
+
     def text(self, kinds, values, strings):
         out = bytearray()
         prev = 0
@@ -293,6 +318,45 @@ def cross(kinds, values, up, fwd, comp):
     if not math.isfinite(x) or abs(x) >= 9.0e15:
         return 0
     return int(x)
+
+
+def turn_prediction(turn, kinds, values, row):
+    """Constant-rotation extrapolation from rows row-1 and row-2 (kinds/values per row)."""
+    up, fwd, vector, comp = turn
+    s = (up if vector == 0 else fwd)[comp]
+    if row == 0:
+        return 0
+    a = values[row - 1][s]
+    if row == 1:
+        return a
+    linear = wrap64(2 * a - values[row - 2][s])
+    for r in (row - 1, row - 2):
+        for x in up + fwd:
+            if kinds[r][x] not in (KIND_GRID, KIND_GRID_DIV):
+                return linear
+    u1 = [values[row - 1][x] / 1000.0 for x in up]
+    f1 = [values[row - 1][x] / 1000.0 for x in fwd]
+    u2 = [values[row - 2][x] / 1000.0 for x in up]
+    f2 = [values[row - 2][x] / 1000.0 for x in fwd]
+
+    def crossp(u, f):
+        return [u[1] * f[2] - u[2] * f[1], u[2] * f[0] - u[0] * f[2], u[0] * f[1] - u[1] * f[0]]
+
+    l1, l2 = crossp(u1, f1), crossp(u2, f2)
+    # Row comp of A = M1 M2^T, M = [left up forward] as columns; then A times the vector.
+    arow = [(l1[comp] * l2[k] + u1[comp] * u2[k]) + f1[comp] * f2[k] for k in range(3)]
+    x1 = u1 if vector == 0 else f1
+    p = (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
+    q = math.floor(p * 1000.0 + 0.5) if math.isfinite(p) else float("inf")
+    if not math.isfinite(q) or abs(q) >= 9.0e15:
+        return linear
+    return int(q)
+
+
+def fill_turns(turned, template, kinds, values, rows):
+    for row in range(rows):
+        for s, res in turned:
+            values[row][s] = wrap64(turn_prediction(template.turns[s], kinds, values, row) + res[row])
 
 
 def role_prediction(role, kinds, values):
@@ -397,6 +461,7 @@ def decode_columns_arithmetic(data, slots, template, rows):
     d = RangeDecoder(data)
     m = Models()
     derived = []
+    turned = []
     for s in slots:
         if d.bit(m.mixed, 0):
             first = None
@@ -416,6 +481,11 @@ def decode_columns_arithmetic(data, slots, template, rows):
         if pred == 2:
             derived.append((s, res))
             continue
+        if pred == 3:
+            if template.turns[s] is None:
+                raise Corrupt("turn predictor on a slot that is not an orientation")
+            turned.append((s, res))
+            continue
         a = b = 0
         for row in range(rows):
             if pred == 0:
@@ -427,6 +497,7 @@ def decode_columns_arithmetic(data, slots, template, rows):
             x = wrap64(p + res[row])
             values[row][s] = x
             b, a = a, x
+    fill_turns(turned, template, kinds, values, rows)
     for s, res in derived:
         role = template.roles[s]
         if role is None:
@@ -442,6 +513,7 @@ def decode_columns(r, slots, template, rows):
     kinds = [[0] * n for _ in range(rows)]
     values = [[0] * n for _ in range(rows)]
     derived = []
+    turned = []
     for s in slots:
         kb = r.u8()
         if kb == 0xFF:
@@ -455,6 +527,11 @@ def decode_columns(r, slots, template, rows):
         if pred == 2:
             derived.append((s, res))
             continue
+        if pred == 3:
+            if template.turns[s] is None:
+                raise Corrupt("turn predictor on a slot that is not an orientation")
+            turned.append((s, res))
+            continue
         a = b = 0
         for row in range(rows):
             if pred == 0:
@@ -466,6 +543,7 @@ def decode_columns(r, slots, template, rows):
             x = wrap64(p + res[row])
             values[row][s] = x
             b, a = a, x
+    fill_turns(turned, template, kinds, values, rows)
     for s, res in derived:
         role = template.roles[s]
         if role is None:

@@ -6,6 +6,8 @@ enum NVRColumnCoding {
         case previous = 0
         case linear = 1
         case role = 2
+        /// Constant-rotation extrapolation of an orientation component (``turn(_:_:_:row:slotCount:)``).
+        case turn = 3
     }
 
     static let mixedKinds: UInt8 = 0xFF
@@ -38,6 +40,65 @@ enum NVRColumnCoding {
         return Int64(x)
     }
 
+    /// The turn prediction of `t.slot` in row `r` (docs/nvr-format.md "Turn predictor"): the
+    /// rotation from row r-2 to r-1 applied once more to row r-1, so a steady spin costs
+    /// nothing; linear extrapolation when a row is missing or a value is not on a grid.
+    @inline(__always)
+    static func turn(_ t: NVRTurn, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, row r: Int, slotCount n: Int) -> Int64 {
+        let s = t.slot
+        if r == 0 { return 0 }
+        let r1 = (r &- 1) &* n
+        let a = v[r1 &+ s]
+        if r == 1 { return a }
+        let r2 = (r &- 2) &* n
+        let linear = (a &* 2) &- v[r2 &+ s]
+        for x in [t.u0, t.u1, t.u2, t.f0, t.f1, t.f2] {
+            let k1 = k[r1 &+ x], k2 = k[r2 &+ x]
+            guard k1 == NVRValueKind.grid.rawValue || k1 == NVRValueKind.gridDivide.rawValue,
+                k2 == NVRValueKind.grid.rawValue || k2 == NVRValueKind.gridDivide.rawValue
+            else { return linear }
+        }
+        let ua = (Double(v[r1 &+ t.u0]) / 1000.0, Double(v[r1 &+ t.u1]) / 1000.0, Double(v[r1 &+ t.u2]) / 1000.0)
+        let fa = (Double(v[r1 &+ t.f0]) / 1000.0, Double(v[r1 &+ t.f1]) / 1000.0, Double(v[r1 &+ t.f2]) / 1000.0)
+        let ub = (Double(v[r2 &+ t.u0]) / 1000.0, Double(v[r2 &+ t.u1]) / 1000.0, Double(v[r2 &+ t.u2]) / 1000.0)
+        let fb = (Double(v[r2 &+ t.f0]) / 1000.0, Double(v[r2 &+ t.f1]) / 1000.0, Double(v[r2 &+ t.f2]) / 1000.0)
+        let la = crossProduct(ua, fa)
+        let lb = crossProduct(ub, fb)
+        // Row `c` of A = M1 * M2^T with M = [left up forward] as columns.
+        let c = t.component
+        let l1c = c == 0 ? la.0 : (c == 1 ? la.1 : la.2)
+        let u1c = c == 0 ? ua.0 : (c == 1 ? ua.1 : ua.2)
+        let f1c = c == 0 ? fa.0 : (c == 1 ? fa.1 : fa.2)
+        let a0 = dot3(l1c, lb.0, u1c, ub.0, f1c, fb.0)
+        let a1 = dot3(l1c, lb.1, u1c, ub.1, f1c, fb.1)
+        let a2 = dot3(l1c, lb.2, u1c, ub.2, f1c, fb.2)
+        let x1 = t.vector == 0 ? ua : fa
+        let p = dot3(a0, x1.0, a1, x1.1, a2, x1.2)
+        let q = (p * 1000.0 + 0.5).rounded(.down)
+        guard q.isFinite, abs(q) < 9.0e15 else { return linear }
+        return Int64(q)
+    }
+
+    /// `(a*b + c*d) + e*f`, each product rounded on its own (no fused multiply-add), as the
+    /// spec writes it.
+    @inline(__always)
+    static func dot3(_ a: Double, _ b: Double, _ c: Double, _ d: Double, _ e: Double, _ f: Double) -> Double {
+        let x = a * b
+        let y = c * d
+        let z = e * f
+        let xy = x + y
+        return xy + z
+    }
+
+    /// `u x f` in doubles, each product rounded, then the difference (as ``cross``).
+    @inline(__always)
+    static func crossProduct(_ u: (Double, Double, Double), _ f: (Double, Double, Double)) -> (Double, Double, Double) {
+        let a0 = u.1 * f.2, b0 = u.2 * f.1
+        let a1 = u.2 * f.0, b1 = u.0 * f.2
+        let a2 = u.0 * f.1, b2 = u.1 * f.0
+        return (a0 - b0, a1 - b1, a2 - b2)
+    }
+
     /// The role prediction of slot `role` in the row starting at `kinds`/`values`.
     @inline(__always)
     static func rolePrediction(_ role: NVRRole, _ kinds: UnsafePointer<UInt8>, _ values: UnsafePointer<Int64>) -> Int64 {
@@ -49,20 +110,26 @@ enum NVRColumnCoding {
     }
 
     /// The cheapest predictor for column `s` over this block and its residuals.
+    /// What a residual costs when choosing a predictor: its zigzag bit length plus one (about
+    /// what the adaptive coder spends; a varint's byte count hides the differences below 64).
+    @inline(__always)
+    static func cost(_ residual: Int64) -> Int { 65 &- NVRByteWriter.zigzag(residual).leadingZeroBitCount }
+
     static func residuals(
-        _ s: Int, role: NVRRole, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, slotCount: Int, rows: Int,
+        _ s: Int, role: NVRRole, turn: NVRTurn?, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, slotCount: Int, rows: Int,
         into residuals: inout [Int64]
     ) -> Predictor {
         var costPrevious = 0
         var costLinear = 0
         var costRole = Int.max
+        var costTurn = Int.max
         var a: Int64 = 0
         var b: Int64 = 0
         for r in 0..<rows {
             let x = v[r &* slotCount &+ s]
             let linear = r == 0 ? 0 : (r == 1 ? a : (a &* 2) &- b)
-            costPrevious &+= NVRByteWriter.varintLength(NVRByteWriter.zigzag(x &- a))
-            costLinear &+= NVRByteWriter.varintLength(NVRByteWriter.zigzag(x &- linear))
+            costPrevious &+= cost(x &- a)
+            costLinear &+= cost(x &- linear)
             b = a
             a = x
         }
@@ -71,11 +138,20 @@ enum NVRColumnCoding {
             for r in 0..<rows {
                 let row = r &* slotCount
                 let p = rolePrediction(role, k + row, v + row)
-                costRole &+= NVRByteWriter.varintLength(NVRByteWriter.zigzag(v[row &+ s] &- p))
+                costRole &+= cost(v[row &+ s] &- p)
             }
         }
-        let predictor: Predictor =
-            costRole < min(costPrevious, costLinear) ? .role : (costLinear < costPrevious ? .linear : .previous)
+        if let turn {
+            costTurn = 0
+            for r in 0..<rows { costTurn &+= cost(v[r &* slotCount &+ s] &- NVRColumnCoding.turn(turn, k, v, row: r, slotCount: slotCount)) }
+        }
+        var predictor: Predictor = costLinear < costPrevious ? .linear : .previous
+        var best = min(costLinear, costPrevious)
+        if costRole < best {
+            predictor = .role
+            best = costRole
+        }
+        if costTurn < best { predictor = .turn }
         a = 0
         b = 0
         for r in 0..<rows {
@@ -86,6 +162,7 @@ enum NVRColumnCoding {
             case .previous: p = a
             case .linear: p = r == 0 ? 0 : (r == 1 ? a : (a &* 2) &- b)
             case .role: p = rolePrediction(role, k + row, v + row)
+            case .turn: p = NVRColumnCoding.turn(turn!, k, v, row: r, slotCount: slotCount)
             }
             residuals[r] = x &- p
             b = a
@@ -96,7 +173,7 @@ enum NVRColumnCoding {
 
     /// Appends the columns of `slots` (rows of `slotCount` values each) to `out`.
     static func encode(
-        slots: [Int], roles: [NVRRole], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int,
+        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int,
         into out: inout NVRByteWriter
     ) {
         guard rows > 0 else { return }
@@ -118,7 +195,7 @@ enum NVRColumnCoding {
                         out.u8(mixedKinds)
                         for r in 0..<rows { out.u8(k[r &* slotCount &+ s]) }
                     }
-                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
+                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], turn: turns[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
                     out.u8(predictor.rawValue)
                     for r in 0..<rows { out.signed(residuals[r]) }
                 }
@@ -137,7 +214,7 @@ enum NVRColumnCoding {
     /// Arithmetic-coded columns (stream method 2): the same columns as ``encode``, with the
     /// header symbols and residuals coded by adaptive binary models shared by the stream.
     static func encodeArithmetic(
-        slots: [Int], roles: [NVRRole], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int
+        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int
     ) -> [UInt8] {
         var e = NVRRangeEncoder(capacity: slots.count * rows / 2 + 64)
         var m = NVRColumnModels()
@@ -161,7 +238,7 @@ enum NVRColumnCoding {
                         for r in 0..<rows { NVRColumnModels.encodeTree(&e, &m.rowKind, base: 0, bits: 3, Int(k[r &* slotCount &+ s])) }
                     }
                     m.previousKind = Int(first)
-                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
+                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], turn: turns[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
                     NVRColumnModels.encodeTree(&e, &m.predictor, base: Int(first) * 4, bits: 2, Int(predictor.rawValue))
                     let c = residualClass(residuals, rows: rows)
                     NVRColumnModels.encodeTree(&e, &m.klass, base: Int(first) * 16, bits: 4, c)
@@ -175,13 +252,14 @@ enum NVRColumnCoding {
     /// Decodes arithmetic-coded columns (the inverse of ``encodeArithmetic``) into the
     /// row-major `kinds`/`values`, then checks them like ``decode``.
     static func decodeArithmetic(
-        slots: [Int], roles: [NVRRole], slotCount: Int, rows: Int, stringCount: Int,
+        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
         from bytes: [UInt8], kinds: inout [UInt8], values: inout [Int64]
     ) throws(NVRCorrupt) {
         guard rows > 0 else { return }
         var d = NVRRangeDecoder(bytes, from: 0, to: bytes.count)
         var m = NVRColumnModels()
         var derived: [(slot: Int, residuals: [Int64])] = []
+        var turned: [(slot: Int, residuals: [Int64])] = []
         for s in slots {
             let mixed = d.bit(&m.mixed[0])
             var first: Int
@@ -211,6 +289,13 @@ enum NVRColumnCoding {
                 derived.append((s, residuals))
                 continue
             }
+            if predictor == .turn {
+                guard turns[s] != nil else { throw NVRCorrupt("slot \(s): turn predictor on a slot that is not an orientation") }
+                var residuals = [Int64](repeating: 0, count: rows)
+                for r in 0..<rows { residuals[r] = unzigzag(m.decode(&d, class: c)) }
+                turned.append((s, residuals))
+                continue
+            }
             var a: Int64 = 0
             var b: Int64 = 0
             for r in 0..<rows {
@@ -222,7 +307,7 @@ enum NVRColumnCoding {
             }
         }
         if d.overrun > 8 { throw NVRCorrupt("arithmetic-coded stream ends early") }
-        try finishDecode(slots: slots, roles: roles, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, kinds: kinds, values: &values)
+        try finishDecode(slots: slots, roles: roles, turns: turns, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, turned: turned, kinds: kinds, values: &values)
     }
 
     @inline(__always)
@@ -231,11 +316,12 @@ enum NVRColumnCoding {
     /// Decodes the columns of `slots` from `input` into the row-major `kinds`/`values`
     /// (already sized `rows * slotCount`), then checks every value against its kind.
     static func decode(
-        slots: [Int], roles: [NVRRole], slotCount: Int, rows: Int, stringCount: Int,
+        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
         from input: inout NVRByteReader, kinds: inout [UInt8], values: inout [Int64]
     ) throws(NVRCorrupt) {
         guard rows > 0 else { return }
         var derived: [(slot: Int, residuals: [Int64])] = []
+        var turned: [(slot: Int, residuals: [Int64])] = []
         for s in slots {
             let kindByte = try input.u8()
             if kindByte == mixedKinds {
@@ -256,6 +342,13 @@ enum NVRColumnCoding {
                 derived.append((s, residuals))
                 continue
             }
+            if predictor == .turn {
+                guard turns[s] != nil else { throw NVRCorrupt("slot \(s): turn predictor on a slot that is not an orientation") }
+                var residuals = [Int64](repeating: 0, count: rows)
+                for r in 0..<rows { residuals[r] = try input.signed() }
+                turned.append((s, residuals))
+                continue
+            }
             var a: Int64 = 0
             var b: Int64 = 0
             for r in 0..<rows {
@@ -266,14 +359,28 @@ enum NVRColumnCoding {
                 a = x
             }
         }
-        try finishDecode(slots: slots, roles: roles, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, kinds: kinds, values: &values)
+        try finishDecode(slots: slots, roles: roles, turns: turns, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, turned: turned, kinds: kinds, values: &values)
     }
 
     /// Fills the role-predicted columns, then range-checks every value against its kind.
     static func finishDecode(
-        slots: [Int], roles: [NVRRole], slotCount: Int, rows: Int, stringCount: Int,
-        derived: [(slot: Int, residuals: [Int64])], kinds: [UInt8], values: inout [Int64]
+        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
+        derived: [(slot: Int, residuals: [Int64])], turned: [(slot: Int, residuals: [Int64])], kinds: [UInt8], values: inout [Int64]
     ) throws(NVRCorrupt) {
+        // Turn columns row by row (each row reads the two before it of up to six columns),
+        // then the roles, which read the same row.
+        if !turned.isEmpty {
+            kinds.withUnsafeBufferPointer { kb in
+                values.withUnsafeMutableBufferPointer { vb in
+                    for r in 0..<rows {
+                        for (s, residuals) in turned {
+                            let p = turn(turns[s]!, kb.baseAddress!, UnsafePointer(vb.baseAddress!), row: r, slotCount: slotCount)
+                            vb[r &* slotCount &+ s] = p &+ residuals[r]
+                        }
+                    }
+                }
+            }
+        }
         if !derived.isEmpty {
             kinds.withUnsafeBufferPointer { kb in
                 values.withUnsafeMutableBufferPointer { vb in

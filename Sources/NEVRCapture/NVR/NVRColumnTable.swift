@@ -35,6 +35,30 @@ enum NVRRole: Hashable, Sendable {
     case cross(up: [Int], forward: [Int], component: Int)
 }
 
+/// An orientation component predicted by constant-rotation extrapolation (predictor 3,
+/// docs/nvr-format.md "Turn predictor"): the `up` and `forward` triples of one object whose
+/// `left`, `up` and `forward` are all arrays of three values.
+@usableFromInline
+struct NVRTurn: Hashable, Sendable {
+    var u0: Int, u1: Int, u2: Int
+    var f0: Int, f1: Int, f2: Int
+    /// 0: this slot is `up[component]`; 1: `forward[component]`.
+    var vector: Int
+    var component: Int
+
+    /// The slot this entry predicts.
+    var slot: Int {
+        switch (vector, component) {
+        case (0, 0): u0
+        case (0, 1): u1
+        case (0, _): u2
+        case (_, 0): f0
+        case (_, 1): f1
+        default: f2
+        }
+    }
+}
+
 enum NVRColumnTable {
     static func group(ofTopLevelKey key: [UInt8]) -> NVRColumnGroup {
         if key == Array("disc".utf8) { return .disc }
@@ -59,6 +83,29 @@ enum NVRColumnTable {
             slots.append(s)
         }
         return slots
+    }
+
+    /// Walks the template tree and marks the `up`/`forward` slots that may use the turn
+    /// predictor (the same objects whose `left` gets the cross role).
+    static func assignTurns(_ node: Node, _ turns: inout [NVRTurn?]) {
+        switch node {
+        case .slot:
+            return
+        case .array(let elements):
+            for e in elements { assignTurns(e, &turns) }
+        case .object(let members):
+            for (left, up, forward) in [("left", "up", "forward"), ("vr_left", "vr_up", "vr_forward")] {
+                if triple(member(members, left)) != nil, let u = triple(member(members, up)), let f = triple(member(members, forward)) {
+                    for vector in 0..<2 {
+                        for c in 0..<3 {
+                            let t = NVRTurn(u0: u[0], u1: u[1], u2: u[2], f0: f[0], f1: f[1], f2: f[2], vector: vector, component: c)
+                            turns[t.slot] = t
+                        }
+                    }
+                }
+            }
+            for m in members { assignTurns(m.node, &turns) }
+        }
     }
 
     /// Walks the template tree and sets the roles (rules in docs/nvr-format.md).

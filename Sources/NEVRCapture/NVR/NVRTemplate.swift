@@ -26,6 +26,8 @@ final class NVRTemplate: @unchecked Sendable {
     /// Literal run `i` ends where slot `i` stands; run `slotCount` ends the text.
     let literalEnds: [Int]
     let roles: [NVRRole]
+    /// Slots that may use the turn predictor (orientation `up`/`forward` components).
+    let turns: [NVRTurn?]
     let groups: [NVRColumnGroup]
     let members: [Member]
     let isBones: Bool
@@ -69,6 +71,11 @@ final class NVRTemplate: @unchecked Sendable {
             }
         }
         self.roles = roles
+        var turns = [NVRTurn?](repeating: nil, count: slotCount)
+        NVRColumnTable.assignTurns(root, &turns)
+        // A slot with a role (a cross or copy target) keeps its role.
+        for s in 0..<slotCount where roles[s] != .none { turns[s] = nil }
+        self.turns = turns
     }
 
     /// Recursive-descent parser over template bytes.

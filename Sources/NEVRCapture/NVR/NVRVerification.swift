@@ -81,11 +81,10 @@ public enum NVRVerification {
             while at + NVRFileLayout.recordHeaderLength <= bytes.count {
                 let length = Int(UInt32(bytes[at + 1]) | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3]) << 16 | UInt32(bytes[at + 4]) << 24)
                 let end = min(bytes.count, at + NVRFileLayout.recordHeaderLength + length)
-                switch NVRFileLayout.RecordType(rawValue: bytes[at]) {
-                case .block: blocks.append(contentsOf: bytes[at..<end])
-                case .index: break
-                default: prefix.append(contentsOf: bytes[at..<end])
-                }
+                let type = NVRFileLayout.RecordType(rawValue: bytes[at])
+                // The index record is the last one; the 16-byte trailer after it is not a record.
+                if type == .index || type == nil { break }
+                if type == .block { blocks.append(contentsOf: bytes[at..<end]) } else { prefix.append(contentsOf: bytes[at..<end]) }
                 at = end
             }
             guard !blocks.isEmpty else { return }
