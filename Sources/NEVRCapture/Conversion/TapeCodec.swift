@@ -5,7 +5,7 @@ import NEVRCore
 /// ``TapeReconstruction``) and ``TapeFrameWriter`` (per-block container by default).
 public enum TapeCodec: CaptureCodec {
     public static func openReader(_ url: URL, options: CaptureReadOptions) throws -> any CaptureFrameReader {
-        try TapeFrameReader(url: url)
+        try TapeFrameReader(url: url, options: options.tape)
     }
 
     public static func createWriter(_ url: URL, header: CaptureHeader?, options: CaptureWriteOptions) throws -> any CaptureFrameWriter {
@@ -56,6 +56,13 @@ public final class TapeFrameReader: CaptureFrameReader {
         if t.outOfSequenceFrames > 0 { r.damage.append("\(t.outOfSequenceFrames) frame(s) out of the frame_index sequence") }
         if t.footer == nil && t.state == .clean { r.notes.append("no footer (an unfinished capture): every frame was read") }
         return r
+    }
+
+    /// Jumps through the seek table (per-block files; other containers read forward inside
+    /// ``TapeSessionReader/seek(toFrame:)``), with the roster and scoreboard state of the target.
+    public func seek(toFrame index: Int) throws -> Bool {
+        try reader.seek(toFrame: UInt32(clamping: max(index, 0)))
+        return true
     }
 
     public func next() throws -> CaptureRecord? {

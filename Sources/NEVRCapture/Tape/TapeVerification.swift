@@ -42,11 +42,12 @@ public enum TapeVerification {
         }
     }
 
-    /// Verifies a recording in any readable format (read through the capture seam).
-    public static func verify(_ url: URL) throws -> Receipt {
+    /// Verifies a recording in any readable format (read through the capture seam with `options`,
+    /// e.g. the dictionaries a `.tape` needs).
+    public static func verify(_ url: URL, options: CaptureReadOptions = .init()) throws -> Receipt {
         var receipt = Receipt(file: url.path)
         var state = State()
-        let reader = try CaptureFormat.open(url)
+        let reader = try CaptureFormat.open(url, options: options)
         var index: UInt32 = 0
         while var record = try reader.next() {
             let frame: Frame

@@ -9,22 +9,33 @@ struct CatCommand: ParsableCommand {
         commandName: "cat",
         abstract: "Print each frame's /session JSON, one per line, in the game's spelling.",
         discussion: """
-            .echoreplay: the recorded bytes, unchanged. .nevrcap: rebuilt with the game-JSON writer. \
+            .echoreplay: the recorded bytes, unchanged. .nevrcap, .tape, .butter: rebuilt with the game-JSON writer. \
             Bad lines or records are skipped and reported on stderr. \
             Example: nevr cat match.echoreplay | jq .game_clock
             """)
 
-    @Argument(help: "A recording (.echoreplay zipped or plain, or .nevrcap), or - for standard input.")
+    @Argument(help: "A recording (.echoreplay zipped or plain, .nevrcap, .tape, .butter), or - for standard input.")
     var file: String
+
+    @Option(help: "Only frames A:B (0-based, B not included; A: and :B leave one end open). A per-block .tape jumps there through its seek table.")
+    var frames: CaptureFrameRange?
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
         let source = try CLIOutput.run(file: file) { try StandardStream.input(file) }
         let report = try CLIOutput.run(file: source.label) { () throws -> CaptureReadReport in
             let out = StandardOutputBuffer()
-            let reader = try CaptureFormat.open(source.url)
+            let reader = try CaptureFormat.open(source.url, options: try dictionaries.readOptions())
             var json: [UInt8] = []
             json.reserveCapacity(32 << 10)
-            while let record = try reader.next() {
+            var remaining = Int.max
+            if let frames {
+                _ = try reader.skip(toFrame: frames.lowerBound)
+                if let count = frames.count { remaining = count }
+            }
+            while remaining > 0, let record = try reader.next() {
+                remaining -= 1
                 json.removeAll(keepingCapacity: true)
                 // Recorded JSON as is; typed frames spelled by the game-JSON writer (keys that
                 // proto3 writers omit put back).

@@ -14,20 +14,27 @@ struct VerifyCommand: ParsableCommand {
             is listed, not counted as a loss. Example: nevr verify match.echoreplay
             """)
 
-    @Argument(help: "A recording (.echoreplay or .nevrcap).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2; reports tape.md's documented holes by name).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2; reports tape.md's documented holes by name). The default for .tape and .butter files.")
     var via: String?
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
         if let via {
             guard via.lowercased() == "tape" else {
                 throw ValidationError("--via supports tape (got \(via))")
             }
+            return try runViaTape()
+        }
+        // A .tape or .butter file has no lossless "other format": it goes through .tape again,
+        // which checks the reader and writer against each other and names tape's holes.
+        if let format = try? CaptureFormat(url: URL(fileURLWithPath: file)), format == .tape || format == .butter {
             return try runViaTape()
         }
         let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
@@ -102,7 +109,8 @@ struct VerifyCommand: ParsableCommand {
 extension VerifyCommand {
     /// `--via tape`: every frame to telemetry v2 and back (``TapeVerification``).
     func runViaTape() throws {
-        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file)) }
+        let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
+        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
         if json {
             let object: [String: Any] = [
