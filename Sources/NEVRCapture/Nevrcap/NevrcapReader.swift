@@ -30,6 +30,7 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.index, frame.session.gameStatus ?? "") }
 /// ```
 public final class NevrcapReader {
+    /// Limits of a reader.
     public struct Options: Sendable {
         /// Largest record accepted (default 64 MiB).
         public var maxRecordLength: Int
@@ -44,6 +45,7 @@ public final class NevrcapReader {
         /// Decompressed bytes before ``maxInflationRatio`` applies (default 64 MiB).
         public var inflationCheckBytes: Int
 
+        /// Options with these limits; the defaults suit any real capture.
         public init(
             maxRecordLength: Int = 64 << 20, maxRecords: Int = 100_000_000, maxEmptyRecords: Int = 1_000,
             maxInflationRatio: Double = 5_000, inflationCheckBytes: Int = 64 << 20
@@ -90,7 +92,7 @@ public final class NevrcapReader {
     public var damagedBytesSkipped: Int { stream.damagedBytesSkipped }
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
-    /// How reading ended so far.
+    /// Where the reader is: ``State/clean`` or ``State/truncated`` once the data is used up.
     public var state: State {
         switch stream.state {
         case .reading: .reading
