@@ -29,5 +29,6 @@ public struct CaptureFrameRange: Hashable, Sendable, CustomStringConvertible {
     /// Number of frames in the range, `nil` when it runs to the end.
     public var count: Int? { upperBound.map { $0 - lowerBound } }
 
+    /// `A:B`, `A:` as parsed.
     public var description: String { "\(lowerBound):\(upperBound.map(String.init) ?? "")" }
 }

@@ -23,6 +23,7 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.frameIndex, frame.echoArena?.gameClock ?? 0) }
 /// ```
 public final class TapeReader {
+    /// Budgets and dictionaries.
     public struct Options: Sendable {
         /// Largest record accepted (tape: 256 MB).
         public var maxMessageSize: Int
@@ -32,6 +33,7 @@ public final class TapeReader {
         public var maxFrames: Int
         /// Trained zstd dictionaries by dictionary ID (the file names the ID, never the bytes).
         public var dictionaries: [UInt32: [UInt8]]
+        /// Options with tape's budgets unless given.
         public init(
             maxMessageSize: Int = 256_000_000, maxDecodedBytes: Int = 8 << 30, maxFrames: Int = 10_000_000,
             dictionaries: [UInt32: [UInt8]] = [:]
@@ -55,6 +57,7 @@ public final class TapeReader {
         case uncompressed = "uncompressed"
     }
 
+    /// How the stream ended (``State/reading`` until then).
     public enum State: Hashable, Sendable {
         case reading, clean, truncated, failed
     }
@@ -72,6 +75,7 @@ public final class TapeReader {
     public private(set) var header = TapeHeader()
     /// The footer once reached (or read up front through the seek table by ``seek(toFrame:)``).
     public private(set) var footer: TapeFooter?
+    /// The container the file uses.
     public let container: Container
     /// The dictionary ID the zstd frames name (0 = none).
     public private(set) var dictionaryID: UInt32 = 0
@@ -79,10 +83,13 @@ public final class TapeReader {
     public let seekTable: TapeSeekTable?
     /// The compressed file size (0 for an uncompressed stream read from memory is still its size).
     public let fileSize: Int
+    /// Frames returned so far.
     public private(set) var framesRead = 0
+    /// Records skipped because they were malformed.
     public private(set) var recordsSkipped = 0
     /// Frames whose `frame_index` broke the 0, 1, 2, … sequence (kept, counted).
     public private(set) var outOfSequenceFrames = 0
+    /// Unknown fields and event kinds seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
     /// How reading ended so far.
     public var state: State {

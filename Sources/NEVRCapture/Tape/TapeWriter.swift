@@ -21,19 +21,24 @@ import NEVRCore
 /// try writer.finish()
 /// ```
 public final class TapeWriter {
+    /// The container to write (tape.md §2).
     public enum Container: String, Sendable, CaseIterable {
         case perBlock = "per-block"
         case wholeStream = "whole-stream"
         case uncompressed = "uncompressed"
     }
 
+    /// How to write.
     public struct Options: Sendable {
+        /// Per-block with a seek table (default), whole-stream or uncompressed.
         public var container: Container
         /// Frames per block / keyframe entry (tape: 100).
         public var keyframeInterval: Int
+        /// zstd level (tape writes about level 1).
         public var compressionLevel: Int32
         /// A trained zstd dictionary (zstd dictionary format, ID inside); `nil` for none.
         public var dictionary: [UInt8]?
+        /// Options; `keyframeInterval` frames per block and keyframe entry.
         public init(container: Container = .perBlock, keyframeInterval: Int = 100, compressionLevel: Int32 = 1, dictionary: [UInt8]? = nil) {
             self.container = container
             self.keyframeInterval = keyframeInterval
