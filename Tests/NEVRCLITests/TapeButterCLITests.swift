@@ -2,6 +2,10 @@ import Foundation
 import NEVRTestSupport
 import XCTest
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// `.tape` and `.butter` through the built `nevr` binary: convert both ways, `cat` (with
 /// `--frames`), `events`, `inspect`, `verify`, `--dictionary`, and the `.butter` loss note.
 /// Inputs come from `nevr simulate` and from the independent Python builders in Tests/Scripts
@@ -125,6 +129,45 @@ final class TapeButterCLITests: XCTestCase {
         let cap = path("m.nevrcap")
         XCTAssertEqual(try NEVRProcess.run(["convert", tape, cap]).status, 0)
         XCTAssertEqual(lines(try NEVRProcess.run(["cat", cap])).count, 300)
+    }
+
+    /// `nevr serve --replay` answers `/session` from a `.tape` and a `.butter` like the game.
+    func testServeAnswersSessionFromTapeAndButter() throws {
+        let source = try simulatedMatch()
+        let tape = path("m.tape")
+        XCTAssertEqual(try NEVRProcess.run(["convert", source, tape]).status, 0)
+        try python("butter_check.py")
+        let sessionIDs = [
+            tape: try json(lines(try NEVRProcess.run(["cat", source]))[0])["sessionid"] as? String,
+            path("v3.butter"): try json(lines(try NEVRProcess.run(["cat", path("v3.butter")]))[0])["sessionid"] as? String,
+        ]
+        for (file, sessionID) in sessionIDs {
+            let served = try ServeRecordCLITests.Served(["--replay", file, "--loop"])
+            defer { served.stop() }
+            XCTAssertTrue(served.url.hasPrefix("http://127.0.0.1:"), "\(file): \(served.url)")
+            // Until playback stores its first frame the server answers like a game not in a
+            // match: ask again (bounded).
+            var body = Data()
+            for _ in 0..<50 {
+                body = get(served.url + "/session")
+                if body.range(of: Data("sessionid".utf8)) != nil { break }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            let session = try XCTUnwrap(JSONSerialization.jsonObject(with: body) as? [String: Any], "\(file): \(String(decoding: body, as: UTF8.self))")
+            XCTAssertEqual(session["sessionid"] as? String, sessionID, file)
+            XCTAssertNotNil(session["teams"], file)
+        }
+    }
+
+    private func get(_ url: String) -> Data {
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var body = Data()
+        URLSession.shared.dataTask(with: URL(string: url)!) { data, _, _ in
+            body = data ?? Data()
+            done.signal()
+        }.resume()
+        _ = done.wait(timeout: .now() + 10)
+        return body
     }
 
     func testCutTapeIsDamagedEverywhereWithEveryCompleteFrame() throws {

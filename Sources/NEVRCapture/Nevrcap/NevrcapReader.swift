@@ -58,13 +58,8 @@ public final class NevrcapReader {
         }
     }
 
-    /// How the stream ended (``State/reading`` until then).
-    public enum State: Hashable, Sendable {
-        case reading
-        case clean
-        case truncated
-        case failed
-    }
+    /// How the stream ended (``RecordStreamState/reading`` until then).
+    public typealias State = RecordStreamState
 
     /// The length-delimited records inside the zstd frames (shared with ``TapeReader``).
     private let stream: RecordStream
@@ -93,14 +88,7 @@ public final class NevrcapReader {
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
     /// Where the reader is: ``State/clean`` or ``State/truncated`` once the data is used up.
-    public var state: State {
-        switch stream.state {
-        case .reading: .reading
-        case .clean: .clean
-        case .truncated: .truncated
-        case .failed: .failed
-        }
-    }
+    public var state: State { stream.state }
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { stream.streamOffset }
     /// Compressed bytes taken from the file (or memory) so far, for progress.

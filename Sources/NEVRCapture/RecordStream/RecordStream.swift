@@ -1,6 +1,19 @@
 import CZstd
 import Foundation
 
+/// Where a `.nevrcap` or `.tape` reader is in its record stream (``NevrcapReader/State`` and
+/// ``TapeReader/State`` are this type).
+public enum RecordStreamState: Hashable, Sendable {
+    /// Records remain (or the reader has not reached the end yet).
+    case reading
+    /// The data ended at a record boundary outside a zstd frame (or after the footer).
+    case clean
+    /// The data ends early: inside a record, a length varint or a zstd frame.
+    case truncated
+    /// Reading stopped on an error that cannot be skipped.
+    case failed
+}
+
 /// Why a ``RecordStream`` stopped or skipped; each reader turns it into its own error type
 /// (``NevrcapError``, ``TapeError``), adding the file and the frames read so far.
 struct RecordStreamError: Error {
@@ -54,12 +67,6 @@ final class RecordStream {
         var resynchronize = false
     }
 
-    /// How the stream ended (``State/reading`` until then); readers set it too (a footer, a
-    /// budget of their own).
-    enum State {
-        case reading, clean, truncated, failed
-    }
-
     let source: ByteInput
     let compressed: Bool
     private let limits: Limits
@@ -94,7 +101,8 @@ final class RecordStream {
     var recordIndex = 0
     /// Index and stream offset of the record ``nextRecord()`` returned last.
     private(set) var lastRecord = (index: 0, offset: 0)
-    var state: State = .reading
+    /// How the stream ended; readers set it too (a footer, a budget of their own).
+    var state: RecordStreamState = .reading
     /// Damaged regions skipped, and the compressed bytes skipped over them.
     private(set) var damagedRegions = 0
     private(set) var damagedBytesSkipped = 0

@@ -57,10 +57,8 @@ public final class TapeReader {
         case uncompressed = "uncompressed"
     }
 
-    /// How the stream ended (``State/reading`` until then).
-    public enum State: Hashable, Sendable {
-        case reading, clean, truncated, failed
-    }
+    /// How the stream ended (``RecordStreamState/reading`` until then).
+    public typealias State = RecordStreamState
 
     private let source: ByteInput
     private let label: String
@@ -92,14 +90,7 @@ public final class TapeReader {
     /// Unknown fields and event kinds seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
     /// How reading ended so far.
-    public var state: State {
-        switch stream.state {
-        case .reading: .reading
-        case .clean: .clean
-        case .truncated: .truncated
-        case .failed: .failed
-        }
-    }
+    public var state: State { stream.state }
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { stream.streamOffset }
     /// Compressed bytes consumed so far (for progress).
