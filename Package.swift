@@ -126,7 +126,7 @@ let package = Package(
         ),
 
         // Locates ../shared/data for the tests (never copied into the project).
-        .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),
+        .target(name: "NEVRTestSupport", dependencies: ["NEVRCore"], path: "Tests/NEVRTestSupport"),
         .testTarget(name: "NEVRCoreTests", dependencies: ["NEVRCore", "NEVRTestSupport"]),
         .testTarget(
             name: "NEVRCaptureTests",

@@ -14,6 +14,8 @@ import os
 import struct
 import subprocess
 import sys
+import atexit
+import shutil
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -28,6 +30,8 @@ def fail(message):
 
 def load_modules():
     out = tempfile.mkdtemp(prefix="tape-py-")
+    # The generated modules are imported into memory; the folder goes when the script ends.
+    atexit.register(shutil.rmtree, out, True)
     include = []
     for candidate in ("/usr/include", "/usr/local/include"):
         if os.path.exists(os.path.join(candidate, "google/protobuf/timestamp.proto")):

@@ -14,14 +14,16 @@ struct VerifyCommand: ParsableCommand {
             is listed, not counted as a loss. Example: nevr verify match.echoreplay
             """)
 
-    @Argument(help: "A recording (.echoreplay, .nevrcap, or .nvr: every block decoded and checked).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter, or .nvr: every block decoded and checked).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; nvr: byte for byte).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; the default for .tape and .butter files; nvr: byte for byte).")
     var via: String?
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
         if let via {
@@ -32,6 +34,11 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         if URL(fileURLWithPath: file).pathExtension.lowercased() == "nvr" { return try runNVR(roundTrip: false) }
+        // A .tape or .butter file has no lossless "other format": it goes through .tape again,
+        // which checks the reader and writer against each other and names tape's holes.
+        if let format = try? CaptureFormat(url: URL(fileURLWithPath: file)), format == .tape || format == .butter {
+            return try runViaTape()
+        }
         let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
@@ -104,7 +111,8 @@ struct VerifyCommand: ParsableCommand {
 extension VerifyCommand {
     /// `--via tape`: every frame to telemetry v2 and back (``TapeVerification``).
     func runViaTape() throws {
-        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file)) }
+        let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
+        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
         if json {
             let object: [String: Any] = [
