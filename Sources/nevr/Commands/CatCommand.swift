@@ -38,16 +38,16 @@ struct CatCommand: ParsableCommand {
             // Seek first when the format can; the filter below then only stops at the end.
             var firstTimestamp: Int64?
             var index = -1
-            if let nvr = (reader as? NVRFrameReader)?.reader {
-                if let lower = frames?.range.lower { try nvr.seek(frame: lower) }
-                if let first = nvr.blocks.first?.firstTimestamp.nanosecondsSinceEpoch {
-                    firstTimestamp = first
-                    if let lower = time?.range.lower { try nvr.seek(time: Timestamp(nanosecondsSinceEpoch: first &+ lower)) }
-                }
-            } else if let lower = frames?.range.lower, lower > 0 {
-                // A per-block .tape jumps through its seek table; other formats read up to it.
+            if let lower = frames?.range.lower, lower > 0 {
+                // .nvr jumps through its index and a per-block .tape through its seek table;
+                // other formats read up to it.
                 try reader.skip(toFrame: lower)
                 index = lower - 1
+            }
+            // Time has no seam-level seek: only .nvr's index knows timestamps without reading.
+            if let nvr = (reader as? NVRFrameReader)?.reader, let first = nvr.blocks.first?.firstTimestamp.nanosecondsSinceEpoch {
+                firstTimestamp = first
+                if let lower = time?.range.lower { try nvr.seek(time: Timestamp(nanosecondsSinceEpoch: first &+ lower)) }
             }
             var json: [UInt8] = []
             json.reserveCapacity(32 << 10)
