@@ -64,11 +64,10 @@ struct VerifyCommand: ParsableCommand {
                 "dropped_key_paths": receipt.droppedKeyPaths,
                 "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("format:", receipt.format.rawValue + " (round trip through \(other), in memory)")
             row("sha256:", receipt.sha256)
@@ -122,11 +121,10 @@ extension VerifyCommand {
                 "protobuf_bytes_per_frame": receipt.framesOut > 0 ? receipt.protobufBytes / receipt.framesOut : 0,
                 "unreadable": receipt.unreadable, "truncated": receipt.truncated as Any? ?? NSNull(), "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("round trip:", "through .tape (telemetry v2, sparse event tier), in memory")
             row("frames in/out:", "\(receipt.framesIn) / \(receipt.framesOut)")
@@ -141,5 +139,16 @@ extension VerifyCommand {
             print(out, terminator: "")
         }
         if !receipt.isLossless { throw ExitCode.failure }
+    }
+
+    /// One receipt as a single sorted JSON line on standard output (`--json`).
+    static func printJSONLine(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// One `label: value` line of a text receipt, labels padded to one column.
+    static func receiptRow(_ label: String, _ value: String) -> String {
+        label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n"
     }
 }
