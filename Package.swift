@@ -181,6 +181,7 @@ if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
         ("FuzzEchoReplay", ["NEVRCapture"]),
         ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
         ("FuzzHubMessage", ["NEVRCore"]),
+        ("FuzzTapeButterNVR", ["NEVRCapture", "NEVRCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {
