@@ -8,7 +8,8 @@ import NEVRCore
 /// seek table, envelopes, every telemetry v2 message, tape's reconstruction of `/session`),
 /// `.butter` v1-v3 through `ButterReader`, and `.nvr` through `NVRReader` (block index,
 /// column decoders, CRCs, cut-file scan) including a seek to a frame taken from the input.
-/// Seeds (Fuzz/seeds/FuzzTapeButterNVR): `nevr simulate --duration 30s --rate 2 --players 4`
+/// Seeds (Fuzz/seeds/FuzzTapeButterNVR): the first 8 lines of `nevr simulate --duration 30s
+/// --rate 2 --players 4 --plain` (small seeds keep ASan runs fast)
 /// converted with `nevr convert` to `.tape` and `.nvr`, and the `.butter` files that
 /// `Tests/Scripts/butter_check.py build DIR` writes.
 @_cdecl("FuzzTapeButterNVR_main")
