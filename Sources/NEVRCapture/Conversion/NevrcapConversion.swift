@@ -18,6 +18,14 @@ extension CaptureConversion {
         header?[metadata: "writer"]?.hasPrefix(writerName) ?? false
     }
 
+    /// True when the session just decoded (whose decoder notes are `notes`) needs
+    /// ``Proto3KeyRestorer``: it carries no `key_presence` (the schema's marker that every key
+    /// was written, zeros included) and the file's header does not name this toolkit as writer
+    /// (the fallback for files written before presence was in the schema).
+    public static func needsKeyRestore(header: NevrcapHeader?, notes: NevrcapDecodeNotes) -> Bool {
+        !notes.lastSessionKeptPresence && !writesExplicitZeros(header)
+    }
+
     /// Options of ``echoReplayToNevrcap(from:to:options:progress:)``.
     public struct NevrcapOptions: Sendable {
         public var writer: NevrcapWriter.Options
@@ -134,7 +142,7 @@ extension CaptureConversion {
         try refuseSameFile(input, output)
         let total = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int64) ?? 0
         let reader = try NevrcapReader(url: input)
-        let restore = !writesExplicitZeros(reader.header)
+        var restored = 0
         let writer = try EchoReplayWriter(url: output, options: options)
         var skipped: [SkippedLine] = []
         var skippedCount = 0
@@ -158,7 +166,10 @@ extension CaptureConversion {
                     break loop
                 }
                 var session = frame.session
-                if restore { Proto3KeyRestorer.restore(&session) }
+                if needsKeyRestore(header: reader.header, notes: reader.notes) {
+                    Proto3KeyRestorer.restore(&session)
+                    restored += 1
+                }
                 sessionJSON.removeAll(keepingCapacity: true)
                 GameJSONWriter.write(session, into: &sessionJSON)
                 events += frame.events.count
@@ -188,7 +199,9 @@ extension CaptureConversion {
         summary.notes.append(
             "dropped: header\(reader.header == nil ? " (none)" : ""), frame indices and \(events) event(s): .echoreplay cannot hold them")
         if reader.header == nil { summary.notes.append("input has no header record") }
-        if restore { summary.notes.append("keys proto3 omitted (zero values) were restored for each frame's era") }
+        if restored > 0 {
+            summary.notes.append("\(restored) frame(s) without key presence: keys proto3 omitted (zero values) were restored for each frame's era")
+        }
         if reader.notes.unknownFields > 0 { summary.notes.append("\(reader.notes.unknownFields) unknown protobuf field(s) skipped") }
         if reader.notes.irregularValues > 0 { summary.notes.append("\(reader.notes.irregularValues) irregular value(s) skipped (vectors without 3 values, odd possession lists)") }
         if let truncated {

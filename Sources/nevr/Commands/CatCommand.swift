@@ -43,8 +43,6 @@ struct CatCommand: ParsableCommand {
 
     private func catNevrcap(_ url: URL, _ out: StandardOutputBuffer) throws {
         let reader = try NevrcapReader(url: url)
-        // Files from other writers omit zero values (proto3): put back the keys the game writes.
-        let restore = !CaptureConversion.writesExplicitZeros(reader.header)
         var json: [UInt8] = []
         json.reserveCapacity(32 << 10)
         var skipped: [SkippedLine] = []
@@ -53,7 +51,9 @@ struct CatCommand: ParsableCommand {
             switch try reader.step() {
             case .frame(let frame):
                 json.removeAll(keepingCapacity: true)
-                if restore {
+                // Sessions without key presence (other tools' proto3 writers omit zero values):
+                // put back the keys the game writes.
+                if CaptureConversion.needsKeyRestore(header: reader.header, notes: reader.notes) {
                     var session = frame.session
                     Proto3KeyRestorer.restore(&session)
                     GameJSONWriter.write(session, into: &json)
