@@ -5,7 +5,7 @@
 public enum ExtrasJSON {
     public static let session: String = #"{"disc":{"position":[0.0,1.0,2.0],"velocity":[0.0,0.0,0.0],"bounce_count":1,"up":null,"x_disc":{"a":[1,2]}},"#
         + #""sessionid":"S","game_status":"playing","teams":[{"players":[{"name":"A","#
-        + #""rhand":{"pos":[0.1,0.2,0.3],"forward":[0.0,0.0,1.0],"x_hand":true},"playerid":0,"#
+        + #""rhand":{"pos":[0.1,0.2,0.5],"forward":[0.0,0.0,1.0],"x_hand":true},"playerid":0,"#
         + #""stats":{"possession_time":1.5,"points":2,"x_stat":null},"userid":7,"head":{"position":[0.0,1.7,0.0],"up":null},"#
         + #""body":{"position":[0.0,1.7,0.0],"x_body":"b"},"lhand":{"pos":[0.0,0.0,0.0],"x_l":[]},"velocity":[0.0,0.0,0.0],"#
         + #""Weapon":null,"x_player":{"deep":{"deeper":[null]}}}],"team":"BLUE TEAM","possession":false,"#
