@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // NEVR Telemetry for Swift: typed Echo VR session frames, event detection,
 // .echoreplay and .nevrcap codecs, live recording and streaming.
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -108,3 +109,20 @@ let package = Package(
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]
 )
+
+// libFuzzer targets (issue 15), only when NEVR_FUZZ=1 (scripts/fuzz.sh): their entry point is
+// `LLVMFuzzerTestOneInput`, so they link only with -sanitize=fuzzer, and they depend on no
+// networking code so the sanitized build stays small (NEVRCore, NEVRCapture, ZIPFoundation).
+if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzGameJSON", ["NEVRCore"]),
+        ("FuzzEchoReplay", ["NEVRCapture"]),
+        ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
+        ("FuzzHubMessage", ["NEVRCore"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

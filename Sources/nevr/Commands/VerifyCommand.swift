@@ -40,6 +40,10 @@ struct VerifyCommand: ParsableCommand {
                 "not_holdable": receipt.notHoldable,
                 "byte_identical_sessions": receipt.format == .echoReplay ? receipt.byteIdenticalSessions as Any : NSNull(),
                 "truncated": receipt.truncated as Any? ?? NSNull(),
+                "empty": receipt.empty as Any? ?? NSNull(),
+                "lossy_text_frames": receipt.lossyText,
+                "dropped_keys": receipt.droppedKeys,
+                "dropped_key_paths": receipt.droppedKeyPaths,
                 "lossless": receipt.isLossless,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -64,6 +68,14 @@ struct VerifyCommand: ParsableCommand {
                 for u in receipt.unreadable { out += "  \(u)\n" }
             }
             if let t = receipt.truncated { row("truncated:", t) }
+            if let e = receipt.empty { row("empty:", e) }
+            if receipt.lossyText > 0 {
+                row("lossy text:", "\(receipt.lossyText) frame(s) with invalid UTF-8 or lone surrogates (read as U+FFFD)")
+            }
+            if receipt.droppedKeys > 0 {
+                row("dropped keys:", "\(receipt.droppedKeys) key(s) the model has no field for were not written back")
+                for (path, n) in receipt.droppedKeyPaths.sorted(by: { $0.value > $1.value }).prefix(10) { out += "  \(path): \(n)\n" }
+            }
             for note in receipt.notHoldable { row("not held:", note + " (\(other) cannot hold)") }
             row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
             print(out, terminator: "")
