@@ -54,6 +54,16 @@ def doc_lines(text, indent):
     return [indent + ("/// " + line if line else "///") for line in text.split("\n")]
 
 
+def held(o):
+    """True when the object's extras are kept by its holder (small value types copied often)."""
+    return o.get("extras") == "holder"
+
+
+def members(o, by_name):
+    """The fields of o whose object keeps its extras in o (see MemberExtras.swift)."""
+    return [f for f in o["fields"] if f["kind"] in ("object", "hand") and held(by_name[f["type"]])]
+
+
 def lower_first(s):
     return s[0].lower() + s[1:]
 
@@ -64,10 +74,13 @@ def upper_first(s):
 
 # MARK: - Model
 
-def gen_model(objects, file):
+def gen_model(objects, file, by_name):
     out = [HEADER, ""]
     for o in objects:
         out += doc_lines(o["doc"], "")
+        if held(o):
+            out += doc_lines("\nIts unknown keys and `null`s are kept by the object that holds it (for example\n"
+                             "``Player/extras(of:)``), so it holds no reference and copies stay cheap.", "")
         out.append("public struct %s: Hashable, Sendable {" % o["name"])
         packed = o.get("packed", False)
         params = []
@@ -105,6 +118,9 @@ def gen_model(objects, file):
                 out.append("        }")
                 out.append("    }")
                 params.append("%s: %s? = nil" % (f["swift"], t))
+        if held(o):
+            out += model_init(o, params, packed)
+            continue
         # Stored as nil when empty (the usual case): copying a nil reference costs no atomic
         # reference-count traffic, which the empty-array singleton would on every copy.
         out.append("    @usableFromInline var _extras: [ExtraField]?")
@@ -120,26 +136,69 @@ def gen_model(objects, file):
         out.append("        if _extras == nil { _extras = [field] } else { _extras!.append(field) }")
         out.append("    }")
         params.append("extras: [ExtraField] = []")
-        out.append("")
-        out.append("    /// Every field; omitted arguments are absent (`nil`).")
-        out.append("    %spublic init(" % ("@inlinable " if packed else ""))
-        for i, p in enumerate(params):
-            out.append("        " + p + ("," if i < len(params) - 1 else ""))
-        out.append("    ) {")
-        if packed:
-            bits = []
-            for i, f in enumerate(o["fields"]):
-                out.append("        _%s = %s ?? %s" % (f["swift"], f["swift"], PACKED_ZERO[swift_type(f)]))
-                bits.append("(%s == nil ? 0 : %d)" % (f["swift"], 1 << i))
-            out.append("        _present = " + " | ".join(bits))
-        else:
-            for f in o["fields"]:
-                out.append("        self.%s = %s" % (f["swift"], f["swift"]))
-        out.append("        _extras = extras.isEmpty ? nil : extras")
-        out.append("    }")
-        out.append("}")
-        out.append("")
+        out += member_extras(o, by_name, file)
+        out += model_init(o, params, packed)
     return "\n".join(out)
+
+
+def member_extras(o, by_name, file):
+    """The side table of a holder of objects that keep no extras themselves (Player, Team)."""
+    ms = members(o, by_name)
+    if not ms:
+        return []
+    out = [""]
+    out.append("    /// The members whose unknown keys and `null`s this object keeps for them (a `%s` holds" % by_name[ms[0]["type"]]["name"])
+    out.append("    /// none itself, so it stays free of reference counting).")
+    out.append("    public enum Member: UInt8, Sendable, CaseIterable {")
+    for f in ms:
+        out.append("        /// `%s`" % f["json"])
+        out.append("        case %s" % f["swift"])
+    out.append("    }")
+    out.append("")
+    out.append("    @usableFromInline var _memberExtras: [MemberExtras]?")
+    out.append("")
+    out.append("    /// The unknown keys and `null`s inside `member`, in input order (written back after its")
+    out.append("    /// known keys; carried in its `.nevrcap` message's field %d)." % file["extras_field"])
+    out.append("    @inlinable public func extras(of member: Member) -> [ExtraField] {")
+    out.append("        _memberExtras.fields(of: member.rawValue) ?? []")
+    out.append("    }")
+    out.append("")
+    out.append("    /// Replaces the extras of `member` (an empty list removes them). They are written only")
+    out.append("    /// while the member itself is present.")
+    out.append("    public mutating func setExtras(_ fields: [ExtraField], of member: Member) {")
+    out.append("        _memberExtras.set(fields, of: member.rawValue)")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The extras of `member`, `nil` when it has none (the writer's fast path).")
+    out.append("    @inline(__always) func keptExtras(of member: Member) -> [ExtraField]? {")
+    out.append("        _memberExtras.fields(of: member.rawValue)")
+    out.append("    }")
+    return out
+
+
+def model_init(o, params, packed):
+    out = []
+    out.append("")
+    out.append("    /// Every field; omitted arguments are absent (`nil`).")
+    out.append("    %spublic init(" % ("@inlinable " if packed else ""))
+    for i, p in enumerate(params):
+        out.append("        " + p + ("," if i < len(params) - 1 else ""))
+    out.append("    ) {")
+    if packed:
+        bits = []
+        for i, f in enumerate(o["fields"]):
+            out.append("        _%s = %s ?? %s" % (f["swift"], f["swift"], PACKED_ZERO[swift_type(f)]))
+            bits.append("(%s == nil ? 0 : %d)" % (f["swift"], 1 << i))
+        out.append("        _present = " + " | ".join(bits))
+    else:
+        for f in o["fields"]:
+            out.append("        self.%s = %s" % (f["swift"], f["swift"]))
+    if not held(o):
+        out.append("        _extras = extras.isEmpty ? nil : extras")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    return out
 
 
 # The zero stored for an absent field of a packed object (never read: its bit is clear).
@@ -192,12 +251,20 @@ def json_assign(o, f, var, by_name, key=None):
             args = ", alt: true"
         elif any("team_order" in g for g in sub["fields"]):
             args = ", alt: false"
+        if held(sub):
+            return held_read(var, f, "try %s(&s%s, &x)" % (reader_fn(sub), args))
         return ["%s.%s = try %s(&s%s)" % (var, f["swift"], reader_fn(sub), args)]
     if k == "objects":
         return ["%s.%s = try read%sArray(&s)" % (var, f["swift"], f["type"])]
     if k == "hand":
-        return ['%s.%s = try readHand(&s, "%s", bare: &%s.handsAreBareVectors)' % (var, f["swift"], key, var)]
+        return held_read(var, f, 'try readHand(&s, "%s", bare: &%s.handsAreBareVectors, &x)' % (key, var))
     raise SystemExit("generate: no JSON reader for kind " + k)
+
+
+def held_read(var, f, call):
+    """Reads a member whose extras its holder keeps: into `x`, then into the holder's side table."""
+    return ["var x: [ExtraField]? = nil", "%s.%s = %s" % (var, f["swift"], call),
+            "if let x { %s.setExtras(x, of: .%s) }" % (var, f["swift"])]
 
 
 def json_keys(o):
@@ -272,7 +339,8 @@ def switch_reader(o, by_name, top):
     name = o["name"]
     out = [""]
     mut = "mutating " if top else ""
-    out.append("    %sfunc %s(_ s: inout JSONScanner) throws(GameJSONError) -> %s {" % (mut, reader_fn(o), name))
+    out.append("    %sfunc %s(_ s: inout JSONScanner%s) throws(GameJSONError) -> %s {" % (
+        mut, reader_fn(o), ", _ extras: inout [ExtraField]?" if held(o) else "", name))
     out.append("        var v = %s()" % name)
     if top:
         out.append("        s.skipWhitespace()")
@@ -300,7 +368,14 @@ def switch_reader(o, by_name, top):
     out.append("        } while try s.nextMember(close: ASCII.closeBrace)")
     out.append("        return v")
     out.append("    }")
-    return out
+    return keep_extras(o, out)
+
+
+def keep_extras(o, lines):
+    """A held object's reader appends its extras to the out-parameter, not to itself."""
+    if not held(o):
+        return lines
+    return [line.replace("v.appendExtra(", "extras.keep(") for line in lines]
 
 
 def enum_name(o):
@@ -319,6 +394,8 @@ def predict_reader(o, by_name):
         params = ", _ name: StaticString, hand: Bool"
     elif has_alt:
         params = ", alt: Bool"
+    if held(o):
+        params += ", _ extras: inout [ExtraField]?"
     out.append("    /// Reads the object predicting each key from the one before (the game's order%s)." %
                (", `alt`: team `stats` order" if has_alt else ""))
     out.append("    func %s(_ s: inout JSONScanner%s) throws(GameJSONError) -> %s {" % (reader_fn(o), params, name))
@@ -369,7 +446,7 @@ def predict_reader(o, by_name):
     out.append("        } while try s.nextMember(close: ASCII.closeBrace)")
     out.append("        return v")
     out.append("    }")
-    return out
+    return keep_extras(o, out)
 
 
 def first_key(keys, alt):
@@ -472,12 +549,13 @@ def writer_fn(o, by_name):
         out.append("")
         if alt:
             out.append("    /// `%s` in its second key order (team `stats`)." % o["name"])
-        out.append("    mutating func %s(_ v: %s%s) {" % (writer_name(o, alt), o["name"], ", hand: Bool" if hand else ""))
+        out.append("    mutating func %s(_ v: %s%s%s) {" % (writer_name(o, alt), o["name"], ", hand: Bool" if hand else "",
+                                                          ", _ kept: [ExtraField]?" if held(o) else ""))
         out.append("        var first = true")
         out.append("        byte(ASCII.openBrace)")
         for order, f, comp in writer_entries(o, alt):
             out += write_field(o, f, comp, by_name, hand)
-        out.append("        if let x = v._extras { extras(x, &first) }")
+        out.append("        if let x = %s { extras(x, &first) }" % ("kept" if held(o) else "v._extras"))
         out.append("        byte(ASCII.closeBrace)")
         out.append("    }")
     return out
@@ -499,10 +577,12 @@ def write_field(o, f, comp, by_name, hand):
                 WRITE_HELPER[k], f["hand_json"], f["swift"], WRITE_HELPER[k], f["json"], f["swift"])]
         return [ind + '%s("%s", v.%s, &first)' % (WRITE_HELPER[k], f["json"], f["swift"])]
     if k == "hand":
-        return [ind + 'hand("%s", v.%s, bare: v.handsAreBareVectors, &first)' % (f["json"], f["swift"])]
+        return [ind + 'hand("%s", v.%s, bare: v.handsAreBareVectors, v.keptExtras(of: .%s), &first)' % (
+            f["json"], f["swift"], f["swift"])]
     if k == "object":
         sub = by_name[f["type"]]
-        call = "%s(x%s)" % (writer_name(sub, f["alt"]), ", hand: false" if sub.get("variant") == "hand" else "")
+        kept = ", v.keptExtras(of: .%s)" % f["swift"] if held(sub) else ""
+        call = "%s(x%s%s)" % (writer_name(sub, f["alt"]), ", hand: false" if sub.get("variant") == "hand" else "", kept)
         return [ind + "if let x = v.%s {" % f["swift"], ind + '    key("%s", &first)' % f["json"], ind + "    " + call, ind + "}"]
     if k == "objects":
         sub = by_name[f["type"]]
@@ -538,10 +618,10 @@ def gen_encoder(objects, by_name, file):
         for alt in message_variants(o):
             out.append("")
             out.append("    @usableFromInline")
-            out.append("    mutating func %s(_ v: %s) {" % (proto_fn(o, alt), o["name"]))
+            out.append("    mutating func %s(_ v: %s%s) {" % (proto_fn(o, alt), o["name"], ", _ kept: [ExtraField]" if held(o) else ""))
             for f in sorted(o["fields"], key=lambda f: f["proto"]):
                 out += encode_field(o, f, by_name, alt)
-            out.append("        extras(%d, v.extras)" % file["extras_field"])
+            out.append("        extras(%d, %s)" % (file["extras_field"], "kept" if held(o) else "v.extras"))
             if o["name"] == "Session":
                 out.append("        bool(%d, true)  // key presence kept (see engine.proto)" % file["presence_field"])
             out.append("    }")
@@ -570,7 +650,10 @@ def encode_field(o, f, by_name, alt):
         sub = by_name[f["type"]]
         fn = proto_fn(sub, k == "hand")
         lb = f.get("len", 1)
-        return [ind + "message(%d, %s%s) { $0.%s($1) }" % (n, sw, ", lengthBytes: %d" % lb if lb != 1 else "", fn)]
+        kept = ""
+        if held(sub):
+            kept = ", []" if k == "legacy-pose" else ", v.extras(of: .%s)" % f["swift"]
+        return [ind + "message(%d, %s%s) { $0.%s($1%s) }" % (n, sw, ", lengthBytes: %d" % lb if lb != 1 else "", fn, kept)]
     if k == "objects":
         sub = by_name[f["type"]]
         lb = f.get("len", 1)
@@ -601,7 +684,8 @@ def gen_decoder(objects, by_name, file):
         for alt in message_variants(o):
             out.append("")
             out.append("    @usableFromInline")
-            out.append("    mutating func %s(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> %s {" % (proto_fn(o, alt), o["name"]))
+            out.append("    mutating func %s(_ notes: inout NevrcapDecodeNotes%s) throws(ProtoDecodeError) -> %s {" % (
+                proto_fn(o, alt), ", _ kept: inout [ExtraField]?" if held(o) else "", o["name"]))
             out.append("        var v = %s()" % o["name"])
             holders = [f for f in o["fields"] if f["kind"] == "holder"]
             for f in holders:
@@ -618,7 +702,11 @@ def gen_decoder(objects, by_name, file):
                 out.append("            case (%d, 0): presence = try bool()" % file["presence_field"])
             out.append("            case (%d, 2):" % file["extras_field"])
             out.append("                var sub = try subReader()")
-            out.append("                v.appendExtra(try sub.extra(&notes))")
+            if held(o):
+                out.append("                let e = try sub.extra(&notes)")
+                out.append("                if kept == nil { kept = [e] } else { kept!.append(e) }")
+            else:
+                out.append("                v.appendExtra(try sub.extra(&notes))")
             out.append("            default: try unknown(w, &notes)")
             out.append("            }")
             out.append("        }")
@@ -664,6 +752,15 @@ def decode_field(o, f, by_name, alt):
                 ind + "    %sValues.append(try int32())" % s]
     if k in ("object", "hand", "legacy-pose"):
         sub = by_name[f["type"]]
+        if held(sub):
+            # 2018 poses sit at player level in JSON: extras sent inside one have no place there.
+            keep = ("if let x { notes.unknownFields += x.count }" if k == "legacy-pose"
+                    else "if let x { v.setExtras(x, of: .%s) }" % f["swift"])
+            return [ind + "case (%d, 2):" % n,
+                    ind + "    var sub = try subReader()",
+                    ind + "    var x: [ExtraField]? = nil",
+                    ind + "    %s = try sub.%s(&notes, &x)" % (sw, proto_fn(sub, k == "hand")),
+                    ind + "    " + keep]
         return [ind + "case (%d, 2):" % n,
                 ind + "    var sub = try subReader()",
                 ind + "    %s = try sub.%s(&notes)" % (sw, proto_fn(sub, k == "hand"))]
@@ -768,11 +865,12 @@ def gen_comparator(objects, by_name):
     for o in objects:
         out.append("")
         hand = o.get("variant") == "hand"
-        out.append("    mutating func %s(_ a: %s, _ b: %s, _ path: String%s) {" % (cmp_fn(o), o["name"], o["name"],
-                                                                                     ", hand: Bool" if hand else ""))
+        kept = ", _ ka: [ExtraField], _ kb: [ExtraField]" if held(o) else ""
+        out.append("    mutating func %s(_ a: %s, _ b: %s%s, _ path: String%s) {" % (cmp_fn(o), o["name"], o["name"], kept,
+                                                                                       ", hand: Bool" if hand else ""))
         for f in o["fields"]:
             out += compare_field(o, f, by_name, hand)
-        out.append('        extras(a.extras, b.extras, path + "(extra keys)")')
+        out.append('        extras(%s, path + "(extra keys)")' % ("ka, kb" if held(o) else "a.extras, b.extras"))
         out.append("    }")
     out.append("}")
     return "\n".join(out) + "\n"
@@ -808,8 +906,11 @@ def compare_field(o, f, by_name, hand):
         extra = ""
         if sub.get("variant") == "hand":
             extra = ", hand: %s" % ("true" if k == "hand" else "false")
-        return [ind + 'present(%s, %s, %s) { c, x, y in c.%s(x, y, path + "%s."%s) }' % (
-            a, b, join_path(label), cmp_fn(sub), label, extra)]
+        kept = ""
+        if held(sub):
+            kept = ", [], []" if k == "legacy-pose" else ", a.extras(of: .%s), b.extras(of: .%s)" % (f["swift"], f["swift"])
+        return [ind + 'present(%s, %s, %s) { c, x, y in c.%s(x, y%s, path + "%s."%s) }' % (
+            a, b, join_path(label), cmp_fn(sub), kept, label, extra)]
     if k == "objects":
         sub = by_name[f["type"]]
         return [ind + "present(%s, %s, %s) { c, x, y in" % (a, b, join_path(key)),
@@ -888,7 +989,7 @@ def gen_event_json(objects, by_name):
 # MARK: - Main
 
 OUTPUTS = [
-    ("Sources/NEVRCore/Model/Model.generated.swift", lambda fi, ob, by: gen_model(ob, fi)),
+    ("Sources/NEVRCore/Model/Model.generated.swift", lambda fi, ob, by: gen_model(ob, fi, by)),
     ("Sources/NEVRCore/JSON/GameJSONReader.generated.swift", lambda fi, ob, by: gen_reader(ob, by)),
     ("Sources/NEVRCore/JSON/GameJSONWriter.generated.swift", lambda fi, ob, by: gen_writer(ob, by)),
     ("Sources/NEVRCore/Events/EventJSON.generated.swift", lambda fi, ob, by: gen_event_json(ob, by)),

@@ -60,7 +60,7 @@ final class ExtrasRoundTripTests: XCTestCase {
     func testComparisonReportsALostNestedExtra() throws {
         let a = Frame(index: 0, timestamp: Timestamp(nanosecondsSinceEpoch: 0), session: try GameJSONReader.parseSession(session))
         var b = a
-        b.session.teams![0].players![0].stats!.extras = []
+        b.session.teams![0].players![0].setExtras([], of: .stats)
         var c = FrameComparison()
         c.compare(a, b, frameNumber: 0)
         XCTAssertEqual(c.differenceCount, 1)

@@ -113,14 +113,14 @@ extension FrameComparison {
         field(a.isEmotePlaying, b.isEmotePlaying, path + "is_emote_playing", false)
         field(a.holdingLeft, b.holdingLeft, path + "holding_left", "")
         field(a.holdingRight, b.holdingRight, path + "holding_right", "")
-        present(a.head, b.head, path + "head") { c, x, y in c.comparePose(x, y, path + "head.", hand: false) }
-        present(a.body, b.body, path + "body") { c, x, y in c.comparePose(x, y, path + "body.", hand: false) }
-        present(a.leftHand, b.leftHand, path + "lhand") { c, x, y in c.comparePose(x, y, path + "lhand.", hand: true) }
-        present(a.rightHand, b.rightHand, path + "rhand") { c, x, y in c.comparePose(x, y, path + "rhand.", hand: true) }
+        present(a.head, b.head, path + "head") { c, x, y in c.comparePose(x, y, a.extras(of: .head), b.extras(of: .head), path + "head.", hand: false) }
+        present(a.body, b.body, path + "body") { c, x, y in c.comparePose(x, y, a.extras(of: .body), b.extras(of: .body), path + "body.", hand: false) }
+        present(a.leftHand, b.leftHand, path + "lhand") { c, x, y in c.comparePose(x, y, a.extras(of: .leftHand), b.extras(of: .leftHand), path + "lhand.", hand: true) }
+        present(a.rightHand, b.rightHand, path + "rhand") { c, x, y in c.comparePose(x, y, a.extras(of: .rightHand), b.extras(of: .rightHand), path + "rhand.", hand: true) }
         value(a.handsAreBareVectors, b.handsAreBareVectors, path + "(bare-vector hands)")
-        present(a.legacyPose, b.legacyPose, path + "(2018 pose)") { c, x, y in c.comparePose(x, y, path + "(2018 pose).", hand: false) }
+        present(a.legacyPose, b.legacyPose, path + "(2018 pose)") { c, x, y in c.comparePose(x, y, [], [], path + "(2018 pose).", hand: false) }
         field(a.velocity, b.velocity, path + "velocity", nil)
-        present(a.stats, b.stats, path + "stats") { c, x, y in c.compareStats(x, y, path + "stats.") }
+        present(a.stats, b.stats, path + "stats") { c, x, y in c.compareStats(x, y, a.extras(of: .stats), b.extras(of: .stats), path + "stats.") }
         field(a.weapon, b.weapon, path + "Weapon", "")
         field(a.ordnance, b.ordnance, path + "Ordnance", "")
         field(a.tacMod, b.tacMod, path + "TacMod", "")
@@ -152,15 +152,15 @@ extension FrameComparison {
         extras(a.extras, b.extras, path + "(extra keys)")
     }
 
-    mutating func comparePose(_ a: Pose, _ b: Pose, _ path: String, hand: Bool) {
+    mutating func comparePose(_ a: Pose, _ b: Pose, _ ka: [ExtraField], _ kb: [ExtraField], _ path: String, hand: Bool) {
         field(a.position, b.position, (hand ? path + "pos" : path + "position"), nil)
         field(a.forward, b.forward, path + "forward", nil)
         field(a.left, b.left, path + "left", nil)
         field(a.up, b.up, path + "up", nil)
-        extras(a.extras, b.extras, path + "(extra keys)")
+        extras(ka, kb, path + "(extra keys)")
     }
 
-    mutating func compareStats(_ a: Stats, _ b: Stats, _ path: String) {
+    mutating func compareStats(_ a: Stats, _ b: Stats, _ ka: [ExtraField], _ kb: [ExtraField], _ path: String) {
         field(a.possessionTime, b.possessionTime, path + "possession_time", 0)
         field(a.points, b.points, path + "points", 0)
         field(a.saves, b.saves, path + "saves", 0)
@@ -173,7 +173,7 @@ extension FrameComparison {
         field(a.interceptions, b.interceptions, path + "interceptions", 0)
         field(a.assists, b.assists, path + "assists", 0)
         field(a.shotsTaken, b.shotsTaken, path + "shots_taken", 0)
-        extras(a.extras, b.extras, path + "(extra keys)")
+        extras(ka, kb, path + "(extra keys)")
     }
 
     mutating func compareTeam(_ a: Team, _ b: Team, _ path: String) {
@@ -183,7 +183,7 @@ extension FrameComparison {
         }
         field(a.name, b.name, path + "team", "")
         field(a.possession, b.possession, path + "possession", false)
-        present(a.stats, b.stats, path + "stats") { c, x, y in c.compareStats(x, y, path + "stats.") }
+        present(a.stats, b.stats, path + "stats") { c, x, y in c.compareStats(x, y, a.extras(of: .stats), b.extras(of: .stats), path + "stats.") }
         extras(a.extras, b.extras, path + "(extra keys)")
     }
 }

@@ -199,10 +199,14 @@ extension ProtoReader {
             case (4, 2): v.arm = try string()
             case (5, 2):
                 var sub = try subReader()
-                v.head = try sub.bodyPart(&notes)
+                var x: [ExtraField]? = nil
+                v.head = try sub.bodyPart(&notes, &x)
+                if let x { v.setExtras(x, of: .head) }
             case (6, 2):
                 var sub = try subReader()
-                v.body = try sub.bodyPart(&notes)
+                var x: [ExtraField]? = nil
+                v.body = try sub.bodyPart(&notes, &x)
+                if let x { v.setExtras(x, of: .body) }
             case (7, 0): v.userID = try varint()
             case (8, 2): v.name = try string()
             case (9, 0): v.slot = try int32()
@@ -219,17 +223,25 @@ extension ProtoReader {
             case (20, 0): v.possession = try bool()
             case (21, 2):
                 var sub = try subReader()
-                v.leftHand = try sub.handPart(&notes)
+                var x: [ExtraField]? = nil
+                v.leftHand = try sub.handPart(&notes, &x)
+                if let x { v.setExtras(x, of: .leftHand) }
             case (22, 2):
                 var sub = try subReader()
-                v.rightHand = try sub.handPart(&notes)
+                var x: [ExtraField]? = nil
+                v.rightHand = try sub.handPart(&notes, &x)
+                if let x { v.setExtras(x, of: .rightHand) }
             case (23, 2): v.velocity = try vector(&notes)
             case (24, 2):
                 var sub = try subReader()
-                v.stats = try sub.stats(&notes)
+                var x: [ExtraField]? = nil
+                v.stats = try sub.stats(&notes, &x)
+                if let x { v.setExtras(x, of: .stats) }
             case (1001, 2):
                 var sub = try subReader()
-                v.legacyPose = try sub.bodyPart(&notes)
+                var x: [ExtraField]? = nil
+                v.legacyPose = try sub.bodyPart(&notes, &x)
+                if let x { notes.unknownFields += x.count }
             case (1002, 0): v.handsAreBareVectors = try bool()
             case (1000, 2):
                 var sub = try subReader()
@@ -303,7 +315,7 @@ extension ProtoReader {
     }
 
     @usableFromInline
-    mutating func bodyPart(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
+    mutating func bodyPart(_ notes: inout NevrcapDecodeNotes, _ kept: inout [ExtraField]?) throws(ProtoDecodeError) -> Pose {
         var v = Pose()
         while !isAtEnd {
             let (f, w) = try tag()
@@ -314,7 +326,8 @@ extension ProtoReader {
             case (5, 2): v.up = try vector(&notes)
             case (1000, 2):
                 var sub = try subReader()
-                v.appendExtra(try sub.extra(&notes))
+                let e = try sub.extra(&notes)
+                if kept == nil { kept = [e] } else { kept!.append(e) }
             default: try unknown(w, &notes)
             }
         }
@@ -322,7 +335,7 @@ extension ProtoReader {
     }
 
     @usableFromInline
-    mutating func handPart(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Pose {
+    mutating func handPart(_ notes: inout NevrcapDecodeNotes, _ kept: inout [ExtraField]?) throws(ProtoDecodeError) -> Pose {
         var v = Pose()
         while !isAtEnd {
             let (f, w) = try tag()
@@ -333,7 +346,8 @@ extension ProtoReader {
             case (5, 2): v.up = try vector(&notes)
             case (1000, 2):
                 var sub = try subReader()
-                v.appendExtra(try sub.extra(&notes))
+                let e = try sub.extra(&notes)
+                if kept == nil { kept = [e] } else { kept!.append(e) }
             default: try unknown(w, &notes)
             }
         }
@@ -341,7 +355,7 @@ extension ProtoReader {
     }
 
     @usableFromInline
-    mutating func stats(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Stats {
+    mutating func stats(_ notes: inout NevrcapDecodeNotes, _ kept: inout [ExtraField]?) throws(ProtoDecodeError) -> Stats {
         var v = Stats()
         while !isAtEnd {
             let (f, w) = try tag()
@@ -360,7 +374,8 @@ extension ProtoReader {
             case (12, 0): v.shotsTaken = try int32()
             case (1000, 2):
                 var sub = try subReader()
-                v.appendExtra(try sub.extra(&notes))
+                let e = try sub.extra(&notes)
+                if kept == nil { kept = [e] } else { kept!.append(e) }
             default: try unknown(w, &notes)
             }
         }
@@ -386,7 +401,9 @@ extension ProtoReader {
             case (3, 0): v.possession = try bool()
             case (4, 2):
                 var sub = try subReader()
-                v.stats = try sub.stats(&notes)
+                var x: [ExtraField]? = nil
+                v.stats = try sub.stats(&notes, &x)
+                if let x { v.setExtras(x, of: .stats) }
             case (1000, 2):
                 var sub = try subReader()
                 v.appendExtra(try sub.extra(&notes))

@@ -115,8 +115,8 @@ extension ProtoWriter {
         string(2, v.ordnance)
         string(3, v.tacMod)
         string(4, v.arm)
-        message(5, v.head) { $0.bodyPart($1) }
-        message(6, v.body) { $0.bodyPart($1) }
+        message(5, v.head) { $0.bodyPart($1, v.extras(of: .head)) }
+        message(6, v.body) { $0.bodyPart($1, v.extras(of: .body)) }
         uint64(7, v.userID)
         string(8, v.name)
         int32(9, v.slot)
@@ -131,11 +131,11 @@ extension ProtoWriter {
         bool(18, v.blocking)
         bool(19, v.isEmotePlaying)
         bool(20, v.possession)
-        message(21, v.leftHand) { $0.handPart($1) }
-        message(22, v.rightHand) { $0.handPart($1) }
+        message(21, v.leftHand) { $0.handPart($1, v.extras(of: .leftHand)) }
+        message(22, v.rightHand) { $0.handPart($1, v.extras(of: .rightHand)) }
         vector(23, v.velocity)
-        message(24, v.stats) { $0.stats($1) }
-        message(1001, v.legacyPose) { $0.bodyPart($1) }
+        message(24, v.stats) { $0.stats($1, v.extras(of: .stats)) }
+        message(1001, v.legacyPose) { $0.bodyPart($1, []) }
         if v.handsAreBareVectors { bool(1002, true) }
         extras(1000, v.extras)
     }
@@ -171,25 +171,25 @@ extension ProtoWriter {
     }
 
     @usableFromInline
-    mutating func bodyPart(_ v: Pose) {
+    mutating func bodyPart(_ v: Pose, _ kept: [ExtraField]) {
         vector(2, v.position)
         vector(3, v.forward)
         vector(4, v.left)
         vector(5, v.up)
-        extras(1000, v.extras)
+        extras(1000, kept)
     }
 
     @usableFromInline
-    mutating func handPart(_ v: Pose) {
+    mutating func handPart(_ v: Pose, _ kept: [ExtraField]) {
         vector(1, v.position)
         vector(3, v.forward)
         vector(4, v.left)
         vector(5, v.up)
-        extras(1000, v.extras)
+        extras(1000, kept)
     }
 
     @usableFromInline
-    mutating func stats(_ v: Stats) {
+    mutating func stats(_ v: Stats, _ kept: [ExtraField]) {
         double(1, v.possessionTime)
         int32(2, v.points)
         int32(3, v.saves)
@@ -202,7 +202,7 @@ extension ProtoWriter {
         int32(10, v.interceptions)
         int32(11, v.assists)
         int32(12, v.shotsTaken)
-        extras(1000, v.extras)
+        extras(1000, kept)
     }
 
     @usableFromInline
@@ -216,7 +216,7 @@ extension ProtoWriter {
         }
         string(2, v.name)
         bool(3, v.possession)
-        message(4, v.stats) { $0.stats($1) }
+        message(4, v.stats) { $0.stats($1, v.extras(of: .stats)) }
         extras(1000, v.extras)
     }
 }

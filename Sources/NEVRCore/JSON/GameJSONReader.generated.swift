@@ -448,10 +448,10 @@ extension SessionReader {
             case .isEmotePlaying: v.isEmotePlaying = try s.bool("is_emote_playing")
             case .holdingLeft: v.holdingLeft = try s.string("holding_left")
             case .holdingRight: v.holdingRight = try s.string("holding_right")
-            case .head: v.head = try readPose(&s, "head", hand: false)
-            case .body: v.body = try readPose(&s, "body", hand: false)
-            case .leftHand: v.leftHand = try readHand(&s, "lhand", bare: &v.handsAreBareVectors)
-            case .rightHand: v.rightHand = try readHand(&s, "rhand", bare: &v.handsAreBareVectors)
+            case .head: var x: [ExtraField]? = nil; v.head = try readPose(&s, "head", hand: false, &x); if let x { v.setExtras(x, of: .head) }
+            case .body: var x: [ExtraField]? = nil; v.body = try readPose(&s, "body", hand: false, &x); if let x { v.setExtras(x, of: .body) }
+            case .leftHand: var x: [ExtraField]? = nil; v.leftHand = try readHand(&s, "lhand", bare: &v.handsAreBareVectors, &x); if let x { v.setExtras(x, of: .leftHand) }
+            case .rightHand: var x: [ExtraField]? = nil; v.rightHand = try readHand(&s, "rhand", bare: &v.handsAreBareVectors, &x); if let x { v.setExtras(x, of: .rightHand) }
             case .legacyPosition:
                 var pose = v.legacyPose ?? Pose()
                 pose.position = try s.vector3("position")
@@ -469,7 +469,7 @@ extension SessionReader {
                 pose.up = try s.vector3("up")
                 v.legacyPose = pose
             case .velocity: v.velocity = try s.vector3("velocity")
-            case .stats: v.stats = try readStats(&s, alt: false)
+            case .stats: var x: [ExtraField]? = nil; v.stats = try readStats(&s, alt: false, &x); if let x { v.setExtras(x, of: .stats) }
             case .weapon: v.weapon = try s.string("Weapon")
             case .ordnance: v.ordnance = try s.string("Ordnance")
             case .tacMod: v.tacMod = try s.string("TacMod")
@@ -582,7 +582,7 @@ extension SessionReader {
     }
 
     /// Reads the object predicting each key from the one before (the game's order).
-    func readPose(_ s: inout JSONScanner, _ name: StaticString, hand: Bool) throws(GameJSONError) -> Pose {
+    func readPose(_ s: inout JSONScanner, _ name: StaticString, hand: Bool, _ extras: inout [ExtraField]?) throws(GameJSONError) -> Pose {
         var v = Pose()
         guard try s.beginObject(name) else { return v }
         var next: PoseKey = .position
@@ -592,14 +592,14 @@ extension SessionReader {
             if s.consumeKey(next.pattern(hand: hand)) {
                 field = next
                 if s.peek == ASCII.lowerN {
-                    v.appendExtra(try s.extra(pattern: next.pattern(hand: hand)))
+                    extras.keep(try s.extra(pattern: next.pattern(hand: hand)))
                     next = field.next
                     continue
                 }
             } else {
                 let key = try s.readKey()
                 guard let known = PoseKey.lookup(key, s), s.peek != ASCII.lowerN else {
-                    v.appendExtra(try s.extra(key))
+                    extras.keep(try s.extra(key))
                     continue
                 }
                 field = known
@@ -616,7 +616,7 @@ extension SessionReader {
     }
 
     /// Reads the object predicting each key from the one before (the game's order, `alt`: team `stats` order).
-    func readStats(_ s: inout JSONScanner, alt: Bool) throws(GameJSONError) -> Stats {
+    func readStats(_ s: inout JSONScanner, alt: Bool, _ extras: inout [ExtraField]?) throws(GameJSONError) -> Stats {
         var v = Stats()
         guard try s.beginObject("stats") else { return v }
         var next: StatsKey = alt ? .points : .possessionTime
@@ -626,14 +626,14 @@ extension SessionReader {
             if s.consumeKey(next.pattern) {
                 field = next
                 if s.peek == ASCII.lowerN {
-                    v.appendExtra(try s.extra(pattern: next.pattern))
+                    extras.keep(try s.extra(pattern: next.pattern))
                     next = alt ? field.nextAlt : field.next
                     continue
                 }
             } else {
                 let key = try s.readKey()
                 guard let known = StatsKey.lookup(key, s), s.peek != ASCII.lowerN else {
-                    v.appendExtra(try s.extra(key))
+                    extras.keep(try s.extra(key))
                     continue
                 }
                 field = known
@@ -674,7 +674,9 @@ extension SessionReader {
                 }
             case 5:
                 if s.keyIs(key, "stats") {
-                    v.stats = try readStats(&s, alt: true)
+                    var x: [ExtraField]? = nil
+                    v.stats = try readStats(&s, alt: true, &x)
+                    if let x { v.setExtras(x, of: .stats) }
                     continue
                 }
             case 7:

@@ -97,11 +97,13 @@ struct SessionReader {
 
     /// `lhand`/`rhand`: an object with `pos` (2019+) or a bare `[x, y, z]` (2018).
     @inline(__always)
-    func readHand(_ s: inout JSONScanner, _ name: StaticString, bare: inout Bool) throws(GameJSONError) -> Pose {
+    func readHand(
+        _ s: inout JSONScanner, _ name: StaticString, bare: inout Bool, _ extras: inout [ExtraField]?
+    ) throws(GameJSONError) -> Pose {
         if s.peek == ASCII.openBracket {
             bare = true
             return Pose(position: try s.vector3(name))
         }
-        return try readPose(&s, name, hand: true)
+        return try readPose(&s, name, hand: true, &extras)
     }
 }

@@ -134,12 +134,12 @@ extension JSONOutput {
         var first = true
         byte(ASCII.openBrace)
         string("name", v.name, &first)
-        hand("rhand", v.rightHand, bare: v.handsAreBareVectors, &first)
+        hand("rhand", v.rightHand, bare: v.handsAreBareVectors, v.keptExtras(of: .rightHand), &first)
         int("playerid", v.slot, &first)
         if let legacy = v.legacyPose { vector("position", legacy.position, &first) }
         if let x = v.stats {
             key("stats", &first)
-            stats(x)
+            stats(x, v.keptExtras(of: .stats))
         }
         unsigned("userid", v.userID, &first)
         int("number", v.number, &first)
@@ -152,17 +152,17 @@ extension JSONOutput {
         bool("possession", v.possession, &first)
         if let x = v.head {
             key("head", &first)
-            pose(x, hand: false)
+            pose(x, hand: false, v.keptExtras(of: .head))
         }
         if let x = v.body {
             key("body", &first)
-            pose(x, hand: false)
+            pose(x, hand: false, v.keptExtras(of: .body))
         }
         if let legacy = v.legacyPose { vector("forward", legacy.forward, &first) }
         if let legacy = v.legacyPose { vector("left", legacy.left, &first) }
         if let legacy = v.legacyPose { vector("up", legacy.up, &first) }
         string("holding_right", v.holdingRight, &first)
-        hand("lhand", v.leftHand, bare: v.handsAreBareVectors, &first)
+        hand("lhand", v.leftHand, bare: v.handsAreBareVectors, v.keptExtras(of: .leftHand), &first)
         bool("blocking", v.blocking, &first)
         vector("velocity", v.velocity, &first)
         bool("is_emote_playing", v.isEmotePlaying, &first)
@@ -212,18 +212,18 @@ extension JSONOutput {
         byte(ASCII.closeBrace)
     }
 
-    mutating func pose(_ v: Pose, hand: Bool) {
+    mutating func pose(_ v: Pose, hand: Bool, _ kept: [ExtraField]?) {
         var first = true
         byte(ASCII.openBrace)
         if hand { vector("pos", v.position, &first) } else { vector("position", v.position, &first) }
         vector("forward", v.forward, &first)
         vector("left", v.left, &first)
         vector("up", v.up, &first)
-        if let x = v._extras { extras(x, &first) }
+        if let x = kept { extras(x, &first) }
         byte(ASCII.closeBrace)
     }
 
-    mutating func stats(_ v: Stats) {
+    mutating func stats(_ v: Stats, _ kept: [ExtraField]?) {
         var first = true
         byte(ASCII.openBrace)
         float("possession_time", v.possessionTime, &first)
@@ -238,12 +238,12 @@ extension JSONOutput {
         int("interceptions", v.interceptions, &first)
         int("assists", v.assists, &first)
         int("shots_taken", v.shotsTaken, &first)
-        if let x = v._extras { extras(x, &first) }
+        if let x = kept { extras(x, &first) }
         byte(ASCII.closeBrace)
     }
 
     /// `Stats` in its second key order (team `stats`).
-    mutating func altStats(_ v: Stats) {
+    mutating func altStats(_ v: Stats, _ kept: [ExtraField]?) {
         var first = true
         byte(ASCII.openBrace)
         int("points", v.points, &first)
@@ -258,7 +258,7 @@ extension JSONOutput {
         int("stuns", v.stuns, &first)
         int("assists", v.assists, &first)
         int("shots_taken", v.shotsTaken, &first)
-        if let x = v._extras { extras(x, &first) }
+        if let x = kept { extras(x, &first) }
         byte(ASCII.closeBrace)
     }
 
@@ -278,7 +278,7 @@ extension JSONOutput {
         bool("possession", v.possession, &first)
         if let x = v.stats {
             key("stats", &first)
-            altStats(x)
+            altStats(x, v.keptExtras(of: .stats))
         }
         if let x = v._extras { extras(x, &first) }
         byte(ASCII.closeBrace)

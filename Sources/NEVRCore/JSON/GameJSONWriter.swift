@@ -146,14 +146,14 @@ extension JSONOutput {
         byte(ASCII.closeBracket)
     }
 
-    mutating func hand(_ name: StaticString, _ p: Pose?, bare: Bool, _ first: inout Bool) {
+    mutating func hand(_ name: StaticString, _ p: Pose?, bare: Bool, _ kept: [ExtraField]?, _ first: inout Bool) {
         guard let p else { return }
         key(name, &first)
-        // 2018 builds sent a bare [x, y, z]; a hand with orientation cannot be bare.
-        if bare, let position = p.position, p.forward == nil, p.left == nil, p.up == nil {
+        // 2018 builds sent a bare [x, y, z]; a hand with orientation (or extra keys) cannot be bare.
+        if bare, kept == nil, let position = p.position, p.forward == nil, p.left == nil, p.up == nil {
             vector(position)
         } else {
-            pose(p, hand: true)
+            pose(p, hand: true, kept)
         }
     }
 

@@ -414,6 +414,40 @@ public struct Player: Hashable, Sendable {
         if _extras == nil { _extras = [field] } else { _extras!.append(field) }
     }
 
+    /// The members whose unknown keys and `null`s this object keeps for them (a `Pose` holds
+    /// none itself, so it stays free of reference counting).
+    public enum Member: UInt8, Sendable, CaseIterable {
+        /// `head`
+        case head
+        /// `body`
+        case body
+        /// `lhand`
+        case leftHand
+        /// `rhand`
+        case rightHand
+        /// `stats`
+        case stats
+    }
+
+    @usableFromInline var _memberExtras: [MemberExtras]?
+
+    /// The unknown keys and `null`s inside `member`, in input order (written back after its
+    /// known keys; carried in its `.nevrcap` message's field 1000).
+    @inlinable public func extras(of member: Member) -> [ExtraField] {
+        _memberExtras.fields(of: member.rawValue) ?? []
+    }
+
+    /// Replaces the extras of `member` (an empty list removes them). They are written only
+    /// while the member itself is present.
+    public mutating func setExtras(_ fields: [ExtraField], of member: Member) {
+        _memberExtras.set(fields, of: member.rawValue)
+    }
+
+    /// The extras of `member`, `nil` when it has none (the writer's fast path).
+    @inline(__always) func keptExtras(of member: Member) -> [ExtraField]? {
+        _memberExtras.fields(of: member.rawValue)
+    }
+
     /// Every field; omitted arguments are absent (`nil`).
     public init(
         name: String? = nil,
@@ -580,6 +614,9 @@ public struct PlayspacePose: Hashable, Sendable {
 ///
 /// Used for `head`, `body` (key `position`, message `BodyPart`) and the hands `lhand`/`rhand`
 /// (key `pos`, message `HandPart`); the writer picks the key from where the pose sits.
+///
+/// Its unknown keys and `null`s are kept by the object that holds it (for example
+/// ``Player/extras(of:)``), so it holds no reference and copies stay cheap.
 public struct Pose: Hashable, Sendable {
     @usableFromInline var _position: Vector3
     @usableFromInline var _forward: Vector3
@@ -635,33 +672,19 @@ public struct Pose: Hashable, Sendable {
             }
         }
     }
-    @usableFromInline var _extras: [ExtraField]?
-    /// Keys the model has no field for, and known keys holding `null`, in input order
-    /// (written back after the known keys; carried in `.nevrcap` field 1000).
-    @inlinable public var extras: [ExtraField] {
-        get { _extras ?? [] }
-        set { _extras = newValue.isEmpty ? nil : newValue }
-    }
-
-    /// Appends one unknown key (or `null`-valued known key) after those already kept.
-    @inlinable public mutating func appendExtra(_ field: ExtraField) {
-        if _extras == nil { _extras = [field] } else { _extras!.append(field) }
-    }
 
     /// Every field; omitted arguments are absent (`nil`).
     @inlinable public init(
         position: Vector3? = nil,
         forward: Vector3? = nil,
         left: Vector3? = nil,
-        up: Vector3? = nil,
-        extras: [ExtraField] = []
+        up: Vector3? = nil
     ) {
         _position = position ?? Vector3(0, 0, 0)
         _forward = forward ?? Vector3(0, 0, 0)
         _left = left ?? Vector3(0, 0, 0)
         _up = up ?? Vector3(0, 0, 0)
         _present = (position == nil ? 0 : 1) | (forward == nil ? 0 : 2) | (left == nil ? 0 : 4) | (up == nil ? 0 : 8)
-        _extras = extras.isEmpty ? nil : extras
     }
 }
 
@@ -670,6 +693,9 @@ public struct Pose: Hashable, Sendable {
 /// Counters are cumulative for the match; a capture that begins mid-match
 /// starts from non-zero values. Team `stats` use another key order (``order`` vs ``team_order``
 /// in the schema).
+///
+/// Its unknown keys and `null`s are kept by the object that holds it (for example
+/// ``Player/extras(of:)``), so it holds no reference and copies stay cheap.
 public struct Stats: Hashable, Sendable {
     public var possessionTime: Double?
     public var points: Int32?
@@ -683,18 +709,6 @@ public struct Stats: Hashable, Sendable {
     public var interceptions: Int32?
     public var assists: Int32?
     public var shotsTaken: Int32?
-    @usableFromInline var _extras: [ExtraField]?
-    /// Keys the model has no field for, and known keys holding `null`, in input order
-    /// (written back after the known keys; carried in `.nevrcap` field 1000).
-    @inlinable public var extras: [ExtraField] {
-        get { _extras ?? [] }
-        set { _extras = newValue.isEmpty ? nil : newValue }
-    }
-
-    /// Appends one unknown key (or `null`-valued known key) after those already kept.
-    @inlinable public mutating func appendExtra(_ field: ExtraField) {
-        if _extras == nil { _extras = [field] } else { _extras!.append(field) }
-    }
 
     /// Every field; omitted arguments are absent (`nil`).
     public init(
@@ -709,8 +723,7 @@ public struct Stats: Hashable, Sendable {
         blocks: Int32? = nil,
         interceptions: Int32? = nil,
         assists: Int32? = nil,
-        shotsTaken: Int32? = nil,
-        extras: [ExtraField] = []
+        shotsTaken: Int32? = nil
     ) {
         self.possessionTime = possessionTime
         self.points = points
@@ -724,7 +737,6 @@ public struct Stats: Hashable, Sendable {
         self.interceptions = interceptions
         self.assists = assists
         self.shotsTaken = shotsTaken
-        _extras = extras.isEmpty ? nil : extras
     }
 }
 
@@ -751,6 +763,32 @@ public struct Team: Hashable, Sendable {
     /// Appends one unknown key (or `null`-valued known key) after those already kept.
     @inlinable public mutating func appendExtra(_ field: ExtraField) {
         if _extras == nil { _extras = [field] } else { _extras!.append(field) }
+    }
+
+    /// The members whose unknown keys and `null`s this object keeps for them (a `Stats` holds
+    /// none itself, so it stays free of reference counting).
+    public enum Member: UInt8, Sendable, CaseIterable {
+        /// `stats`
+        case stats
+    }
+
+    @usableFromInline var _memberExtras: [MemberExtras]?
+
+    /// The unknown keys and `null`s inside `member`, in input order (written back after its
+    /// known keys; carried in its `.nevrcap` message's field 1000).
+    @inlinable public func extras(of member: Member) -> [ExtraField] {
+        _memberExtras.fields(of: member.rawValue) ?? []
+    }
+
+    /// Replaces the extras of `member` (an empty list removes them). They are written only
+    /// while the member itself is present.
+    public mutating func setExtras(_ fields: [ExtraField], of member: Member) {
+        _memberExtras.set(fields, of: member.rawValue)
+    }
+
+    /// The extras of `member`, `nil` when it has none (the writer's fast path).
+    @inline(__always) func keptExtras(of member: Member) -> [ExtraField]? {
+        _memberExtras.fields(of: member.rawValue)
     }
 
     /// Every field; omitted arguments are absent (`nil`).
