@@ -20,6 +20,7 @@ struct NEVR: AsyncParsableCommand {
             HubCommand.self,
             WatchCommand.self,
             StreamCommand.self,
+            OverlayCommand.self,
         ]
     )
 }

@@ -15,6 +15,7 @@ public struct EventDetectionOptions: Hashable, Sendable {
     /// frame after the status.
     public var goalScoreTrailFrames: Int
 
+    /// Options with the defaults the detectors were tuned with (3 m/s, one trailing frame).
     public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1) {
         self.discThrownMinimumSpeed = discThrownMinimumSpeed
         self.goalScoreTrailFrames = goalScoreTrailFrames

@@ -37,6 +37,8 @@ struct InspectCommand: ParsableCommand {
             switch format {
             case .echoReplay: return try Self.inspectEchoReplay(url, progress: progress)
             case .nevrcap: return try Self.inspectNevrcap(url, progress: progress)
+            case .tape: return try Self.inspectTape(url)
+            case .butter: return try Self.inspectButter(url)
             default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
             }
         }

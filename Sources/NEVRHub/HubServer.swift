@@ -1,0 +1,324 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import NEVRCore
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOWebSocket
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The WebSocket hub (`nevr hub`): publishers push frames, subscribers receive them live.
+///
+/// Endpoints:
+/// - `GET /publish` (WebSocket): a publisher sends header and frame messages (JSON text or
+///   binary `Envelope`); the hub answers each with a cumulative `ack` (messages received
+///   on this connection), so the publisher knows what it may forget.
+/// - `GET /subscribe?match=<id>|all&format=json|binary&parts=session,bones,events&since=<seconds>|all`
+///   (WebSocket): the subscriber gets each followed match's header, the backlog of the
+///   last `since` seconds from the ring buffer, then live frames.
+/// - `GET /healthz`: `ok`. `GET /metrics`: Prometheus text exposition.
+///
+/// With a token, every endpoint except `/healthz` needs `Authorization: Bearer <token>` or
+/// `?token=<token>` (401 otherwise).
+///
+/// ```swift
+/// let server = HubServer(configuration: .init(port: 8080))
+/// try await server.run { port in print("hub on \(port)") }
+/// ```
+public final class HubServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port (reported to `onRunning`).
+        public var port: Int
+        /// When set, publishing, subscribing and `/metrics` need it.
+        public var token: String?
+        public var hub: StreamHub.Configuration
+        /// Largest accepted WebSocket message (a frame with bones is ~30 KB).
+        public var maxMessageSize: Int
+        /// WebSocket ping period (keep-alive; dead peers are closed).
+        public var pingInterval: Duration
+        /// Connections open at once (HTTP and WebSocket); more are closed on arrival.
+        public var maxConnections: Int
+        /// Time a new connection has to send its complete request head (at most 16 KiB).
+        public var handshakeTimeout: Duration
+        /// A connection that sends nothing (not even a pong) for this long is closed.
+        public var idleTimeout: Duration
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hub: StreamHub.Configuration = .init(),
+            maxMessageSize: Int = 16 << 20, pingInterval: Duration = .seconds(15), maxConnections: Int = HubServer.defaultMaxConnections,
+            handshakeTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)
+        ) {
+            self.host = host
+            self.port = port
+            self.token = token
+            self.hub = hub
+            self.maxMessageSize = maxMessageSize
+            self.pingInterval = pingInterval
+            self.maxConnections = maxConnections
+            self.handshakeTimeout = handshakeTimeout
+            self.idleTimeout = idleTimeout
+        }
+    }
+
+    public let configuration: Configuration
+    public let hub: StreamHub
+    public let metrics: HubMetrics
+    let logger: Logger
+    let connections = ConnectionCounter()
+
+    /// Half the process's open-file limit (at most 4,096): the other half stays free for the
+    /// listening socket, files and the event loops, so a flood never exhausts descriptors.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+        return max(16, min(4_096, Int(min(limit.rlim_cur, 1 << 20)) / 2))
+    }
+
+    /// Connections open now, refused at the limit, and closed by the handshake or idle timeout.
+    public var connectionCounts: (open: Int, refused: Int, timedOut: Int) {
+        (connections.open, connections.refused, connections.timedOut)
+    }
+
+    public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "nevr.hub")) {
+        self.configuration = configuration
+        self.metrics = HubMetrics()
+        self.hub = StreamHub(configuration: configuration.hub, metrics: metrics)
+        self.logger = logger
+    }
+
+    /// Serves until the calling task is cancelled. `onRunning` gets the bound port.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        router.get("healthz") { _, _ in "ok\n" }
+        router.get("metrics") { [self] request, _ -> Response in
+            try authorize(request)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+
+        // Plain HTTP requests to the WebSocket endpoints get the same checks (401, 400), then 426.
+        router.get("publish") { [self] request, _ -> Response in
+            try authorize(request)
+            throw HTTPError(.upgradeRequired, message: "GET /publish is a WebSocket endpoint")
+        }
+
+        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        wsRouter.ws("publish") { [self] request, _ in
+            try authorize(request)
+            return .upgrade([:])
+        } onUpgrade: { [self] inbound, outbound, _ in
+            try await handlePublisher(inbound: inbound, outbound: outbound)
+        }
+        addSubscribeRoute(http: router, webSocket: wsRouter)
+
+        let token = configuration.token
+        let guarded = ConnectionGuard(
+            limits: .init(
+                maxConnections: configuration.maxConnections, handshakeTimeout: .init(configuration.handshakeTimeout),
+                idleTimeout: .init(configuration.idleTimeout),
+                authorize: { target, authorization in Self.refusal(token: token, target: target, authorization: authorization) }),
+            counter: connections)
+        let wsResponder = wsRouter.buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: configuration.pingInterval)))
+        let app = Application(
+            router: router,
+            // Every connection passes the guard (count, handshake and idle timeouts, token) before HTTP.
+            server: HTTPServerBuilder { responder in
+                guarded.wrap(
+                    HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder, configuration: channelConfiguration))
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "nevr-hub"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await withTaskCancellationHandler {
+            try await app.runService(gracefulShutdownSignals: [])
+        } onCancel: {
+            hub.closeAll()
+        }
+    }
+
+    // MARK: requests
+
+    /// The guard's token check on a raw request head: 401 for a missing or wrong token on every
+    /// endpoint but `/healthz`, WebSocket upgrade or not (the WebSocket library would turn any
+    /// refused upgrade into a 400).
+    static func refusal(token: String?, target: String, authorization: String?) -> (status: Int, reason: String, body: String)? {
+        guard let token else { return nil }
+        let uri = URI(target)
+        if uri.path == "/healthz" { return nil }
+        var offered: Substring?
+        if let auth = authorization, auth.hasPrefix("Bearer ") {
+            offered = Substring(auth.dropFirst(7))
+        } else if let q = uri.queryParameters["token"] {
+            offered = q
+        }
+        if let offered, constantTimeEquals(offered.utf8, token.utf8) { return nil }
+        return (401, "Unauthorized", "missing or wrong token\n")
+    }
+
+    func authorize(_ request: Request) throws {
+        guard let token = configuration.token else { return }
+        var offered: Substring?
+        if let auth = request.headers[.authorization], auth.hasPrefix("Bearer ") {
+            offered = auth.dropFirst(7)
+        } else if let q = request.uri.queryParameters["token"] {
+            offered = q
+        }
+        guard let offered, constantTimeEquals(offered.utf8, token.utf8) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong token")
+        }
+    }
+
+    /// The largest `since=` accepted (about 31 years).
+    static let maxSinceSeconds: Double = 1_000_000_000
+
+    func subscription(from request: Request) throws -> StreamHub.Subscription {
+        let q = request.uri.queryParameters
+        var s = StreamHub.Subscription()
+        if let m = q["match"], m != "all", !m.isEmpty { s.match = String(m) }
+        if let f = q["format"] {
+            guard let format = StreamFormat(rawValue: String(f)) else {
+                throw HTTPError(.badRequest, message: "format must be json or binary, not \"\(f)\"")
+            }
+            s.format = format
+        }
+        if let p = q["parts"] {
+            do { s.parts = try StreamParts(parsing: p) } catch { throw HTTPError(.badRequest, message: error.description) }
+            if s.parts.isEmpty { throw HTTPError(.badRequest, message: "parts is empty") }
+        }
+        if let since = q["since"] {
+            if since == "all" {
+                s.since = .infinity
+            } else if let seconds = Double(since), seconds >= 0, seconds <= Self.maxSinceSeconds,
+                since.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
+            {
+                s.since = seconds
+            } else {
+                // Range-checked: since=10000000000 once overflowed the nanosecond arithmetic and killed the hub.
+                throw HTTPError(
+                    .badRequest, message: "since must be a number of seconds from 0 to \(Int(Self.maxSinceSeconds)) or all, not \"\(since)\"")
+            }
+        }
+        return s
+    }
+
+    // MARK: connections
+
+    func handlePublisher(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        hub.publisherConnected()
+        defer { hub.publisherDisconnected() }
+        var received = 0
+        for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
+            let decoded: StreamMessage
+            do {
+                switch message {
+                case .text(let text):
+                    var text = text
+                    decoded = try text.withUTF8 { buf throws(StreamJSON.DecodingError) in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
+                case .binary(let buffer):
+                    decoded = try StreamBinary.decode(buffer)
+                }
+            } catch {
+                hub.noteBadMessage()
+                try await outbound.write(.text(String(decoding: StreamJSON.control(.error(message: "\(error)")), as: UTF8.self)))
+                continue
+            }
+            switch decoded {
+            case .header(let h):
+                hub.publish(header: h)
+                received += 1
+                try await send(.control(.ack(frames: received)), outbound)
+            case .frame(let f):
+                hub.publish(f)
+                received += 1
+                try await send(.control(.ack(frames: received)), outbound)
+            default:
+                hub.noteBadMessage()
+                try await send(.control(.error(message: "publishers send header and frame messages only")), outbound)
+            }
+        }
+    }
+
+    func handleSubscriber(
+        _ subscription: StreamHub.Subscription, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
+    ) async throws {
+        let sub = hub.subscribe(subscription)
+        defer { hub.unsubscribe(sub) }
+        await withThrowingTaskGroup(of: Void.self) { group in
+            // Reader: subscribers send nothing we need, but reading processes close frames.
+            group.addTask {
+                for try await _ in inbound {}
+                sub.queue.cancel()
+            }
+            group.addTask { [self] in
+                var lastBadEncoding: String?
+                while let item = await sub.queue.next() {
+                    let message: EncodedMessage?
+                    var closeAfter = false
+                    do throws(StreamEncodingError) {
+                        switch item {
+                        case .header(let h): message = h.encoded(format: subscription.format)
+                        case .frame(let f): message = try f.encoded(format: subscription.format, parts: subscription.parts)
+                        case .control(let c):
+                            message = .control(c)
+                            if case .dropped = c { closeAfter = true }
+                        }
+                    } catch {
+                        // Reported once per distinct reason; the frame is counted as not sent.
+                        if lastBadEncoding != error.reason {
+                            lastBadEncoding = error.reason
+                            try await send(.control(.error(message: error.reason)), outbound)
+                        }
+                        continue
+                    }
+                    if let message {
+                        try await send(message, outbound)
+                        if case .frame = item { hub.noteSent() }
+                    }
+                    if closeAfter {
+                        try await outbound.close(.policyViolation, reason: "subscriber fell behind")
+                        break
+                    }
+                }
+            }
+            // A dropped subscriber that does not read cannot be told (its writer is blocked on a
+            // full socket): give the `dropped` message a moment, then cut the connection.
+            group.addTask {
+                if await sub.queue.waitUntilDropped() {
+                    try await Task.sleep(for: .seconds(1))
+                    throw CancellationError()
+                }
+                try await Task.sleep(for: .seconds(1 << 40))
+            }
+            _ = try? await group.next()
+            sub.queue.cancel()
+            group.cancelAll()
+        }
+    }
+
+    private func send(_ message: EncodedMessage, _ outbound: WebSocketOutboundWriter) async throws {
+        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: message.isText ? .text : .binary, data: message.bytes)))
+    }
+}
+
+/// Compares two tokens over their full length without an early exit, so neither the result
+/// nor the time taken depends on where they first differ. Lengths are compared as whole
+/// integers (a former version folded them into one byte, so a 256-byte token matched an empty one).
+func constantTimeEquals<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
+    let lengthsDiffer = a.count != b.count
+    var diff: UInt8 = 0
+    var ia = a.makeIterator()
+    var ib = b.makeIterator()
+    for _ in 0..<max(a.count, b.count) {
+        diff |= (ia.next() ?? 0) ^ (ib.next() ?? 0)
+    }
+    return !lengthsDiffer && diff == 0
+}
