@@ -4,14 +4,16 @@
 #   scripts/bench-compare.sh OLD_BINARY [MODE ...]     (default modes: parse write nevrcap simulate)
 # Build the reference: git archive REV | tar -x -C /tmp/ref && (cd /tmp/ref && swift build -c release
 # --product NEVRBenchmarks) ; OLD_BINARY=/tmp/ref/.build/release/NEVRBenchmarks.
-# Environment: ROUNDS (default 3), SECONDS_PER_CASE (default 2), NEVR_SHARED_DATA.
+# Environment: ROUNDS (default 3), SECONDS_PER_CASE (default 2), NEVR_SHARED_DATA, FRAME (another
+# /session JSON file instead of the real 2021 frame, e.g. one frame of `nevr simulate --plain`),
+# NEW_BINARY (skip building this checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old="$1"; shift
 modes=("$@")
 [ ${#modes[@]} -eq 0 ] && modes=(parse write nevrcap simulate)
 secs="${SECONDS_PER_CASE:-2}"
-frame="${NEVR_SHARED_DATA:-../shared/data}/session-2021-11-20-arena-private-5v5.json"
+frame="${FRAME:-${NEVR_SHARED_DATA:-../shared/data}/session-2021-11-20-arena-private-5v5.json}"
 new="${NEW_BINARY:-}"
 if [ -z "$new" ]; then
   swift build -c release --product NEVRBenchmarks >&2
