@@ -13,9 +13,11 @@ public final class StreamHub: Sendable {
         public var ringCapacity: Int = 10_000
         /// Live messages a subscriber may have queued before the slow-subscriber policy applies.
         public var subscriberQueue: Int = 512
+        /// What happens to a subscriber whose queue is full (`--slow`).
         public var slowSubscriberPolicy: SlowSubscriberPolicy = .drop
         /// Matches kept at once; the least recently updated is forgotten beyond this.
         public var maxMatches: Int = 64
+        /// The defaults: 10,000 frames per match, 512 queued per subscriber, drop, 64 matches.
         public init() {}
     }
 
@@ -23,12 +25,15 @@ public final class StreamHub: Sendable {
     public struct Subscription: Sendable, Hashable {
         /// A match id, or nil for every match.
         public var match: String?
+        /// JSON text or binary messages.
         public var format: StreamFormat
+        /// Which parts of each frame to send.
         public var parts: StreamParts
         /// Backlog: frames of the last `since` seconds (by frame timestamp) from the ring; nil = live only;
         /// `.infinity` = the whole ring.
         public var since: Double?
 
+        /// Every match, JSON, all parts, live only by default.
         public init(match: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, since: Double? = nil) {
             self.match = match
             self.format = format
@@ -39,14 +44,23 @@ public final class StreamHub: Sendable {
 
     /// Counters since start (also exported on `/metrics`).
     public struct Statistics: Sendable, Hashable {
+        /// Publishers connected now.
         public var publishers = 0
+        /// Subscribers connected now.
         public var subscribers = 0
+        /// Matches held now.
         public var matches = 0
+        /// Frames accepted from publishers.
         public var framesIn = 0
+        /// Frames refused as repeats: index and timestamp both not after the match's last frame (a publisher resending after a reconnect).
         public var duplicateFramesIn = 0
+        /// Publisher messages that could not be decoded.
         public var badMessages = 0
+        /// Frame messages sent to subscribers.
         public var framesOut = 0
+        /// Subscribers disconnected by the `drop` policy.
         public var subscribersDropped = 0
+        /// Frames discarded for slow subscribers by the `skip` policy.
         public var framesSkipped = 0
     }
 
@@ -107,15 +121,18 @@ public final class StreamHub: Sendable {
         var stats = Statistics()
     }
 
+    /// Ring size, queues, policy and matches kept.
     public let configuration: Configuration
     let metrics: HubMetrics?
     private let state = NIOLockedValueBox(State())
 
+    /// A hub; with `metrics`, every counter is also exported there.
     public init(configuration: Configuration = .init(), metrics: HubMetrics? = nil) {
         self.configuration = configuration
         self.metrics = metrics
     }
 
+    /// A consistent snapshot of the counters.
     public var statistics: Statistics { state.withLockedValue { $0.stats } }
 
     // MARK: publishing

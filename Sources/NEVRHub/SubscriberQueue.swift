@@ -1,3 +1,4 @@
+import DequeModule
 import NIOConcurrencyHelpers
 
 /// What the hub does with a subscriber whose queue is full.
@@ -20,7 +21,7 @@ final class SubscriberQueue: @unchecked Sendable {
     enum PushResult { case queued, skipped(Int), dropped, closed }
 
     private let lock = NIOLock()
-    private var items = FIFOBuffer<Item>()
+    private var items = Deque<Item>()
     private var capacity: Int
     private let policy: SlowSubscriberPolicy
     private var closed = false
@@ -62,9 +63,9 @@ final class SubscriberQueue: @unchecked Sendable {
                     waiter = nil
                     return w
                 case .skip:
-                    var kept = FIFOBuffer<Item>()
+                    var kept = Deque<Item>()
                     var skipped = 0
-                    for it in items.elements {
+                    for it in items {
                         if case .frame = it { skipped += 1 } else { kept.append(it) }
                     }
                     kept.append(.control(.skipped(frames: skipped)))

@@ -6,6 +6,7 @@ import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
 import NEVRHub
+import NEVROverlay
 import NEVRSimulator
 
 enum ReadmeSnippets {
@@ -96,8 +97,17 @@ enum ReadmeSnippets {
         try await HubServer(configuration: .init(port: 8080, token: "s3cret")).run { port in print(port) }
     }
 
-    /// README.md, snippet 9, under "Events: detection, the frame processor, `nevr events`".
+    /// README.md, snippet 9, under "Live overlays for streamers and casters (`nevr overlay`)".
     static func README_snippet9() async throws {
+        var state = OverlayState()
+        var processor = FrameProcessor()
+        let frame = try processor.process(session: bytes, bones: nil, timestamp: t)
+        for m in state.ingest(frame, sessionJSON: bytes, bonesJSON: nil, now: seconds) { print(m.wireText) }   // "goal:{...}"
+        print(state.sparkStats().text)                                                                       // GET /stats
+    }
+
+    /// README.md, snippet 10, under "Events: detection, the frame processor, `nevr events`".
+    static func README_snippet10() async throws {
         var processor = FrameProcessor()                  // or FrameProcessor(options: .init(discThrownMinimumSpeed: 4))
         let frame = try processor.process(session: bytes, bones: nil, timestamp: t)   // throws(GameJSONError)
         for event in frame.events { print(frame.index, event.kind.name, EventJSON.line(for: event, frameIndex: frame.index, timestamp: t)) }
@@ -272,6 +282,24 @@ enum ReadmeSnippets {
             try await WebSocketSubscriber.run(url: "ws://127.0.0.1:8080/subscribe?match=all&parts=session", token: "s3cret") { message in
                 if case .frame(let frame) = message { print(frame.index, frame.sessionJSON?.count ?? 0) }
             }
+        }
+    }
+
+    /// Sources/NEVROverlay/NEVROverlay.docc/GettingStarted.md, snippet 1, under "From frames to overlay messages".
+    static func Sources_NEVROverlay_NEVROverlay_docc_GettingStarted_snippet1() async throws {
+        func overlayMessages(for bodies: [[UInt8]], start: Timestamp) throws -> [String] {
+            var state = OverlayState()
+            var processor = FrameProcessor()
+            var lines: [String] = []
+            for (i, body) in bodies.enumerated() {
+                let t = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch + Int64(i) * 16_666_667)
+                let frame = try processor.process(session: body, bones: nil, timestamp: t)
+                for message in state.ingest(frame, sessionJSON: body, bonesJSON: nil, now: Double(i) / 60) {
+                    lines.append(message.wireText)
+                }
+            }
+            lines.append(state.sparkStats().text)   // what GET /stats answers now
+            return lines
         }
     }
 
