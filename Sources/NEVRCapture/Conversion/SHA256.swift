@@ -6,7 +6,7 @@ import Foundation
 /// A thin wrapper over swift-crypto's `SHA256` (BoringSSL's assembly on Linux, CryptoKit on
 /// Apple platforms; measured in BENCHMARKS.md "SHA-256") that keeps this package's small API:
 /// incremental ``update(_:)-(UnsafeRawBufferPointer)``, the digest as lower-case hex, and a
-/// whole-file helper. It replaced a hand-written implementation in 0.4.
+/// whole-file helper. It replaced a hand-written implementation (issue 9).
 ///
 /// ```swift
 /// var sha = SHA256()
