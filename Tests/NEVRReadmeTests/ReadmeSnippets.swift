@@ -19,7 +19,7 @@ enum ReadmeSnippets {
         var out: [UInt8] = []; GameJSONWriter.appendFloat(0.1, into: &out)   // "0.1" (game float spelling)
     }
 
-    /// README.md, snippet 3, under "Recording the live game API, and serving recordings as if they were the game".
+    /// README.md, snippet 3, under "Clip buffer (`--buffer`)".
     static func README_snippet3() async throws {
         let sink = FanOutFrameSink([EchoReplayFileSink(directory: URL(fileURLWithPath: "replays")), mySink])
         let recorder = LiveRecorder(options: .init(url: "http://127.0.0.1:6721", rate: 60, bones: true), sink: sink)
