@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NEVRGameAPI", targets: ["NEVRGameAPI"]),
         .library(name: "NEVRHub", targets: ["NEVRHub"]),
         .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
+        .library(name: "NEVRArchive", targets: ["NEVRArchive"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
     // The networking modules' heavy dependencies are behind traits: a package that depends on
@@ -26,7 +27,8 @@ let package = Package(
         .trait(
             name: "Overlay", description: "NEVROverlay: Spark-compatible overlay and event servers, overlay pages (Hummingbird).",
             enabledTraits: ["Hub"]),
-        .default(enabledTraits: ["GameAPI", "Hub", "Overlay"]),
+        .trait(name: "Archive", description: "NEVRArchive: match archive on SQLite (sqlite-nio, bundled SQLite) and `nevr archive`."),
+        .default(enabledTraits: ["GameAPI", "Hub", "Overlay", "Archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -43,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
     ],
     targets: [
         // The typed session model, game-JSON reader and writer, events, frame processor.
@@ -113,11 +116,21 @@ let package = Package(
             ]
         ),
 
+        // Match archive: captures indexed into SQLite (trait Archive).
+        .target(
+            name: "NEVRArchive",
+            dependencies: [
+                "NEVRCore", "NEVRCapture",
+                .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["Archive"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Archive"])),
+            ]
+        ),
+
         // The thin command-line tool.
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -184,6 +197,7 @@ let package = Package(
             name: "NEVRReadmeTests",
             dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRTestSupport"]
         ),
+        .testTarget(name: "NEVRArchiveTests", dependencies: ["NEVRArchive", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]

@@ -2,6 +2,7 @@
 // run the script. Every ```swift block, compiled (not run) by the NEVRReadmeTests target.
 // swiftlint:disable all
 import Foundation
+import NEVRArchive
 import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
@@ -120,8 +121,17 @@ enum ReadmeSnippets {
         print(state.sparkStats().text)                                                                       // GET /stats
     }
 
-    /// README.md, snippet 11, under "Events: detection, the frame processor, `nevr events`".
+    /// README.md, snippet 11, under "Match archive (`nevr archive`, `NEVRArchive`)".
     static func README_snippet11() async throws {
+        let archive = try await ArchiveLocation("captures/archive.sqlite").open()
+        let summary = await ArchiveIngest(archive: archive).add(ArchiveIngest.captureFiles(in: ["captures"])) { _, _ in }
+        let saves = try await archive.stats(.init(player: "Sprock", last: 100, columns: ["saves"], total: true))
+        print(summary.matchesAdded, saves.rendered(.csv))
+        try await archive.close()
+    }
+
+    /// README.md, snippet 12, under "Events: detection, the frame processor, `nevr events`".
+    static func README_snippet12() async throws {
         var processor = FrameProcessor()                  // or FrameProcessor(options: .init(discThrownMinimumSpeed: 4))
         let frame = try processor.process(session: bytes, bones: nil, timestamp: t)   // throws(GameJSONError)
         for event in frame.events { print(frame.index, event.kind.name, EventJSON.line(for: event, frameIndex: frame.index, timestamp: t)) }
