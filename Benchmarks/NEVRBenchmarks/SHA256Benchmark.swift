@@ -7,7 +7,7 @@ import NEVRCapture
 /// `SHA256.hexDigest(of:)` does. Both digests must agree or the benchmark fails.
 enum SHA256Benchmark {
     static func run(_ args: BenchmarkArguments) throws {
-        var rng = SplitMix64(state: 0x5348_4132_3536)
+        var rng = SeededGenerator(seed: 0x5348_4132_3536)
         let data: [UInt8] = (0..<(8 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         // Fed in 1 MiB chunks, as `SHA256.hexDigest(of:)` feeds a file.
         func digest<H: ChunkedSHA256>(_: H.Type) -> String {
