@@ -297,13 +297,13 @@ public struct LastThrow: Hashable, Sendable {
     /// `total_speed`: release speed of the disc, metres per second (about ``speedFromArm`` +
     /// ``speedFromMovement`` + ``speedFromWrist``).
     public var totalSpeed: Double?
-    /// `off_axis_spin_deg`: how far the spin axis was off the disc's axis, degrees (signed).
+    /// `off_axis_spin_deg`: the throw's off-axis spin angle, degrees (may be negative).
     public var offAxisSpinDeg: Double?
-    /// `wrist_throw_penalty`: the penalty the game applied for a wrist throw (a fraction).
+    /// `wrist_throw_penalty`: the game's penalty for a wrist throw (unitless).
     public var wristThrowPenalty: Double?
-    /// `rot_per_sec`: the disc's spin, rotations per second.
+    /// `rot_per_sec`: the disc's spin rate, rotations per second (as the key says).
     public var rotPerSec: Double?
-    /// `pot_speed_from_rot`: speed the spin could have added, metres per second.
+    /// `pot_speed_from_rot`: potential speed from the disc's rotation, metres per second.
     public var potSpeedFromRot: Double?
     /// `speed_from_arm`: share of ``totalSpeed`` from the arm, metres per second.
     public var speedFromArm: Double?
@@ -315,9 +315,9 @@ public struct LastThrow: Hashable, Sendable {
     public var wristAlignToThrowDeg: Double?
     /// `throw_align_to_movement_deg`: angle between the throw and the player's movement, degrees.
     public var throwAlignToMovementDeg: Double?
-    /// `off_axis_penalty`: the penalty for off-axis spin (a fraction).
+    /// `off_axis_penalty`: the game's penalty for off-axis spin (unitless).
     public var offAxisPenalty: Double?
-    /// `throw_move_penalty`: the penalty for throwing against the movement (a fraction).
+    /// `throw_move_penalty`: the game's penalty for the throw's alignment with the movement (unitless).
     public var throwMovePenalty: Double?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -443,7 +443,8 @@ public struct Player: Hashable, Sendable {
     public var holdingLeft: String?
     /// `holding_right`: as ``holdingLeft``.
     public var holdingRight: String?
-    /// `head`: the headset's pose in arena coordinates (Sept 2020 builds on; 2018: ``legacyPose``).
+    /// `head`: the headset's pose in arena coordinates (Sept 2020 builds on; 2018 builds sent the
+    /// player's own pose keys instead, see ``legacyPose``).
     public var head: Pose?
     /// `body`: the body's pose in arena coordinates (Sept 2020 builds on).
     public var body: Pose?
@@ -697,8 +698,8 @@ public struct Pose: Hashable, Sendable {
     @usableFromInline var _up: Vector3
     /// Bit i set: field i is present.
     @usableFromInline var _present: UInt8
-    /// `position` (`pos` in hands): metres, origin at the arena centre, +y up, +z toward the orange
-    /// goal; on the 1/1000 grid.
+    /// `position` (`pos` in hands): metres in the map's coordinates (arena: origin at the centre, +y up,
+    /// +z toward the orange goal); on the 1/1000 grid.
     @inlinable public var position: Vector3? {
         get { _present & 1 != 0 ? _position : nil }
         set {
@@ -795,7 +796,7 @@ public struct Stats: Hashable, Sendable {
     public var blocks: Int32?
     /// `interceptions`: opponents' passes intercepted.
     public var interceptions: Int32?
-    /// `assists`: assists.
+    /// `assists`: goals this player (team) assisted.
     public var assists: Int32?
     /// `shots_taken`: shots at the goal.
     public var shotsTaken: Int32?
