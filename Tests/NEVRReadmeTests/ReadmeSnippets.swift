@@ -141,6 +141,38 @@ enum ReadmeSnippets {
         for try await frame in rawFrames.processedFrames() { print(frame.index) }     // AsyncSequence of RawFrame
     }
 
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 1, under "Add captures".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet1() async throws {
+        let archive = try await ArchiveLocation("replays/archive.sqlite").open()
+        let files = ArchiveIngest.captureFiles(in: ["replays"])
+        let summary = await ArchiveIngest(archive: archive).add(files) { _, outcome in
+            if case .failed(let file, let reason) = outcome { print("\(file): \(reason)") }
+        }
+        print(summary.matchesAdded, "added,", summary.duplicates, "already archived,", summary.filesFailed, "failed")
+        try await archive.close()
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 2, under "Query".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet2() async throws {
+        func report(player: String) async throws {
+            let archive = try await ArchiveLocation("replays/archive.sqlite").open(mustExist: true)
+            let newest = try await archive.matches(.init(player: player, limit: 20))
+            print(newest.rendered(.table))
+            let saves = try await archive.stats(.init(player: player, last: 100, columns: ["saves"], total: true))
+            print(saves.rendered(.csv))
+            try await archive.close()
+        }
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 3, under "One capture without a database".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet3() async throws {
+        let result = try MatchIndexer().index(URL(fileURLWithPath: "match.nevrcap"))
+        for match in result.matches {
+            print(match.id, match.map, match.bluePoints, match.orangePoints, match.result)
+        }
+        if !result.damage.isEmpty { print("damaged:", result.damage) }
+    }
+
     /// Sources/NEVRCapture/NEVRCapture.docc/GettingStarted.md, snippet 1, under "Read an `.echoreplay`".
     static func Sources_NEVRCapture_NEVRCapture_docc_GettingStarted_snippet1() async throws {
         func printClock(of path: String) throws {
