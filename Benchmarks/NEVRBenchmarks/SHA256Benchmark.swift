@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCapture
+import NEVRTestSupport
 
 /// `NEVRBenchmarks sha256`: the SHA-256 behind `nevr verify` receipts (``NEVRCapture/SHA256``,
 /// swift-crypto) against the hand-written implementation it replaced (kept below, only here,
