@@ -81,7 +81,7 @@ enum ReadmeSnippets {
     /// README.md, snippet 8, under "`.nvr` files: small, lossless, seekable (`NVRWriter`, `NVRReader`)".
     static func README_snippet8() async throws {
         let writer = try NVRWriter(url: URL(fileURLWithPath: "match.nvr"), metadata: [.init(key: "source", value: "me")])
-        try writer.write(session: sessionJSON, bones: bonesJSON, timestamp: t, events: frame.events)
+        try writer.write(session: sessionBytes, bones: bonesBytes, timestamp: t, events: frame.events)
         try writer.finish()                      // index + trailer; a killed writer loses at most the open block
 
         let reader = try NVRReader(url: URL(fileURLWithPath: "match.nvr"))
