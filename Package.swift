@@ -217,13 +217,15 @@ let package = Package(
 
 // libFuzzer targets (issue 15), only when NEVR_FUZZ=1 (scripts/fuzz.sh): their entry point is
 // `LLVMFuzzerTestOneInput`, so they link only with -sanitize=fuzzer, and they depend on no
-// networking code so the sanitized build stays small (NEVRCore, NEVRCapture, ZIPFoundation).
+// networking server or client so the sanitized build stays small (NEVRCore, NEVRCapture;
+// FuzzHubStream adds NEVRHubWire and NIOCore, not Hummingbird or AsyncHTTPClient).
 if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
     let fuzzTargets: [(String, [Target.Dependency])] = [
         ("FuzzGameJSON", ["NEVRCore"]),
         ("FuzzEchoReplay", ["NEVRCapture"]),
         ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
         ("FuzzHubMessage", ["NEVRCore"]),
+        ("FuzzHubStream", ["NEVRHubWire", "NEVRCore", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzTapeButterNVR", ["NEVRCapture", "NEVRCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
