@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCapture
+import NEVRTestSupport
 
 /// `NEVRBenchmarks sha256`: the SHA-256 behind `nevr verify` receipts (``NEVRCapture/SHA256``,
 /// swift-crypto) against the hand-written implementation it replaced (kept below, only here,
@@ -7,7 +8,7 @@ import NEVRCapture
 /// `SHA256.hexDigest(of:)` does. Both digests must agree or the benchmark fails.
 enum SHA256Benchmark {
     static func run(_ args: BenchmarkArguments) throws {
-        var rng = SplitMix64(state: 0x5348_4132_3536)
+        var rng = SeededGenerator(seed: 0x5348_4132_3536)
         let data: [UInt8] = (0..<(8 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         // Fed in 1 MiB chunks, as `SHA256.hexDigest(of:)` feeds a file.
         func digest<H: ChunkedSHA256>(_: H.Type) -> String {

@@ -59,6 +59,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A stat column name that the archive does not keep.
     case unknownColumn(String)
 
+    /// One line naming the file, column or value at fault, as `nevr archive` prints it.
     public var description: String {
         switch self {
         case .noGameFrames(let file): "\(file): no game frames with a session id (nothing to archive)"

@@ -10,6 +10,7 @@ public final class SQLiteArchiveStore: ArchiveStore, @unchecked Sendable {
     // @unchecked: `connection` is immutable after init and SQLiteConnection serialises its
     // own calls on its thread pool.
     private let connection: SQLiteConnection
+    /// `sqlite:` followed by the path given to ``init(path:)``.
     public let label: String
 
     /// Opens (creating when missing) the SQLite database at `path`; `":memory:"` opens a
@@ -27,6 +28,9 @@ public final class SQLiteArchiveStore: ArchiveStore, @unchecked Sendable {
         _ = try await query("PRAGMA synchronous = NORMAL", [])
     }
 
+    /// Runs `sql` with `binds` as `$1`, `$2`, ... and returns every row (BLOB columns come back as
+    /// UTF-8 text); an empty table, with no column names, when there are no rows.
+    /// - Throws: ``ArchiveError/database(_:)`` with SQLite's message.
     public func query(_ sql: String, _ binds: [ArchiveValue]) async throws -> ArchiveTable {
         let data: [SQLiteData] = binds.map {
             switch $0 {
@@ -57,6 +61,7 @@ public final class SQLiteArchiveStore: ArchiveStore, @unchecked Sendable {
         })
     }
 
+    /// Closes the connection; no call may follow.
     public func close() async throws {
         try await connection.close()
     }

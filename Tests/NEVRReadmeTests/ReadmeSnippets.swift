@@ -82,7 +82,7 @@ enum ReadmeSnippets {
     /// README.md, snippet 8, under "`.nvr` files: small, lossless, seekable (`NVRWriter`, `NVRReader`)".
     static func README_snippet8() async throws {
         let writer = try NVRWriter(url: URL(fileURLWithPath: "match.nvr"), metadata: [.init(key: "source", value: "me")])
-        try writer.write(session: sessionJSON, bones: bonesJSON, timestamp: t, events: frame.events)
+        try writer.write(session: sessionBytes, bones: bonesBytes, timestamp: t, events: frame.events)
         try writer.finish()                      // index + trailer; a killed writer loses at most the open block
 
         let reader = try NVRReader(url: URL(fileURLWithPath: "match.nvr"))
@@ -140,6 +140,38 @@ enum ReadmeSnippets {
         let typed = processor.process(session: session, bones: nil, timestamp: t)    // typed input (.nevrcap, simulator)
 
         for try await frame in rawFrames.processedFrames() { print(frame.index) }     // AsyncSequence of RawFrame
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 1, under "Add captures".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet1() async throws {
+        let archive = try await ArchiveLocation("replays/archive.sqlite").open()
+        let files = ArchiveIngest.captureFiles(in: ["replays"])
+        let summary = await ArchiveIngest(archive: archive).add(files) { _, outcome in
+            if case .failed(let file, let reason) = outcome { print("\(file): \(reason)") }
+        }
+        print(summary.matchesAdded, "added,", summary.duplicates, "already archived,", summary.filesFailed, "failed")
+        try await archive.close()
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 2, under "Query".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet2() async throws {
+        func report(player: String) async throws {
+            let archive = try await ArchiveLocation("replays/archive.sqlite").open(mustExist: true)
+            let newest = try await archive.matches(.init(player: player, limit: 20))
+            print(newest.rendered(.table))
+            let saves = try await archive.stats(.init(player: player, last: 100, columns: ["saves"], total: true))
+            print(saves.rendered(.csv))
+            try await archive.close()
+        }
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 3, under "One capture without a database".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet3() async throws {
+        let result = try MatchIndexer().index(URL(fileURLWithPath: "match.nevrcap"))
+        for match in result.matches {
+            print(match.id, match.map, match.bluePoints, match.orangePoints, match.result)
+        }
+        if !result.damage.isEmpty { print("damaged:", result.damage) }
     }
 
     /// Sources/NEVRCapture/NEVRCapture.docc/GettingStarted.md, snippet 1, under "Read an `.echoreplay`".
