@@ -196,6 +196,7 @@ let package = Package(
             name: "NEVRHubTests",
             dependencies: [
                 "NEVRHub", "NEVRGameAPI", "NEVRCapture", "NEVRTestSupport", "NEVRNetworkTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
