@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "NEVRCore", targets: ["NEVRCore"]),
         .library(name: "NEVRCapture", targets: ["NEVRCapture"]),
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
+        .library(name: "NEVRAnalysis", targets: ["NEVRAnalysis"]),
         .library(name: "NEVRStreaming", targets: ["NEVRStreaming"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
@@ -42,6 +43,9 @@ let package = Package(
             ]
         ),
 
+        // Per-player stats across matches, clips, diffs and plots (no networking).
+        .target(name: "NEVRAnalysis", dependencies: ["NEVRCore", "NEVRCapture"]),
+
         // Deterministic match simulator with a ground-truth event log.
         .target(name: "NEVRSimulator", dependencies: ["NEVRCore"]),
 
@@ -67,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming", "NEVRAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +79,7 @@ let package = Package(
         // Release-mode throughput benchmarks (scripts/bench.sh); never part of `swift test`.
         .executableTarget(
             name: "NEVRBenchmarks",
-            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator"],
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRAnalysis"],
             path: "Benchmarks/NEVRBenchmarks"
         ),
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
@@ -96,6 +100,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .testTarget(name: "NEVRAnalysisTests", dependencies: ["NEVRAnalysis", "NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         .testTarget(
             name: "NEVRStreamingTests",

@@ -11,6 +11,8 @@ pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+# rsvg-convert rasterises `nevr plot` SVGs to PNG (the plot tests render and check PNGs).
+command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 # python3 (its zipfile and protobuf modules) is the tests' independent implementation.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 

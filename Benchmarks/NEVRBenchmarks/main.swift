@@ -19,6 +19,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
     ("simulate", "match simulator throughput, alone and with game-JSON writing", SimulatorBenchmark.run),
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
+    ("stats", "nevr stats over simulated matches, all cores vs one", StatsBenchmark.run),
     ("events-allocs", "(child of events) N detections, for valgrind's allocation count", EventsBenchmark.runAllocations),
     ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),
 ]

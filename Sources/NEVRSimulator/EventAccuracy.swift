@@ -20,17 +20,21 @@ public enum EventAccuracy {
         public var slots: [Int32]
         /// Running total of stat events (compared exactly); `nil` otherwise.
         public var total: Int32?
+        /// The payload that must agree too (``EventAccuracy/payload(_:)``): round number,
+        /// winner, goal points/type/team, scores, teams; `nil` for kinds without one.
+        public var payload: String?
 
-        public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil) {
+        public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, payload: String? = nil) {
             self.frameIndex = frameIndex
             self.kind = kind
             self.slots = slots
             self.total = total
+            self.payload = payload
         }
 
         public init(_ truth: TruthEvent) {
             self.init(frameIndex: truth.frameIndex, kind: truth.kind, slots: truth.slots,
-                      total: EventAccuracy.isStat(truth.kind) ? truth.total : nil)
+                      total: EventAccuracy.isStat(truth.kind) ? truth.total : nil, payload: EventAccuracy.payload(truth))
         }
 
         /// A detected event in `session` (used to turn goal names into slots).
@@ -49,9 +53,12 @@ public enum EventAccuracy {
                  .playerBlock(let slot, let t), .playerInterception(let slot, let t), .playerAssist(let slot, let t),
                  .playerShotTaken(let slot, let t):
                 slots = [slot]; total = t
+            case .derived(.stun(let st)): slots = [st.slot, st.victimSlot]
+            case .derived(.turnover(let p)), .derived(.interception(let p)): slots = [p.slot, p.previousSlot]
+            case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): slots = [r.slot]
             default: slots = event.slot.map { [$0] } ?? []
             }
-            self.init(frameIndex: frameIndex, kind: event.kind, slots: slots, total: total)
+            self.init(frameIndex: frameIndex, kind: event.kind, slots: slots, total: total, payload: EventAccuracy.payload(event))
         }
     }
 
@@ -85,16 +92,16 @@ public enum EventAccuracy {
     public static func compare(
         truth: [Observation], detected: [Observation], tolerance: Int
     ) -> (scores: [EventKind: Score], missed: [Observation], spurious: [Observation]) {
-        struct Key: Hashable { var kind: EventKind; var slots: [Int32]; var total: Int32? }
+        struct Key: Hashable { var kind: EventKind; var slots: [Int32]; var total: Int32?; var payload: String? }
         var truthByKey: [Key: [Observation]] = [:]
-        for t in truth { truthByKey[Key(kind: t.kind, slots: t.slots, total: t.total), default: []].append(t) }
+        for t in truth { truthByKey[Key(kind: t.kind, slots: t.slots, total: t.total, payload: t.payload), default: []].append(t) }
         var used: [Key: [Bool]] = truthByKey.mapValues { Array(repeating: false, count: $0.count) }
         var scores: [EventKind: Score] = [:]
         var spurious: [Observation] = []
         for t in truth { scores[t.kind, default: Score()].truth += 1 }
         for d in detected.sorted(by: { $0.frameIndex < $1.frameIndex }) {
             scores[d.kind, default: Score()].detected += 1
-            let key = Key(kind: d.kind, slots: d.slots, total: d.total)
+            let key = Key(kind: d.kind, slots: d.slots, total: d.total, payload: d.payload)
             let window = isStat(d.kind) ? 0 : tolerance
             guard let candidates = truthByKey[key] else { spurious.append(d); continue }
             // The nearest unused truth event within the window.
@@ -154,6 +161,45 @@ public enum EventAccuracy {
         return Report(options: options, frames: frames, scores: result.scores, missed: result.missed,
                       spurious: result.spurious, invariantViolations: counters.violations(),
                       checkedIncrements: counters.checkedIncrements)
+    }
+
+    /// The compared payload of a truth event, spelled like ``payload(_:)-(Event)`` spells a
+    /// detected one (teams as indices: 0 blue, 1 orange, -1 none).
+    public static func payload(_ t: TruthEvent) -> String? {
+        switch t.kind {
+        case .roundStarted: return "round=\(t.round ?? 0)"
+        case .roundEnded: return "round=\(t.round ?? 0) winner=\(t.team ?? -1)"
+        case .matchEnded: return "winner=\(t.team ?? -1)"
+        case .goalScored: return "team=\(t.team ?? -1) points=\(t.points ?? 0) type=\(t.goalType ?? "")"
+        case .playerGoal: return "points=\(t.points ?? 0)"
+        case .scoreboardUpdated: return "scores=" + (t.scores ?? []).map(String.init).joined(separator: ",")
+        case .roundPaused, .roundUnpaused, .playerJoined, .restartRequest, .pauseRequest: return "team=\(t.team ?? -1)"
+        case .playerSwitchedTeam: return "team=\(t.team ?? -1) from=\(t.previousTeam ?? -1)"
+        case .joust: return "team=\(t.team ?? -1)"
+        default: return nil
+        }
+    }
+
+    /// The compared payload of a detected event (see ``payload(_:)-(TruthEvent)``).
+    public static func payload(_ e: Event) -> String? {
+        func team(_ r: Role) -> Int32 { r == .blueTeam ? 0 : (r == .orangeTeam ? 1 : (r == .spectator ? 2 : -1)) }
+        func team(_ name: String?) -> Int32 { name == "blue" ? 0 : (name == "orange" ? 1 : -1) }
+        switch e {
+        case .roundStarted(let n): return "round=\(n)"
+        case .roundEnded(let n, let w): return "round=\(n) winner=\(team(w))"
+        case .matchEnded(let w): return "winner=\(team(w))"
+        case .goalScored(let s): return "team=\(team(s.team)) points=\(s.pointAmount ?? 0) type=\(s.goalType ?? "")"
+        case .playerGoal(_, _, let points): return "points=\(points)"
+        case .scoreboardUpdated(let s):
+            return "scores=\(s.bluePoints),\(s.orangePoints),\(s.blueRoundScore),\(s.orangeRoundScore)"
+        case .roundPaused(let p): return "team=\(team(p.pausedRequestedTeam))"
+        case .roundUnpaused(let p): return "team=\(team(p.unpausedTeam))"
+        case .playerJoined(_, let r): return "team=\(team(r))"
+        case .playerSwitchedTeam(_, let new, let old): return "team=\(team(new)) from=\(team(old))"
+        case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): return "team=\(team(r.team))"
+        case .derived(.joust(let j)): return "team=\(team(j.team))"
+        default: return nil
+        }
     }
 
     static func slot(named name: String?, in session: Session) -> Int32? {

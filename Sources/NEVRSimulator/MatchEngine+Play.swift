@@ -24,7 +24,7 @@ extension MatchEngine {
         stepRoster()
         if disc.holder >= 0 {
             people[disc.holder].possessionTime += MatchEngine.dt
-            holderDecides()
+            if people[disc.holder].fumbleAt == tick { fumble(disc.holder) } else { holderDecides() }
         }
         contact()
         grabs()
@@ -132,10 +132,15 @@ extension MatchEngine {
         for k in 0..<(waypoints.count - 1) {
             legs.append(max(4, Int(((waypoints[k + 1] - waypoints[k]).length / speed * MatchEngine.hz).rounded())))
         }
-        disc.flight = Flight(thrower: h, waypoints: waypoints, legTicks: legs, outcome: outcome, releasePos: waypoints[0], speed: speed)
+        let flight = Flight(thrower: h, waypoints: waypoints, legTicks: legs, outcome: outcome, releasePos: waypoints[0], speed: speed)
+        disc.flight = flight
         disc.holder = -1
         disc.bounceCount = 0
-        lastRelease = Release(person: h, tick: tick, isThrow: true)
+        // What the disc really leaves the hand at decides whether this is a throw (>= 3 m/s,
+        // events.md) and whether Spark's throw rule sees it (3 m/s faster than the thrower).
+        let v0 = flight.state(at: 1).vel
+        lastRelease = Release(person: h, tick: tick, isThrow: v0.length >= 3)
+        noteRelease(h, velocity: v0, clientThrow: h == client)
         people[h].noPickupUntil = tick + 30
         if h == client { recordClientThrow(speed: speed, movement: people[h].vel.length) }
     }
@@ -184,6 +189,9 @@ extension MatchEngine {
             release(h, waypoints: [start, mid], speed: speed, outcome: .intercept(by: opp))
         } else if roll < 0.28 {
             release(h, waypoints: [start, target], speed: speed, outcome: .drop)
+        } else if roll < 0.36 && (target - start).length < 9 {
+            // A soft lob to a near teammate, around the 3 m/s line between a throw and a drop.
+            release(h, waypoints: [start, target], speed: rng.uniform(2.0, 4.0), outcome: .pass(receiver: r))
         } else {
             release(h, waypoints: [start, target], speed: speed, outcome: .pass(receiver: r))
         }
@@ -213,8 +221,7 @@ extension MatchEngine {
                 let dist = (people[a].pos - people[v].pos).length
                 if v == holder && dist < 1.8 && chance(perSecond: 0.5) {
                     // Steal: the disc changes hands directly.
-                    disc.holder = a
-                    disc.bounceCount = 0
+                    give(to: a)
                     bump(a, \.steals, .playerSteal, extraSlot: people[v].slot)
                     people[a].attackCooldownUntil = tick + 60
                     people[v].noPickupUntil = tick + 60
@@ -227,6 +234,7 @@ extension MatchEngine {
                     bump(v, \.blocks, .playerBlock)
                 } else {
                     bump(a, \.stuns, .playerStun)
+                    record(.stun, [people[a].slot, people[v].slot])
                     people[v].stunnedUntil = tick + 2 * MatchPlan.tickRate
                     people[v].invulnerableUntil = tick + 2 * MatchPlan.tickRate + 90
                     people[v].grabSlot = -1
@@ -235,6 +243,7 @@ extension MatchEngine {
                         disc.holder = -1
                         disc.vel = (people[v].vel * 0.4).clamped(maxLength: 1.5) + V3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5))
                         lastRelease = Release(person: v, tick: tick, isThrow: false)
+                        noteRelease(v, velocity: disc.vel)
                         people[v].noPickupUntil = people[v].invulnerableUntil
                     }
                 }
@@ -461,6 +470,7 @@ extension MatchEngine {
         case .pass(let r):
             if isActive(r) {
                 give(to: r)
+                if rng.chance(0.06) { people[r].fumbleAt = tick + 1 + rng.below(3) }
                 if people[thrower].present && people[thrower].team == people[r].team { bump(thrower, \.passes, .playerPass) }
                 bump(r, \.catches, nil)
                 people[r].lastPassFrom = thrower
@@ -480,7 +490,7 @@ extension MatchEngine {
         case .save(let by, let catches):
             bump(by, \.saves, .playerSave)
             if catches && isActive(by) {
-                give(to: by)
+                give(to: by, viaSave: true)
             } else {
                 disc.vel = V3(disc.vel.x * 0.5 + rng.uniform(-2, 2), disc.vel.y * 0.5 + rng.uniform(-2, 2), -disc.vel.z * 0.4)
             }
@@ -490,10 +500,23 @@ extension MatchEngine {
         }
     }
 
-    mutating func give(to i: Int) {
+    mutating func give(to i: Int, viaSave: Bool = false) {
         disc.holder = i
         disc.flight = nil
         disc.bounceCount = 0
+        people[i].fumbleAt = -1
+        noteNewHolder(i, viaSave: viaSave)
+    }
+
+    /// The holder loses a just-caught disc (possession flicker): it drifts on with their
+    /// motion; a throw only if that is 3 m/s or more (events.md), never a Spark throw.
+    mutating func fumble(_ h: Int) {
+        disc.holder = -1
+        disc.vel = people[h].vel + V3(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+        people[h].fumbleAt = -1
+        people[h].noPickupUntil = tick + 20
+        lastRelease = Release(person: h, tick: tick, isThrow: disc.vel.length >= 3)
+        noteRelease(h, velocity: disc.vel)
     }
 
     mutating func pickUpFreeDisc() {

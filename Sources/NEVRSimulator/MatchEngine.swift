@@ -58,6 +58,8 @@ struct SimPlayer: Sendable {
     var grabSlot: Int32 = -1
     var attackCooldownUntil = -1
     var noPickupUntil = -1
+    /// A caught disc pops loose again at this tick (possession flicker), -1 for never.
+    var fumbleAt = -1
     var counters = Counters()
     var possessionTime: Double = 0
     /// The teammate whose pass this player caught last, and when (for assists).
@@ -204,6 +206,8 @@ struct MatchEngine: Sendable {
 
     /// Occurrence events since the sampler last drained them.
     var pending: [TruthEvent] = []
+    /// World-state bookkeeping for the derived events' truth (MatchEngine+DerivedTruth).
+    var truthState = DerivedTruthState()
 
     var frozen: Bool { pausedState == "paused" || pausedState == "unpausing" }
 
@@ -330,6 +334,7 @@ struct MatchEngine: Sendable {
                 // The joust: everyone launches out of the tubes.
                 status = .playing
                 for i in people.indices where people[i].present { people[i].boostUntil = tick + 90 }
+                startJoust()
             }
         case .playing:
             stepPause()
@@ -350,6 +355,7 @@ struct MatchEngine: Sendable {
         }
         updateOrientations()
         placeDiscWithHolder()
+        settleDerivedTruth()
     }
 
     mutating func startScheduledEmotes() {
@@ -422,6 +428,7 @@ struct MatchEngine: Sendable {
                 pausedTimer = 0
                 pausePhaseEnd = tick + plan.pausedTicks
                 record(.roundPaused, [], team: 1)
+                record(.pauseRequest, [nearestToTerminal(team: 1)], team: 1)
                 for i in people.indices {
                     people[i].frozenVel = people[i].vel
                     people[i].vel = .zero

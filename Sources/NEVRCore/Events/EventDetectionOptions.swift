@@ -14,9 +14,12 @@ public struct EventDetectionOptions: Hashable, Sendable {
     /// goal with whatever `last_score` it has. The game updates `last_score` up to one
     /// frame after the status.
     public var goalScoreTrailFrames: Int
+    /// Thresholds of the derived (Spark-style) detectors.
+    public var derived: DerivedEventThresholds
 
-    public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1) {
+    public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1, derived: DerivedEventThresholds = .init()) {
         self.discThrownMinimumSpeed = discThrownMinimumSpeed
         self.goalScoreTrailFrames = goalScoreTrailFrames
+        self.derived = derived
     }
 }
