@@ -94,23 +94,16 @@ public enum Clip {
         return Window(first: f, last: l)
     }
 
-    /// Writes the frames of `window` to `out` (format by extension: `.nevrcap`, else
-    /// `.echoreplay`, zipped). Refuses to overwrite the input. Returns the frames written.
+    /// Writes the frames of `window` to `out` (any supported format, by extension). Refuses
+    /// to overwrite the input. Returns the frames written.
     @discardableResult
     public static func write(_ url: URL, window: Window, to out: URL, bones: Bool = true) throws -> Int {
         guard out.standardizedFileURL.path != url.standardizedFileURL.path else { throw StatsError("\(out.path): the clip would overwrite its input") }
         let capture = try ProcessedCapture(url: url, bones: bones)
         var processor = FrameProcessor()  // the clip's own detection, baseline at its first frame
-        let nevrcap = out.pathExtension.lowercased() == "nevrcap"
-        var capWriter: NevrcapWriter?
-        var echoWriter: EchoReplayWriter?
-        if nevrcap {
-            let header = NevrcapHeader(captureID: "clip-" + url.deletingPathExtension().lastPathComponent,
-                                       metadata: [.init(key: "source", value: url.lastPathComponent)])
-            capWriter = try NevrcapWriter(url: out, header: header)
-        } else {
-            echoWriter = try EchoReplayWriter(url: out)
-        }
+        let header = NevrcapHeader(captureID: "clip-" + url.deletingPathExtension().lastPathComponent,
+                                   metadata: [.init(key: "source", value: url.lastPathComponent)])
+        let writer = try CaptureFormat.create(out, header: header)
         var position = -1, written = 0
         do {
             while let frame = try capture.next() {
@@ -118,11 +111,10 @@ public enum Clip {
                 if position < window.first { continue }
                 if position > window.last { break }
                 let clipped = processor.process(session: frame.session, bones: frame.bones, timestamp: frame.timestamp)
-                if let capWriter { try capWriter.write(clipped) } else { try echoWriter!.write(clipped) }
+                try writer.write(CaptureRecord(frame: clipped, position: written))
                 written += 1
             }
-            try capWriter?.close()
-            try echoWriter?.close()
+            try writer.finish()
         } catch {
             try? FileManager.default.removeItem(at: out)
             throw error

@@ -1,4 +1,5 @@
 import Foundation
+import NEVRCapture
 import NEVRCore
 
 /// `nevr stats`: reads captures (files or folders, in parallel), builds each match's
@@ -23,8 +24,10 @@ public struct StatsRun: Sendable {
         public var failure: String?
     }
 
-    /// The capture extensions a folder is searched for.
-    public static let extensions: Set<String> = ["echoreplay", "nevrcap"]
+    /// The capture extensions a folder is searched for: every registered format's (not
+    /// `.txt`, which names too many other files).
+    public static let extensions: Set<String> = Set(
+        CaptureFormat.allCases.filter { $0.codec != nil }.flatMap(\.fileExtensions).filter { $0 != "txt" })
 
     /// The capture files `paths` names: files as given, folders searched recursively for
     /// ``extensions`` (sorted). Throws for a path that does not exist.

@@ -40,9 +40,11 @@ public enum CaptureVerification {
 
     public static func verify(_ url: URL) throws -> Receipt {
         let sha = try SHA256.hexDigest(of: url)
-        switch CaptureFormat(url: url) {
+        let format = try CaptureFormat(url: url)
+        switch format {
         case .echoReplay: return try verifyEchoReplay(url, sha)
         case .nevrcap: return try verifyNevrcap(url, sha)
+        default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
         }
     }
 

@@ -29,15 +29,26 @@ public struct ConversionSummary: Sendable {
     public var notes: [String] = []
     /// The input ended early (a crashed capture); everything before the cut was converted.
     public var inputTruncated: Bool = false
+    /// Damaged regions of the input the reader passed over (frames in them are lost).
+    public var damage: [String] = []
+    /// True when the output format stores events (then ``eventsWritten`` is meaningful).
+    public var outputStoresEvents: Bool = false
+    /// What a position in ``skipped`` counts: `"line"` or `"record"`.
+    public var positionUnit: String = "line"
+
+    /// True when something of the input could not be converted: lines or records skipped,
+    /// the input cut off, or damaged regions passed over (the CLI's "damaged input" exit status).
+    public var inputDamaged: Bool { skippedCount > 0 || inputTruncated || !damage.isEmpty }
 }
 
 /// Converts between capture files. Commands stay thin: the logic lives here.
 public enum CaptureConversion {
     /// Copies an `.echoreplay` into another (zipped <-> plain, bones kept or dropped),
-    /// streaming: every frame's timestamp and JSON bytes are copied exactly.
+    /// streaming: every frame's timestamp and JSON bytes are copied exactly. The same as
+    /// ``convert(from:format:to:format:options:progress:)`` with both formats `.echoreplay`.
     ///
-    /// The output is written in place; if the conversion fails, the partial output is
-    /// removed so no short file is mistaken for a complete one.
+    /// If the conversion fails, the partial output is removed so no short file is mistaken
+    /// for a complete one.
     ///
     /// ```swift
     /// let summary = try CaptureConversion.echoReplayToEchoReplay(
@@ -51,34 +62,10 @@ public enum CaptureConversion {
         readerOptions: EchoReplayReader.Options = .init(),
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
-        let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
-        let reader = try EchoReplayReader(url: input, options: readerOptions)
-        let writer = try EchoReplayWriter(url: output, options: options)
-        do {
-            // Zero-copy: the reader's buffer goes straight to the writer.
-            while try reader.nextView({ try writer.append(timestamp: $0.timestamp, session: $0.session, bones: $0.bones) }) != nil {
-                if let progress, writer.framesWritten & 255 == 0 {
-                    progress(ConversionProgress(framesWritten: writer.framesWritten,
-                                                inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))
-                }
-            }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
-            throw error
-        }
-        progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
-        var summary = ConversionSummary(
-            framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
-            skippedCount: reader.skippedCount, skipped: reader.skipped,
-            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        if reader.isRecoveredFromTruncation {
-            summary.inputTruncated = true
-            summary.notes.append("the input archive is unfinished (no central directory); every complete line was converted")
-        }
-        return summary
+        var conversion = ConversionOptions()
+        conversion.read.echoReplay = readerOptions
+        conversion.write.echoReplay = options
+        return try convert(from: input, format: .echoReplay, to: output, format: .echoReplay, options: conversion, progress: progress)
     }
 
     /// Throws when `output` is `input` (writing would truncate the input before it is read).

@@ -62,61 +62,9 @@ extension CaptureConversion {
         from input: URL, to output: URL, options: NevrcapOptions = .init(),
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
-        let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
-        let reader = try EchoReplayReader(url: input)
-        let writer = try NevrcapWriter(url: output, header: convertedHeader(for: input, source: "echoreplay"), options: options.writer)
-        var processor = FrameProcessor(options: options.eventOptions)
-        var skipped: [SkippedLine] = []
-        var unparsed = 0
-        var errorObjects = 0
-        var events = 0
-        var bones = 0
-        do {
-            while let record = try reader.next() {
-                let frame: Frame
-                do throws(GameJSONError) {
-                    if options.detectEvents {
-                        frame = try processor.process(session: record.session, bones: record.bones, timestamp: record.timestamp)
-                    } else {
-                        let session = try GameJSONReader.parseSession(record.session)
-                        var parsedBones: PlayerBones?
-                        if let b = record.bones { parsedBones = try GameJSONReader.parseBones(b) }
-                        frame = Frame(index: UInt32(writer.framesWritten), timestamp: record.timestamp, session: session, bones: parsedBones)
-                    }
-                } catch {
-                    if error.isNotAGameFrame {
-                        errorObjects += 1  // the game's error object between matches: not a frame
-                        continue
-                    }
-                    unparsed += 1
-                    if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: record.lineNumber, reason: error.description)) }
-                    continue
-                }
-                try writer.write(frame)
-                events += frame.events.count
-                if frame.bones != nil { bones += 1 }
-                if let progress, writer.framesWritten & 255 == 0 {
-                    progress(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileBytesConsumed, inputBytesTotal: reader.fileSize))
-                }
-            }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
-            throw error
-        }
-        progress?(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: reader.fileSize, inputBytesTotal: reader.fileSize))
-        var summary = ConversionSummary(
-            framesWritten: writer.framesWritten, framesWithBones: bones,
-            skippedCount: reader.skippedCount + unparsed, skipped: Array((reader.skipped + skipped).prefix(20)),
-            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        summary.eventsWritten = events
-        if errorObjects > 0 {
-            summary.notes.append("\(errorObjects) line(s) holding the game's error object (err_code != 0) instead of a frame were not converted")
-        }
-        if unparsed > 0 { summary.notes.append("\(unparsed) line(s) whose session JSON could not be read were not converted") }
-        return summary
+        var conversion = ConversionOptions(detectEvents: options.detectEvents, eventOptions: options.eventOptions)
+        conversion.write.nevrcap = options.writer
+        return try convert(from: input, format: .echoReplay, to: output, format: .nevrcap, options: conversion, progress: progress)
     }
 
     /// Converts `.nevrcap` to `.echoreplay`, streaming: each frame's session (and bones) JSON
@@ -130,90 +78,9 @@ extension CaptureConversion {
         from input: URL, to output: URL, options: EchoReplayWriter.Options = .init(),
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
-        let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
-        let total = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int64) ?? 0
-        let reader = try NevrcapReader(url: input)
-        let restore = !writesExplicitZeros(reader.header)
-        let writer = try EchoReplayWriter(url: output, options: options)
-        var skipped: [SkippedLine] = []
-        var skippedCount = 0
-        var truncated: NevrcapError?
-        var events = 0
-        var sessionJSON: [UInt8] = []
-        var bonesJSON: [UInt8] = []
-        sessionJSON.reserveCapacity(32 << 10)
-        do {
-            loop: while true {
-                let frame: Frame
-                switch try reader.step() {
-                case .frame(let f): frame = f
-                case .end: break loop
-                case .skipped(let e):
-                    skippedCount += 1
-                    if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
-                    continue
-                case .truncated(let e):
-                    truncated = e
-                    break loop
-                }
-                var session = frame.session
-                if restore { Proto3KeyRestorer.restore(&session) }
-                sessionJSON.removeAll(keepingCapacity: true)
-                GameJSONWriter.write(session, into: &sessionJSON)
-                events += frame.events.count
-                if let b = frame.bones {
-                    bonesJSON.removeAll(keepingCapacity: true)
-                    GameJSONWriter.write(b, into: &bonesJSON)
-                    try sessionJSON.withUnsafeBytes { s in
-                        try bonesJSON.withUnsafeBytes { b in try writer.append(timestamp: frame.timestamp, session: s, bones: b) }
-                    }
-                } else {
-                    try sessionJSON.withUnsafeBytes { s in try writer.append(timestamp: frame.timestamp, session: s, bones: nil) }
-                }
-                if let progress, writer.framesWritten & 255 == 0 {
-                    progress(ConversionProgress(framesWritten: writer.framesWritten, inputBytesRead: 0, inputBytesTotal: total))
-                }
-            }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
-            throw error
-        }
-        var summary = ConversionSummary(
-            framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
-            skippedCount: skippedCount, skipped: skipped,
-            elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        summary.notes.append(
-            "dropped: header\(reader.header == nil ? " (none)" : ""), frame indices and \(events) event(s): .echoreplay cannot hold them")
-        if reader.header == nil { summary.notes.append("input has no header record") }
-        if restore { summary.notes.append("keys proto3 omitted (zero values) were restored for each frame's era") }
-        if reader.notes.unknownFields > 0 { summary.notes.append("\(reader.notes.unknownFields) unknown protobuf field(s) skipped") }
-        if reader.notes.irregularValues > 0 { summary.notes.append("\(reader.notes.irregularValues) irregular value(s) skipped (vectors without 3 values, odd possession lists)") }
-        if let truncated {
-            summary.inputTruncated = true
-            summary.notes.append(truncated.reasonDescription)
-        }
-        return summary
-    }
-
-    /// Converts `input` to `output`, the direction picked from the file extensions
-    /// (`.nevrcap` or anything else, read as `.echoreplay`).
-    public static func convert(
-        from input: URL, to output: URL, echoReplayOptions: EchoReplayWriter.Options = .init(),
-        nevrcapOptions: NevrcapOptions = .init(), progress: ((ConversionProgress) -> Void)? = nil
-    ) throws -> ConversionSummary {
-        switch (CaptureFormat(url: input), CaptureFormat(url: output)) {
-        case (.echoReplay, .echoReplay):
-            return try echoReplayToEchoReplay(from: input, to: output, options: echoReplayOptions, progress: progress)
-        case (.echoReplay, .nevrcap):
-            return try echoReplayToNevrcap(from: input, to: output, options: nevrcapOptions, progress: progress)
-        case (.nevrcap, .echoReplay):
-            return try nevrcapToEchoReplay(from: input, to: output, options: echoReplayOptions, progress: progress)
-        case (.nevrcap, .nevrcap):
-            return try nevrcapToNevrcap(from: input, to: output, options: nevrcapOptions.writer, progress: progress)
-        }
+        var conversion = ConversionOptions()
+        conversion.write.echoReplay = options
+        return try convert(from: input, format: .nevrcap, to: output, format: .echoReplay, options: conversion, progress: progress)
     }
 
     /// Rewrites a `.nevrcap` (e.g. to recompress at another level or re-chunk zstd frames),
@@ -222,36 +89,8 @@ extension CaptureConversion {
         from input: URL, to output: URL, options: NevrcapWriter.Options = .init(),
         progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
-        let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
-        let reader = try NevrcapReader(url: input)
-        let writer = try NevrcapWriter(url: output, header: reader.header, options: options)
-        var summary = ConversionSummary(framesWritten: 0, framesWithBones: 0, skippedCount: 0, skipped: [], elapsedSeconds: 0)
-        do {
-            loop: while true {
-                switch try reader.step() {
-                case .frame(let f):
-                    try writer.write(f)
-                    summary.eventsWritten += f.events.count
-                    if f.bones != nil { summary.framesWithBones += 1 }
-                case .end: break loop
-                case .skipped(let e):
-                    summary.skippedCount += 1
-                    if summary.skipped.count < 20 { summary.skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
-                case .truncated(let e):
-                    summary.inputTruncated = true
-                    summary.notes.append(e.reasonDescription)
-                    break loop
-                }
-            }
-            try writer.close()
-        } catch {
-            try? writer.close()
-            try? FileManager.default.removeItem(at: output)
-            throw error
-        }
-        summary.framesWritten = writer.framesWritten
-        summary.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return summary
+        var conversion = ConversionOptions()
+        conversion.write.nevrcap = options
+        return try convert(from: input, format: .nevrcap, to: output, format: .nevrcap, options: conversion, progress: progress)
     }
 }

@@ -78,6 +78,8 @@ public final class NevrcapReader {
     public private(set) var state: State = .reading
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { streamOffset }
+    /// Compressed bytes taken from the file (or memory) so far, for progress.
+    public private(set) var compressedBytesRead: Int64 = 0
 
     /// Opens `url` and reads the header (when there is one).
     public convenience init(url: URL, options: Options = .init()) throws(NevrcapError) {
@@ -298,6 +300,7 @@ public final class NevrcapReader {
                 }
                 inputEOF = true
             }
+            compressedBytesRead += Int64(n)
             inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0)
         case .memory(let bytes, let position):
             let n = min(inputCapacity, bytes.count - position)
@@ -307,6 +310,7 @@ public final class NevrcapReader {
                 bytes.withUnsafeBytes { input.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
             }
             source = .memory(bytes, position: position + n)
+            compressedBytesRead += Int64(n)
             inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0)
         }
     }

@@ -21,61 +21,19 @@ struct CatCommand: ParsableCommand {
         let url = URL(fileURLWithPath: file)
         try CLIOutput.run(file: file) {
             let out = StandardOutputBuffer()
-            switch CaptureFormat(url: url) {
-            case .echoReplay: try catEchoReplay(url, out)
-            case .nevrcap: try catNevrcap(url, out)
-            }
-            try out.flush()
-        }
-    }
-
-    private func catEchoReplay(_ url: URL, _ out: StandardOutputBuffer) throws {
-        let reader = try EchoReplayReader(url: url)
-        while try reader.nextView({ (view: EchoReplayRecordView) -> Void in
-            try out.append(view.session)
-            out.append(0x0A)
-        }) != nil {}
-        CLIOutput.warnSkipped(file: file, count: reader.skippedCount, first: reader.skipped)
-        if reader.isRecoveredFromTruncation {
-            CLIOutput.printError(file: file, "the archive is unfinished (no central directory); printed every complete line")
-        }
-    }
-
-    private func catNevrcap(_ url: URL, _ out: StandardOutputBuffer) throws {
-        let reader = try NevrcapReader(url: url)
-        // Files from other writers omit zero values (proto3): put back the keys the game writes.
-        let restore = !CaptureConversion.writesExplicitZeros(reader.header)
-        var json: [UInt8] = []
-        json.reserveCapacity(32 << 10)
-        var skipped: [SkippedLine] = []
-        var skippedCount = 0
-        loop: while true {
-            switch try reader.step() {
-            case .frame(let frame):
+            let reader = try CaptureFormat.open(url)
+            var json: [UInt8] = []
+            json.reserveCapacity(32 << 10)
+            while let record = try reader.next() {
                 json.removeAll(keepingCapacity: true)
-                if restore {
-                    var session = frame.session
-                    Proto3KeyRestorer.restore(&session)
-                    GameJSONWriter.write(session, into: &json)
-                } else {
-                    GameJSONWriter.write(frame.session, into: &json)
-                }
+                // Recorded JSON as is; typed frames spelled by the game-JSON writer (keys that
+                // proto3 writers omit put back).
+                record.renderSessionJSON(into: &json)
                 json.append(0x0A)
                 try out.append(json)
-            case .end:
-                break loop
-            case .skipped(let e):
-                skippedCount += 1
-                if skipped.count < 20 { skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
-            case .truncated(let e):
-                try out.flush()
-                CLIOutput.printError(file: file, "\(e.reasonDescription); printed every complete frame")
-                break loop
             }
-        }
-        if skippedCount > 0 {
-            CLIOutput.printError(file: file, "skipped \(skippedCount) bad record(s)")
-            for s in skipped.prefix(5) { CLIOutput.printError(file: file, "record \(s.lineNumber): \(s.reason)") }
+            try out.flush()
+            CLIOutput.reportDamage(file: file, reader.report, unit: reader.positionUnit, action: "printed")
         }
     }
 }

@@ -45,14 +45,15 @@ struct ConvertCommand: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let level, !(0...19).contains(level) { throw ValidationError("--level must be 0 through 19") }
-        if let to, CaptureFormat(rawValue: to) == nil { throw ValidationError("--to must be nevrcap or echoreplay") }
+        if let to, CaptureFormat(name: to) == nil { throw ValidationError("--to must be nevrcap or echoreplay") }
     }
 
-    private var echoReplayOptions: EchoReplayWriter.Options {
-        .init(zipped: !plain, includeBones: !noBones, compressionLevel: min(level ?? 5, 9))
-    }
-    private var nevrcapOptions: CaptureConversion.NevrcapOptions {
-        .init(writer: .init(compressionLevel: max(level ?? 1, 1)), detectEvents: !noEvents)
+    private var conversionOptions: ConversionOptions {
+        var options = ConversionOptions(detectEvents: !noEvents)
+        options.write.compressionLevel = level
+        options.write.includeBones = !noBones
+        options.write.echoReplay.zipped = !plain
+        return options
     }
 
     func run() throws {
@@ -66,13 +67,11 @@ struct ConvertCommand: ParsableCommand {
         let progress = ProgressLine("converting \(inURL.lastPathComponent)")
         let summary = try CLIOutput.run(file: input) {
             defer { progress.finish() }
-            return try CaptureConversion.convert(
-                from: inURL, to: outURL, echoReplayOptions: echoReplayOptions, nevrcapOptions: nevrcapOptions
-            ) { p in
+            return try CaptureConversion.convert(from: inURL, to: outURL, options: conversionOptions) { p in
                 progress.update(fraction: p.inputBytesTotal > 0 && p.inputBytesRead > 0 ? p.fraction : nil, detail: "\(p.framesWritten) frames")
             }
         }
-        CLIOutput.warnSkipped(file: input, count: summary.skippedCount, first: summary.skipped)
+        CLIOutput.warnSkipped(file: input, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit)
         for note in summary.notes { CLIOutput.printError(file: input, note) }
         print(line(output, summary))
     }
@@ -80,9 +79,8 @@ struct ConvertCommand: ParsableCommand {
     private func line(_ output: String, _ summary: ConversionSummary) -> String {
         let seconds = String(format: "%.2f", summary.elapsedSeconds)
         var text = "\(output): \(summary.framesWritten) frames written (\(summary.framesWithBones) with bones"
-        if CaptureFormat(url: URL(fileURLWithPath: output)) == .nevrcap { text += ", \(summary.eventsWritten) events" }
-        let unit = CaptureFormat(url: URL(fileURLWithPath: input)) == .nevrcap ? "records" : "lines"
-        text += "), \(summary.skippedCount) \(unit) skipped, \(seconds) s"
+        if summary.outputStoresEvents { text += ", \(summary.eventsWritten) events" }
+        text += "), \(summary.skippedCount) \(summary.positionUnit)s skipped, \(seconds) s"
         if summary.inputTruncated { text += " (input truncated)" }
         return text
     }
@@ -101,24 +99,23 @@ struct ConvertCommand: ParsableCommand {
         }
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         let jobs = min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, names.count)
-        let target = to.flatMap(CaptureFormat.init(rawValue:))
+        let target = to.flatMap(CaptureFormat.init(name:))
         let tasks: [(URL, URL)] = names.map { name in
             let src = inDir.appendingPathComponent(name)
-            let format = target ?? (CaptureFormat(url: src) == .nevrcap ? .echoReplay : .nevrcap)
-            let dst = outDir.appendingPathComponent(src.deletingPathExtension().lastPathComponent + "." + format.rawValue)
+            let format = target ?? ((try? CaptureFormat(url: src)) == .nevrcap ? .echoReplay : .nevrcap)
+            let dst = outDir.appendingPathComponent(src.deletingPathExtension().lastPathComponent + "." + format.preferredExtension)
             return (src, dst)
         }
         let progress = ProgressLine("converting \(tasks.count) files on \(jobs) threads")
         let state = FolderState(count: tasks.count, progress: progress)
         let started = DispatchTime.now().uptimeNanoseconds
-        let echoOptions = echoReplayOptions
-        let capOptions = nevrcapOptions
+        let options = conversionOptions
         let next = FolderState.Counter()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let i = next.take(limit: tasks.count) {
                 let (src, dst) = tasks[i]
                 do {
-                    let summary = try CaptureConversion.convert(from: src, to: dst, echoReplayOptions: echoOptions, nevrcapOptions: capOptions)
+                    let summary = try CaptureConversion.convert(from: src, to: dst, options: options)
                     state.finished(i, .success(summary))
                 } catch {
                     state.finished(i, .failure(error))
@@ -133,7 +130,7 @@ struct ConvertCommand: ParsableCommand {
             switch result {
             case .success(let summary)?:
                 frames += summary.framesWritten
-                CLIOutput.warnSkipped(file: tasks[i].0.path, count: summary.skippedCount, first: summary.skipped, show: 2)
+                CLIOutput.warnSkipped(file: tasks[i].0.path, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit, show: 2)
                 if summary.inputTruncated { CLIOutput.printError(file: tasks[i].0.path, "input truncated; converted every complete frame") }
             case .failure(let error)?:
                 failed += 1

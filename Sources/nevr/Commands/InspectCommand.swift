@@ -28,9 +28,11 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: file)
         let report = try CLIOutput.run(file: file) { () throws -> Report in
-            switch CaptureFormat(url: url) {
+            let format = try CaptureFormat(url: url)
+            switch format {
             case .echoReplay: return try Self.inspectEchoReplay(url)
             case .nevrcap: return try Self.inspectNevrcap(url)
+            default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
             }
         }
         if json {

@@ -116,7 +116,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func openReplay(_ url: URL, report: SkippedLinesReport) throws -> any GameFrameSource {
-        switch CaptureFormat(url: url) {
+        let format = try CaptureFormat(url: url)
+        switch format {
+        case .tape, .butter, .nvr:
+            throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
         case .nevrcap:
             return try NevrcapFrameSource(url: url)
         case .echoReplay:

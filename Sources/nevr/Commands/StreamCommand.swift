@@ -46,7 +46,10 @@ struct StreamCommand: AsyncParsableCommand {
             let progress = ProgressLine("streaming \(url.lastPathComponent)")
             defer { progress.finish() }
             var sent = 0
-            switch CaptureFormat(url: url) {
+            let format = try CLIOutput.run(file: file) { try CaptureFormat(url: url) }
+            switch format {
+            case .tape, .butter, .nvr:
+                throw CLIOutput.report(CaptureFormatError(path: file, reason: .notSupportedYet(format)), file: file)
             case .echoReplay:
                 let reader = try CLIOutput.run(file: file) { try EchoReplayReader(url: url) }
                 while let record = try CLIOutput.run(file: file, { try reader.next() }) {

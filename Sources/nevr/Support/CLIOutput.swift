@@ -27,17 +27,30 @@ enum CLIOutput {
         if let e = error as? any CaptureFileError {
             printError(file: e.path, e.reasonDescription)
         } else {
-            printError(file: file, String(describing: error))
+            printError(file: file, ErrorText.reason(error))
         }
         return ExitCode.failure
     }
 
     /// Warns about skipped lines: the count and the first few with their reasons.
-    static func warnSkipped(file: String, count: Int, first: [SkippedLine], show: Int = 5) {
+    static func warnSkipped(file: String, count: Int, first: [SkippedLine], unit: String = "line", show: Int = 5) {
         guard count > 0 else { return }
-        printError(file: file, "skipped \(count) bad line(s)")
-        for line in first.prefix(show) { printError(file: file, line.description) }
+        printError(file: file, "skipped \(count) bad \(unit)(s)")
+        for line in first.prefix(show) { printError(file: file, "\(unit) \(line.lineNumber): \(line.reason)") }
         if count > min(show, first.count) { printError(file: file, "... and \(count - min(show, first.count)) more") }
+    }
+
+    /// Reports what a reader could not read: skipped lines or records (the first few with
+    /// reasons), damaged regions, and a truncation ("<reason>; <action> every complete frame").
+    static func reportDamage(file: String, _ report: CaptureReadReport, unit: String, action: String) {
+        if report.skippedCount > 0 {
+            printError(file: file, "skipped \(report.skippedCount) bad \(unit)(s)")
+            let shown = report.skipped.prefix(5)
+            for s in shown { printError(file: file, "\(unit) \(s.lineNumber): \(s.reason)") }
+            if report.skippedCount > shown.count { printError(file: file, "... and \(report.skippedCount - shown.count) more") }
+        }
+        for damage in report.damage { printError(file: file, damage) }
+        if let truncation = report.truncation { printError(file: file, "\(truncation); \(action) every complete frame") }
     }
 
     /// Runs `body`, turning any error into a `nevr: <file>: <reason>` line and a failure exit.

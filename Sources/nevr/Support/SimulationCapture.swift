@@ -17,8 +17,10 @@ final class SimulationCapture {
 
     init(url: URL, options: SimulationOptions, sessionID: String, startTime: Timestamp, zipped: Bool = true) throws {
         self.url = url
-        format = CaptureFormat(url: url)
+        format = try CaptureFormat(url: url)
         switch format {
+        case .tape, .butter, .nvr:
+            throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
         case .echoReplay:
             writer = .echoReplay(try EchoReplayWriter(url: url, options: .init(zipped: zipped, includeBones: options.bones)))
         case .nevrcap:

@@ -1,0 +1,103 @@
+import Foundation
+import NEVRCore
+
+/// `.nevrcap` on the format seam: ``NevrcapFrameReader`` and ``NevrcapFrameWriter``.
+public enum NevrcapCodec: CaptureCodec {
+    public static func openReader(_ url: URL, options: CaptureReadOptions) throws -> any CaptureFrameReader {
+        try NevrcapFrameReader(url: url, options: options.nevrcap)
+    }
+
+    public static func createWriter(_ url: URL, header: CaptureHeader?, options: CaptureWriteOptions) throws -> any CaptureFrameWriter {
+        var writerOptions = options.nevrcap
+        if let level = options.compressionLevel { writerOptions.compressionLevel = min(max(level, 1), 19) }
+        return try NevrcapFrameWriter(url: url, header: header, options: writerOptions, includeBones: options.includeBones)
+    }
+
+    /// A zstd frame (magic `28 B5 2F FD`) or a zstd skippable frame (`5? 2A 4D 18`).
+    public static func sniff(_ prefix: [UInt8]) -> Bool {
+        guard prefix.count >= 4 else { return false }
+        if prefix[0] == 0x28, prefix[1] == 0xB5, prefix[2] == 0x2F, prefix[3] == 0xFD { return true }
+        return prefix[0] & 0xF0 == 0x50 && prefix[1] == 0x2A && prefix[2] == 0x4D && prefix[3] == 0x18
+    }
+}
+
+/// Reads a `.nevrcap` through the seam: each frame becomes a ``CaptureRecord`` holding the
+/// typed ``Frame`` and its stored events (no JSON is spelled here). Malformed records are
+/// skipped and reported by record index; a truncated file ends the records and is reported.
+public final class NevrcapFrameReader: CaptureFrameReader {
+    /// The underlying reader (header, decode notes).
+    public let reader: NevrcapReader
+    private let omitsZeroValues: Bool
+    private var skippedRecords = CaptureReadReport()
+    private let fileSize: Int64
+
+    public init(url: URL, options: NevrcapReader.Options = .init()) throws {
+        reader = try NevrcapReader(url: url, options: options)
+        omitsZeroValues = !CaptureConversion.writesExplicitZeros(reader.header)
+        fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    public var format: CaptureFormat { .nevrcap }
+    public var header: CaptureHeader? { reader.header }
+    public var carriesEvents: Bool { true }
+    public var positionUnit: String { "record" }
+    public var bytesRead: Int64 { reader.compressedBytesRead }
+    public var bytesTotal: Int64 { fileSize }
+
+    public var report: CaptureReadReport {
+        var report = skippedRecords
+        if reader.header == nil { report.notes.append("input has no header record") }
+        if reader.notes.unknownFields > 0 { report.notes.append("\(reader.notes.unknownFields) unknown protobuf field(s) skipped") }
+        if reader.notes.irregularValues > 0 {
+            report.notes.append("\(reader.notes.irregularValues) irregular value(s) skipped (vectors without 3 values, odd possession lists)")
+        }
+        if reader.notes.unknownEvents > 0 { report.notes.append("\(reader.notes.unknownEvents) event(s) of unknown kinds kept") }
+        return report
+    }
+
+    public func next() throws -> CaptureRecord? {
+        while true {
+            switch try reader.step() {
+            case .frame(let frame):
+                return CaptureRecord(frame: frame, position: Int(frame.index), omitsZeroValues: omitsZeroValues)
+            case .end:
+                return nil
+            case .skipped(let e):
+                skippedRecords.skip(e.recordIndex, e.reasonDescription)
+            case .truncated(let e):
+                skippedRecords.truncation = e.reasonDescription
+                return nil
+            }
+        }
+    }
+}
+
+/// Writes a `.nevrcap` through the seam: needs typed frames (a converter parses JSON
+/// records first); the header is record 0.
+public final class NevrcapFrameWriter: CaptureFrameWriter {
+    /// The underlying writer.
+    public let writer: NevrcapWriter
+    private let includeBones: Bool
+    public private(set) var framesWithBones = 0
+
+    public init(url: URL, header: CaptureHeader?, options: NevrcapWriter.Options = .init(), includeBones: Bool = true) throws {
+        writer = try NevrcapWriter(url: url, header: header, options: options)
+        self.includeBones = includeBones
+    }
+
+    public var format: CaptureFormat { .nevrcap }
+    public var storesEvents: Bool { true }
+    public var storesTypedFrames: Bool { true }
+    public var framesWritten: Int { writer.framesWritten }
+    public var notes: [String] { [] }
+
+    public func write(_ record: CaptureRecord) throws {
+        var record = record
+        var frame = try record.typedFrame(index: UInt32(truncatingIfNeeded: writer.framesWritten))
+        if !includeBones { frame.bones = nil }
+        if frame.bones != nil { framesWithBones += 1 }
+        try writer.write(frame)
+    }
+
+    public func finish() throws { try writer.close() }
+}
