@@ -47,7 +47,7 @@ final class EchoReplayCLITests: XCTestCase {
     func testInspectJSONReportsTheRecording() throws {
         let url = try recording(zipped: false)
         let result = try NEVRProcess.run(["inspect", url.path, "--json"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.status, 2, "damaged input (a skipped line or a cut archive) exits 2\n" + result.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: result.stdoutBytes) as? [String: Any])
         XCTAssertEqual(object["format"] as? String, "echoreplay-plain")
         XCTAssertEqual(object["frames"] as? Int, 4)
@@ -113,7 +113,7 @@ final class EchoReplayCLITests: XCTestCase {
         let source = try recording(zipped: false)
         let out = dir.appendingPathComponent("out.echoreplay")
         let result = try NEVRProcess.run(["convert", source.path, out.path])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.status, 2, "damaged input (a skipped line or a cut archive) exits 2\n" + result.stderr)
         XCTAssertTrue(result.stdout.contains("4 frames written (1 with bones), 1 lines skipped"), result.stdout)
         XCTAssertTrue(result.stderr.contains("nevr: \(source.path): line 4: "), result.stderr)
     }
@@ -186,11 +186,11 @@ final class EchoReplayCLITests: XCTestCase {
         try Data(bytes).write(to: source)
         let out = dir.appendingPathComponent("recovered.echoreplay")
         let result = try NEVRProcess.run(["convert", source.path, out.path, "--plain"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.status, 2, "damaged input (a skipped line or a cut archive) exits 2\n" + result.stderr)
         XCTAssertTrue(result.stderr.contains("unfinished"), result.stderr)
         XCTAssertTrue(result.stdout.contains("(input truncated)"), result.stdout)
         let cat = try NEVRProcess.run(["cat", source.path])
-        XCTAssertEqual(cat.status, 0, cat.stderr)
+        XCTAssertEqual(cat.status, 2, "damaged input (a skipped line or a cut archive) exits 2\n" + cat.stderr)
         XCTAssertTrue(cat.stderr.contains("unfinished"), cat.stderr)
         XCTAssertEqual(cat.stdoutBytes.filter { $0 == 0x0A }.count, 4, "every frame before the cut")
     }

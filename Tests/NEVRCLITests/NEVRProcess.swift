@@ -30,10 +30,18 @@ enum NEVRProcess {
         throw NotBuilt(tried: candidates.map(\.path))
     }
 
-    static func run(_ arguments: [String]) throws -> Output {
+    /// Runs `nevr arguments...`; `stdin` (when given) is what the child reads on standard input.
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
+        if let stdin {
+            // From a file, so a large input cannot block on a pipe the test is not draining.
+            let inURL = FileManager.default.temporaryDirectory.appendingPathComponent("nevr-stdin-\(UUID().uuidString)")
+            try stdin.write(to: inURL)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+            try? FileManager.default.removeItem(at: inURL)   // the open handle keeps the data readable
+        }
         // stderr goes to a file so neither stream can fill a pipe and block the child.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("nevr-stderr-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: errURL.path, contents: nil)

@@ -32,10 +32,13 @@ public struct GameAPIServer: Sendable {
 
     public let store: CurrentFrameStore
     public let options: Options
+    /// When set, `GET /status` and the `POST /control/...` endpoints drive this playback.
+    public let control: PlaybackControl?
 
-    public init(store: CurrentFrameStore, options: Options = .init()) {
+    public init(store: CurrentFrameStore, options: Options = .init(), control: PlaybackControl? = nil) {
         self.store = store
         self.options = options
+        self.control = control
     }
 
     /// Serves until the task is cancelled. `onReady` gets the bound port once the
@@ -59,6 +62,8 @@ public struct GameAPIServer: Sendable {
             let snapshot = store.current
             return answer(snapshot.session == nil ? nil : snapshot.bones)
         }
+
+        if let control { PlaybackControlRoutes.add(to: router, control: control) }
 
         var logger = Logger(label: "nevr.serve")
         // Cancellation (how a server is stopped) logs shutdown noise at error level.

@@ -54,6 +54,8 @@ public final class LiveRecorder: @unchecked Sendable {
         /// Frames polled but not yet accepted by the sink beyond which polling waits for
         /// the sink (memory stays bounded when the sink is slower than the polling rate).
         public var maximumBacklog: Int
+        /// Which frames are kept and where files split (match types, active play, pauses, rounds).
+        public var filter: RecordingFilter = .init()
 
         public init(
             url: String = "http://127.0.0.1:6721", rate: Double = 30, bones: Bool = false,
@@ -100,6 +102,8 @@ public final class LiveRecorder: @unchecked Sendable {
         public var skippedShortBodies = 0
         /// Long bodies without a readable `sessionid`.
         public var skippedUnreadable = 0
+        /// Frames left out by ``Options/filter`` (match type, not in play, paused).
+        public var skippedFiltered = 0
         /// Answers with a status other than 200 (their bodies are not counted again above).
         public var errorStatuses = 0
         /// Frames recorded without bones although bones were asked for.
@@ -126,7 +130,7 @@ public final class LiveRecorder: @unchecked Sendable {
         }
 
         /// Everything skipped (not recorded).
-        public var skipped: Int { skippedErrorObjects + skippedShortBodies + skippedUnreadable }
+        public var skipped: Int { skippedErrorObjects + skippedShortBodies + skippedUnreadable + skippedFiltered }
 
         public init() {}
     }
@@ -242,15 +246,17 @@ public final class LiveRecorder: @unchecked Sendable {
             }
 
             switch outcome {
-            case .frame(let sessionID, let session, let bones, let bonesMissing):
+            case .frame(let sessionID, let session, let bones, let bonesMissing, let round):
                 failures = 0
                 let nanos = wallStart + (issued - start).nanoseconds
                 let timestamp = Timestamp(millisecondsSinceEpoch: nanos / 1_000_000)
-                if sessionID != currentSession {
+                // A new file per session (and per round with `split: .round`).
+                let segmentKey = round.map { "\(sessionID)#\($0)" } ?? sessionID
+                if segmentKey != currentSession {
                     if currentSession != nil { queue.yield(.end) }
-                    currentSession = sessionID
+                    currentSession = segmentKey
                     indexInSegment = 0
-                    queue.yield(.begin(RecordingSegment(sessionID: sessionID, startedAt: timestamp)))
+                    queue.yield(.begin(RecordingSegment(sessionID: sessionID, startedAt: timestamp, round: round)))
                     update { $0.segments += 1 }
                 }
                 let frame = PolledFrame(
@@ -313,7 +319,7 @@ public final class LiveRecorder: @unchecked Sendable {
     }
 
     enum PollOutcome {
-        case frame(sessionID: String, session: [UInt8], bones: [UInt8]?, bonesMissing: Bool)
+        case frame(sessionID: String, session: [UInt8], bones: [UInt8]?, bonesMissing: Bool, round: Int?)
         case notInMatch
         case unreachable(String)
     }
@@ -343,13 +349,26 @@ public final class LiveRecorder: @unchecked Sendable {
         }
         switch kind {
         case .frame(let sessionID):
+            var round: Int?
+            if !options.filter.keepsEverything {
+                // Only filtering needs the typed session; a body that does not parse is kept
+                // (nothing is lost to a filter that cannot tell).
+                if let parsed = try? GameJSONReader.parseSession(body) {
+                    switch options.filter.verdict(for: parsed) {
+                    case .keep(let r): round = r
+                    case .drop:
+                        update { $0.skippedFiltered += 1 }
+                        return .notInMatch
+                    }
+                }
+            }
             var bones: [UInt8]?
             if let answer = bonesAnswer, answer.status == 200 {
                 var b = answer.body
                 b.removeLast(b.count - GameAPIBody.trimmedLength(b))
                 if !b.isEmpty { bones = b }
             }
-            return .frame(sessionID: sessionID, session: body, bones: bones, bonesMissing: options.bones && bones == nil)
+            return .frame(sessionID: sessionID, session: body, bones: bones, bonesMissing: options.bones && bones == nil, round: round)
         case .errorObject:
             update { $0.skippedErrorObjects += 1 }
         case .tooShort:

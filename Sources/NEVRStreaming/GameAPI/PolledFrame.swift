@@ -29,10 +29,14 @@ public struct RecordingSegment: Sendable, Hashable {
     /// e.g. `rec_2021-11-20_21-05-33_892E23E2-8272-4B07-85E8-5E291AC85F93`.
     public var baseName: String
 
-    public init(sessionID: String, startedAt: Timestamp) {
+    /// The round (from 1) when files split per round, else `nil`.
+    public var round: Int?
+
+    public init(sessionID: String, startedAt: Timestamp, round: Int? = nil) {
         self.sessionID = sessionID
         self.startedAt = startedAt
-        self.baseName = RecordingSegment.baseName(sessionID: sessionID, startedAt: startedAt)
+        self.round = round
+        self.baseName = RecordingSegment.baseName(sessionID: sessionID, startedAt: startedAt) + (round.map { "_round\($0)" } ?? "")
     }
 
     static func baseName(sessionID: String, startedAt: Timestamp) -> String {

@@ -14,14 +14,14 @@ struct CatCommand: ParsableCommand {
             Example: nevr cat match.echoreplay | jq .game_clock
             """)
 
-    @Argument(help: "A recording (.echoreplay zipped or plain, or .nevrcap).")
+    @Argument(help: "A recording (.echoreplay zipped or plain, or .nevrcap), or - for standard input.")
     var file: String
 
     func run() throws {
-        let url = URL(fileURLWithPath: file)
-        try CLIOutput.run(file: file) {
+        let source = try CLIOutput.run(file: file) { try StandardStream.input(file) }
+        let report = try CLIOutput.run(file: source.label) { () throws -> CaptureReadReport in
             let out = StandardOutputBuffer()
-            let reader = try CaptureFormat.open(url)
+            let reader = try CaptureFormat.open(source.url)
             var json: [UInt8] = []
             json.reserveCapacity(32 << 10)
             while let record = try reader.next() {
@@ -33,7 +33,9 @@ struct CatCommand: ParsableCommand {
                 try out.append(json)
             }
             try out.flush()
-            CLIOutput.reportDamage(file: file, reader.report, unit: reader.positionUnit, action: "printed")
+            CLIOutput.reportDamage(file: source.label, reader.report, unit: reader.positionUnit, action: "printed")
+            return reader.report
         }
+        if report.isDamaged { throw ExitStatus.damaged(source.label) }
     }
 }

@@ -3,25 +3,38 @@ import Dispatch
 import Foundation
 import NEVRCapture
 
-/// `nevr convert IN OUT` and `nevr convert --jobs N DIR OUTDIR`: rewrites captures, streaming,
-/// the direction picked from the extensions, with a one-line summary.
+/// `nevr convert IN OUT` and `nevr convert DIR OUTDIR`: rewrites captures, streaming, each
+/// format taken from its file's extension, with a one-line summary.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert recordings: .echoreplay <-> .nevrcap, zipped <-> plain .echoreplay; whole folders in parallel.",
+        abstract: "Convert recordings between formats (.echoreplay zipped or plain, .nevrcap); whole folders in parallel.",
         discussion: """
-            The direction comes from the extensions (.nevrcap, anything else is .echoreplay). \
-            .echoreplay -> .echoreplay copies timestamps and JSON bytes exactly; -> .nevrcap stores typed \
-            frames, bones and detected events under a header; .nevrcap -> .echoreplay rebuilds the game's JSON \
-            (events and header dropped, said in the summary). Examples:
+            Each format comes from its file's extension: .echoreplay or .txt, .nevrcap (an unknown \
+            extension is an error). .echoreplay -> .echoreplay copies timestamps and JSON bytes exactly; \
+            -> .nevrcap stores typed frames, bones and detected events under a header; .nevrcap -> \
+            .echoreplay rebuilds the game's JSON (events and header dropped, said in the summary). \
+            IN may be - (standard input) and OUT - (standard output, with --format).
+
+            Folder mode (IN is a folder): every recording below it, recursively (or those matching \
+            --glob), is converted into OUTDIR with the same relative path; files that are not \
+            recordings are skipped with a note; two inputs that would write the same output get \
+            names that keep their source extension (a.echoreplay.nevrcap, a.txt.nevrcap); an output \
+            that is one of the inputs is refused.
+
+            Exit status: 0 done, 1 failed (folder: any file failed), 2 an input was damaged or \
+            truncated (everything readable was converted).
+            Examples:
               nevr convert match.echoreplay match.nevrcap
-              nevr convert --jobs 4 recordings/ converted/ --to nevrcap
+              nevr convert - out.nevrcap < match.echoreplay
+              nevr convert match.nevrcap - --format echoreplay --plain | head
+              nevr convert --jobs 4 recordings/ converted/ --format nevrcap --glob '2021-*' --skip-existing
             """)
 
-    @Argument(help: "The input recording, or a folder of recordings.")
+    @Argument(help: "The input recording, a folder of recordings, or - for standard input.")
     var input: String
 
-    @Argument(help: "The output file (overwritten), or the output folder (created) when the input is a folder.")
+    @Argument(help: "The output file (replaced only when the conversion succeeds), the output folder (created) when the input is a folder, or - for standard output.")
     var output: String
 
     @Flag(name: .long, help: "Write plain text instead of a ZIP archive (.echoreplay output).")
@@ -36,16 +49,34 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Compression level: zlib 0-9 for a zipped .echoreplay (default 5), zstd 1-19 for .nevrcap (default 1).")
     var level: Int32?
 
+    @Option(name: .long, help: "Output format: echoreplay or nevrcap. Needed for - as output; in folder mode the default is the other format of each file.")
+    var format: String?
+
+    @Option(name: .customLong("to"), help: .hidden)
+    var deprecatedTo: String?
+
     @Option(name: .long, help: "Folder mode: convert this many files at once (default: all cores).")
     var jobs: Int?
 
-    @Option(name: .long, help: "Folder mode: output format, nevrcap or echoreplay (default: the other format of each file).")
-    var to: String?
+    @Option(name: .long, help: "Folder mode: only files whose name or relative path matches this shell pattern (e.g. '*.echoreplay', '2021/*').")
+    var glob: String?
 
-    func validate() throws {
+    @Flag(name: .long, help: "Folder mode: leave files whose output already exists alone.")
+    var skipExisting = false
+
+    @Flag(name: .long, help: "Folder mode: print what would be converted to what, and convert nothing.")
+    var dryRun = false
+
+    mutating func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let level, !(0...19).contains(level) { throw ValidationError("--level must be 0 through 19") }
-        if let to, CaptureFormat(name: to) == nil { throw ValidationError("--to must be nevrcap or echoreplay") }
+        if let old = deprecatedTo {
+            Deprecation.warn(command: "convert", old: "--to", new: "--format")
+            if format == nil { format = old }
+        }
+        if let format, CaptureFormat(name: format) == nil {
+            throw ValidationError("--format must be one of \(CaptureFormat.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(format)\")")
+        }
     }
 
     private var conversionOptions: ConversionOptions {
@@ -56,27 +87,41 @@ struct ConvertCommand: ParsableCommand {
         return options
     }
 
+    private var outputFormat: CaptureFormat? { format.flatMap(CaptureFormat.init(name:)) }
+
     func run() throws {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
+        if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
             try runFolder()
             return
         }
-        let inURL = URL(fileURLWithPath: input)
-        let outURL = URL(fileURLWithPath: output)
-        let progress = ProgressLine("converting \(inURL.lastPathComponent)")
-        let summary = try CLIOutput.run(file: input) {
+        let source = try CLIOutput.run(file: input) { try StandardStream.input(input) }
+        let target = try CLIOutput.run(file: output) { try StandardStream.output(output, format: outputFormat) }
+        if let outputFormat, !target.isStandard {
+            // The extension decides; --format may only confirm it.
+            let named = try CLIOutput.run(file: output) { try CaptureFormat(url: target.url) }
+            if named != outputFormat {
+                CLIOutput.printError(file: output, "the extension says .\(named.preferredExtension) but --format says \(outputFormat.rawValue)")
+                throw ExitCode.failure
+            }
+        }
+        let progress = ProgressLine("converting \(source.label == "stdin" ? "stdin" : source.url.lastPathComponent)")
+        let options = conversionOptions
+        let summary = try CLIOutput.run(file: source.label) {
             defer { progress.finish() }
-            return try CaptureConversion.convert(from: inURL, to: outURL, options: conversionOptions) { p in
+            return try CaptureConversion.convert(from: source.url, to: target.url, options: options) { p in
                 progress.update(fraction: p.inputBytesTotal > 0 && p.inputBytesRead > 0 ? p.fraction : nil, detail: "\(p.framesWritten) frames")
             }
         }
-        CLIOutput.warnSkipped(file: input, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit)
-        for note in summary.notes { CLIOutput.printError(file: input, note) }
-        print(line(output, summary))
+        try CLIOutput.run(file: "stdout") { try target.finishOutput() }
+        CLIOutput.warnSkipped(file: source.label, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit)
+        for note in summary.notes { CLIOutput.printError(file: source.label, note) }
+        let line = Self.line(target.label, summary)
+        if target.isStandard { CLIOutput.printError(line) } else { print(line) }
+        if summary.inputDamaged { throw ExitStatus.damaged(source.label) }
     }
 
-    private func line(_ output: String, _ summary: ConversionSummary) -> String {
+    static func line(_ output: String, _ summary: ConversionSummary) -> String {
         let seconds = String(format: "%.2f", summary.elapsedSeconds)
         var text = "\(output): \(summary.framesWritten) frames written (\(summary.framesWithBones) with bones"
         if summary.outputStoresEvents { text += ", \(summary.eventsWritten) events" }
@@ -85,27 +130,27 @@ struct ConvertCommand: ParsableCommand {
         return text
     }
 
-    /// Converts every recording in `input` into `output` on `jobs` threads. A failing file is
-    /// reported and the others go on; exits non-zero when any file failed.
+    /// Converts every recording below `input` into `output` on `jobs` threads. A failing file
+    /// is reported and the others go on.
     private func runFolder() throws {
-        let inDir = URL(fileURLWithPath: input, isDirectory: true)
-        let outDir = URL(fileURLWithPath: output, isDirectory: true)
-        let names = try FileManager.default.contentsOfDirectory(atPath: inDir.path)
-            .filter { ["echoreplay", "nevrcap", "txt"].contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
-            .sorted()
-        guard !names.isEmpty else {
-            CLIOutput.printError(file: input, "no .echoreplay or .nevrcap files")
-            throw ExitCode.failure
+        let inDir = URL(fileURLWithPath: input, isDirectory: true).standardizedFileURL
+        let outDir = URL(fileURLWithPath: output, isDirectory: true).standardizedFileURL
+        let plan = try CLIOutput.run(file: input) {
+            try FolderConversionPlan(input: inDir, output: outDir, glob: glob, format: outputFormat, skipExisting: skipExisting)
         }
-        try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
-        let jobs = min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, names.count)
-        let target = to.flatMap(CaptureFormat.init(name:))
-        let tasks: [(URL, URL)] = names.map { name in
-            let src = inDir.appendingPathComponent(name)
-            let format = target ?? ((try? CaptureFormat(url: src)) == .nevrcap ? .echoReplay : .nevrcap)
-            let dst = outDir.appendingPathComponent(src.deletingPathExtension().lastPathComponent + "." + format.preferredExtension)
-            return (src, dst)
+        for note in plan.notes { CLIOutput.printError(file: note.file, note.text) }
+        if dryRun {
+            for task in plan.tasks { print("\(task.source.path) -> \(task.destination.path)") }
+            CLIOutput.printError("nevr convert: dry run: \(plan.tasks.count) file(s) would be converted, \(plan.skipped) skipped")
+            return
         }
+        guard !plan.tasks.isEmpty else {
+            CLIOutput.printError(file: input, plan.skipped > 0 ? "nothing to convert (\(plan.skipped) file(s) skipped)" : "no recordings found")
+            if plan.refused > 0 { throw ExitCode.failure }
+            return
+        }
+        let tasks = plan.tasks
+        let jobs = min(self.jobs ?? ProcessInfo.processInfo.activeProcessorCount, tasks.count)
         let progress = ProgressLine("converting \(tasks.count) files on \(jobs) threads")
         let state = FolderState(count: tasks.count, progress: progress)
         let started = DispatchTime.now().uptimeNanoseconds
@@ -113,9 +158,10 @@ struct ConvertCommand: ParsableCommand {
         let next = FolderState.Counter()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let i = next.take(limit: tasks.count) {
-                let (src, dst) = tasks[i]
+                let task = tasks[i]
                 do {
-                    let summary = try CaptureConversion.convert(from: src, to: dst, options: options)
+                    try FileManager.default.createDirectory(at: task.destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    let summary = try CaptureConversion.convert(from: task.source, to: task.destination, options: options)
                     state.finished(i, .success(summary))
                 } catch {
                     state.finished(i, .failure(error))
@@ -124,25 +170,31 @@ struct ConvertCommand: ParsableCommand {
         }
         progress.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        var failed = 0
+        var failed = plan.refused
+        var damaged = 0
         var frames = 0
         for (i, result) in state.results.enumerated() {
+            let file = tasks[i].source.path
             switch result {
             case .success(let summary)?:
                 frames += summary.framesWritten
-                CLIOutput.warnSkipped(file: tasks[i].0.path, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit, show: 2)
-                if summary.inputTruncated { CLIOutput.printError(file: tasks[i].0.path, "input truncated; converted every complete frame") }
+                CLIOutput.warnSkipped(file: file, count: summary.skippedCount, first: summary.skipped, unit: summary.positionUnit, show: 2)
+                if summary.inputTruncated { CLIOutput.printError(file: file, "input truncated; converted every complete frame") }
+                if summary.inputDamaged { damaged += 1 }
             case .failure(let error)?:
                 failed += 1
-                CLIOutput.report(error, file: tasks[i].0.path)
+                CLIOutput.report(error, file: file)
             case nil:
                 failed += 1
-                CLIOutput.printError(file: tasks[i].0.path, "not converted")
+                CLIOutput.printError(file: file, "not converted")
             }
         }
-        print("\(output): \(tasks.count - failed) of \(tasks.count) files converted, \(frames) frames, \(failed) failed, "
-            + String(format: "%.2f s (%.0f frames/s on %d threads)", seconds, Double(frames) / max(seconds, 1e-9), jobs))
+        var line = "\(output): \(tasks.count - (failed - plan.refused)) of \(tasks.count) files converted, \(frames) frames, \(failed) failed"
+        if plan.skipped > 0 { line += ", \(plan.skipped) skipped" }
+        if damaged > 0 { line += ", \(damaged) damaged input(s)" }
+        print(line + String(format: ", %.2f s (%.0f frames/s on %d threads)", seconds, Double(frames) / max(seconds, 1e-9), jobs))
         if failed > 0 { throw ExitCode.failure }
+        if damaged > 0 { throw ExitStatus.damagedInput }
     }
 }
 

@@ -104,6 +104,8 @@ struct DemoCommand: ParsableCommand {
         }
 
         // Read both files back: every frame must be there.
+        let readBack = ProgressLine("demo: reading back")
+        readBack.update(fraction: nil, detail: echoURL.lastPathComponent)
         let readStart = DispatchTime.now().uptimeNanoseconds
         let echoRead = try CLIOutput.run(file: echoURL.path) { () throws -> Int in
             let reader = try EchoReplayReader(url: echoURL)
@@ -112,6 +114,7 @@ struct DemoCommand: ParsableCommand {
             return n
         }
         let echoReadNs = DispatchTime.now().uptimeNanoseconds - readStart
+        readBack.update(fraction: 0.5, detail: nevrcapURL.lastPathComponent)
         let nevrcapStart = DispatchTime.now().uptimeNanoseconds
         let (nevrcapRead, nevrcapEvents) = try CLIOutput.run(file: nevrcapURL.path) { () throws -> (Int, Int) in
             let reader = try NevrcapReader(url: nevrcapURL)
@@ -130,7 +133,11 @@ struct DemoCommand: ParsableCommand {
             echoURL: echoURL, echoSize: echo.fileSize, echoRead: echoRead, echoReadNs: echoReadNs,
             nevrcapURL: nevrcapURL, nevrcapSize: nevrcap.fileSize, nevrcapRead: nevrcapRead, nevrcapEvents: nevrcapEvents,
             nevrcapReadNs: nevrcapReadNs, truthURL: truthURL)
+        readBack.finish()
         print(report.text)
+        if out == nil {
+            CLIOutput.printError("nevr demo: the files are kept in \(directory.path) (a temporary folder: delete it when done, or pass --out DIR to choose where)")
+        }
         if echoRead != frames || nevrcapRead != frames {
             CLIOutput.printError(file: directory.path, "read back \(echoRead) (.echoreplay) and \(nevrcapRead) (.nevrcap) of \(frames) frames")
             throw ExitCode.failure

@@ -18,7 +18,7 @@ struct EventsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .echoreplay or .nevrcap file.")
+    @Argument(help: "A .echoreplay or .nevrcap file, or - for standard input.")
     var file: String
 
     @Flag(help: "One JSON object per line instead of a table.")
@@ -50,92 +50,68 @@ struct EventsCommand: ParsableCommand {
     func run() throws {
         let filter = try kindFilter()
         var printer = EventPrinter(json: json, filter: filter)
-        let url = URL(fileURLWithPath: file)
-        let summary: String
+        let source = try CLIOutput.run(file: file) { try StandardStream.input(file) }
+        let label = source.label
+        let progress = ProgressLine("events of \(label == "stdin" ? label : source.url.lastPathComponent)")
+        let result: (summary: String, damaged: Bool)
         do {
-            switch url.pathExtension.lowercased() {
-            case "nevrcap": summary = try readNevrcap(url, &printer)
-            default: summary = try readEchoReplay(url, &printer)   // .echoreplay, .txt, no extension
-            }
+            result = try read(source.url, label: label, &printer, progress: progress)
         } catch {
             // Whatever was read before the failure has been printed.
             printer.flush()
-            Terminal.clearStatus()
-            if let e = error as? NevrcapError {
-                CLIOutput.printError(file: file, e.description.dropFilePrefix(e.file))
-                throw ExitCode.failure
-            }
-            throw CLIOutput.report(error, file: file)
+            progress.finish()
+            throw CLIOutput.report(error, file: label)
         }
         printer.flush()
-        Terminal.clearStatus()
-        CLIOutput.printError("\(file): \(summary)")
+        progress.finish()
+        CLIOutput.printError("\(label): \(result.summary)")
+        if result.damaged { throw ExitStatus.damaged(label) }
     }
 
-    private func readNevrcap(_ url: URL, _ printer: inout EventPrinter) throws -> String {
-        let reader = try NevrcapReader(url: url)
-        var processor = FrameProcessor()
-        var frames = 0, skipped = 0
-        while var frame = try nextFrame(reader, skipped: &skipped) {
-            if redetect {
-                frame = processor.process(session: frame.session, bones: nil, timestamp: frame.timestamp)
-            }
-            frames += 1
-            printer.print(frame)
-            if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
-        }
-        var summary = "\(frames) frames, \(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"
-        summary += redetect ? ", detected again" : ", stored in the file"
-        if skipped > 0 { summary += ", \(skipped) malformed records skipped" }
-        return summary
-    }
-
-    /// The next frame, skipping (and reporting) malformed records the reader can step over.
-    // No `catch where` here: on the typed `NevrcapError` that pattern makes Swift 6.3 fail
-    // (an ownership-verifier crash, or an endless MandatoryAllocBoxToStack pass in debug builds).
-    private func nextFrame(_ reader: NevrcapReader, skipped: inout Int) throws -> Frame? {
-        while true {
-            do {
-                return try reader.next()
-            } catch {
-                guard error.isRecoverable else { throw error }
-                skipped += 1
-                CLIOutput.printError(file: file, error.description.dropFilePrefix(error.file))
-            }
-        }
-    }
-
-    private func readEchoReplay(_ url: URL, _ printer: inout EventPrinter) throws -> String {
-        let reader = try EchoReplayReader(url: url)
+    /// Prints the events of every frame: the stored ones for a format that stores events
+    /// (unless --redetect), otherwise detected from the sessions. Returns the summary and
+    /// whether anything of the input could not be read.
+    private func read(_ url: URL, label: String, _ printer: inout EventPrinter, progress: ProgressLine) throws -> (String, Bool) {
+        let reader = try CaptureFormat.open(url)
+        let stored = reader.carriesEvents && !redetect
         var processor = FrameProcessor()
         var frames = 0, notGame = 0, failed = 0
         while let record = try reader.next() {
-            do {
-                // Bones play no part in detection; leave them unparsed.
-                let frame = try processor.process(session: record.session, bones: nil, timestamp: record.timestamp)
-                frames += 1
-                printer.print(frame)
-            } catch where error.isNotAGameFrame {
-                notGame += 1
-            } catch {
-                failed += 1
-                if failed <= 5 { CLIOutput.printError(file: file, "line \(record.lineNumber): \(error) (skipped)") }
+            let frame: Frame
+            if stored, let typed = record.frame {
+                frame = typed
+            } else if let typed = record.frame {
+                frame = processor.process(session: typed.session, bones: nil, timestamp: typed.timestamp)
+            } else {
+                do {
+                    // Bones play no part in detection; leave them unparsed.
+                    frame = try processor.process(session: record.sessionJSON ?? [], bones: nil, timestamp: record.timestamp)
+                } catch {
+                    // A plain `catch` (no `catch where` on the typed error: it trips Swift 6.3).
+                    if error.isNotAGameFrame {
+                        notGame += 1
+                    } else {
+                        failed += 1
+                        if failed <= 5 { CLIOutput.printError(file: label, "\(reader.positionUnit) \(record.position): \(error) (skipped)") }
+                    }
+                    continue
+                }
             }
-            if frames % 10_000 == 0 { Terminal.status("\(frames) frames") }
+            frames += 1
+            printer.print(frame)
+            if frames & 255 == 0 {
+                progress.update(fraction: reader.bytesTotal > 0 ? Double(reader.bytesRead) / Double(reader.bytesTotal) : nil, detail: "\(frames) frames")
+            }
         }
-        CLIOutput.warnSkipped(file: file, count: reader.skippedCount, first: reader.skipped)
+        let report = reader.report
+        progress.finish()
+        CLIOutput.reportDamage(file: label, report, unit: reader.positionUnit, action: "listed the events of")
         var parts = ["\(frames) frames", "\(printer.eventsSeen) events (\(printer.eventsPrinted) printed)"]
+        if reader.carriesEvents { parts.append(redetect ? "detected again" : "stored in the file") }
         if notGame > 0 { parts.append("\(notGame) error objects (not game frames) skipped") }
         if failed > 0 { parts.append("\(failed) unreadable sessions skipped") }
-        if reader.skippedCount > 0 { parts.append("\(reader.skippedCount) malformed lines skipped") }
-        return parts.joined(separator: ", ")
-    }
-}
-
-private extension String {
-    /// NevrcapError descriptions start with the file; the CLI line adds it itself.
-    func dropFilePrefix(_ file: String) -> String {
-        hasPrefix(file + ": ") ? String(dropFirst(file.count + 2)) : self
+        if report.skippedCount > 0 { parts.append("\(report.skippedCount) malformed \(reader.positionUnit)s skipped") }
+        return (parts.joined(separator: ", "), report.isDamaged || failed > 0)
     }
 }
 

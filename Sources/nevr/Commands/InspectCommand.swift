@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
         abstract: "Describe a recording: format, frames, time span, sessions, players, skipped lines.",
         discussion: "Example: nevr inspect match.echoreplay --json | jq .frames")
 
-    @Argument(help: "A recording (.echoreplay, zipped or plain, or .nevrcap).")
+    @Argument(help: "A recording (.echoreplay, zipped or plain, or .nevrcap), or - for standard input.")
     var file: String
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -23,15 +23,20 @@ struct InspectCommand: ParsableCommand {
         var statistics = CaptureStatistics()
         var skippedCount = 0
         var skipped: [SkippedLine] = []
+        /// Cut off or with lines/records skipped (exit status 2).
+        var damaged = false
     }
 
     func run() throws {
-        let url = URL(fileURLWithPath: file)
-        let report = try CLIOutput.run(file: file) { () throws -> Report in
+        let source = try CLIOutput.run(file: file) { try StandardStream.input(file) }
+        let url = source.url
+        let progress = ProgressLine("inspecting \(source.label == "stdin" ? "stdin" : url.lastPathComponent)")
+        let report = try CLIOutput.run(file: source.label) { () throws -> Report in
+            defer { progress.finish() }
             let format = try CaptureFormat(url: url)
             switch format {
-            case .echoReplay: return try Self.inspectEchoReplay(url)
-            case .nevrcap: return try Self.inspectNevrcap(url)
+            case .echoReplay: return try Self.inspectEchoReplay(url, progress: progress)
+            case .nevrcap: return try Self.inspectNevrcap(url, progress: progress)
             default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
             }
         }
@@ -41,9 +46,12 @@ struct InspectCommand: ParsableCommand {
         } else {
             print(text(report), terminator: "")
         }
+        if report.damaged {
+            throw ExitStatus.damaged(source.label)
+        }
     }
 
-    static func inspectEchoReplay(_ url: URL) throws -> Report {
+    static func inspectEchoReplay(_ url: URL, progress: ProgressLine? = nil) throws -> Report {
         let reader = try EchoReplayReader(url: url)
         var report = Report(format: reader.isZipped ? "echoreplay-zip" : "echoreplay-plain")
         // Events as the detectors find them (an .echoreplay stores none).
@@ -59,7 +67,11 @@ struct InspectCommand: ParsableCommand {
             } catch {
                 report.statistics.add(timestamp: record.timestamp, error: error, hasBones: hasBones, position: record.lineNumber)
             }
+            if record.lineNumber & 255 == 0 {
+                progress?.update(fraction: Double(reader.fileBytesConsumed) / Double(max(reader.fileSize, 1)), detail: "\(record.lineNumber) lines")
+            }
         }) != nil {}
+        report.damaged = reader.skippedCount > 0 || reader.isRecoveredFromTruncation
         if let entry = reader.entryName { report.details.append((key: "zip_entry", value: entry)) }
         if reader.isRecoveredFromTruncation { report.details.append((key: "recovered_from_truncation", value: true)) }
         report.details.append((key: "lines", value: reader.linesRead))
@@ -72,8 +84,9 @@ struct InspectCommand: ParsableCommand {
 
     /// `.nevrcap`: header fields and metadata, frames, time span, events by kind; a truncated
     /// file reports the frames recovered; malformed records are listed as skipped.
-    static func inspectNevrcap(_ url: URL) throws -> Report {
+    static func inspectNevrcap(_ url: URL, progress: ProgressLine? = nil) throws -> Report {
         let reader = try NevrcapReader(url: url)
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
         var report = Report(format: "nevrcap")
         var eventsByKind: [EventKind: Int] = [:]
         var events = 0
@@ -83,12 +96,17 @@ struct InspectCommand: ParsableCommand {
                 report.statistics.add(timestamp: frame.timestamp, session: frame.session, hasBones: frame.bones != nil)
                 for e in frame.events { eventsByKind[e.kind, default: 0] += 1 }
                 events += frame.events.count
+                if reader.framesRead & 255 == 0 {
+                    progress?.update(fraction: Double(reader.compressedBytesRead) / Double(max(size, 1)), detail: "\(reader.framesRead) frames")
+                }
             case .end: break loop
             case .skipped(let e):
                 report.skippedCount += 1
+                report.damaged = true
                 if report.skipped.count < 20 { report.skipped.append(SkippedLine(lineNumber: e.recordIndex, reason: e.reasonDescription)) }
             case .truncated(let e):
                 report.details.append((key: "truncated", value: e.reasonDescription))
+                report.damaged = true
                 break loop
             }
         }
@@ -113,7 +131,7 @@ struct InspectCommand: ParsableCommand {
     private func jsonObject(_ r: Report) -> [String: Any] {
         let s = r.statistics
         var object: [String: Any] = [
-            "file": file,
+            "file": file == "-" ? "stdin" : file,
             "format": r.format,
             "frames": s.frames,
             "game_frames": s.gameFrames,
@@ -157,7 +175,7 @@ struct InspectCommand: ParsableCommand {
         func row(_ label: String, _ value: String) -> String {
             label.padding(toLength: 19, withPad: " ", startingAt: 0) + value + "\n"
         }
-        var out = row("file:", file)
+        var out = row("file:", file == "-" ? "stdin" : file)
         var format = r.format
         let extras = r.details.map { "\($0.key) \(Self.textValue($0.value))" }
         if !extras.isEmpty { format += " (" + extras.joined(separator: ", ") + ")" }

@@ -1,19 +1,25 @@
 import ArgumentParser
 import Foundation
+import NEVRCore
 import NEVRStreaming
 
-/// `nevr record`: poll the live game API and write what it answers to files.
+/// `nevr record`: poll one or many live game APIs and write what they answer to files.
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record the live game API (/session, optionally /player_bones) to .echoreplay and/or .nevrcap files.",
+        abstract: "Record the live game API (/session, optionally /player_bones) of one or many servers to .echoreplay and/or .nevrcap files.",
         discussion: """
-            Polls at a fixed rate, starts a new file whenever the session id changes, waits
-            quietly while the game is not running or not in a match, and on Ctrl-C or SIGTERM
-            finishes the current file. Crash safety: .echoreplay is written as plain text and
-            flushed every second, then zipped when the file is finished (--plain keeps it plain);
-            .nevrcap ends a zstd frame every second. A killed recorder loses at most the last
-            second. Prints each finished file on stdout and a one-line summary on stderr.
+            Polls at a fixed rate, starts a new file whenever the session id changes (or the round, \
+            with --split round), polls at --idle-rate while the game is not running or not in a match, \
+            ends a file after --idle-timeout without frames, and on Ctrl-C or SIGTERM finishes the \
+            current files. Several servers (--url 127.0.0.1:6721-6730, or --url repeated) are recorded \
+            at once, each into its own files (a folder per server under --out); servers that come and \
+            go are picked up. Crash safety: .echoreplay is written as plain text and flushed every \
+            second, then zipped when the file is finished (--plain keeps it plain); .nevrcap ends a \
+            zstd frame every second. Prints each finished file on stdout and a summary on stderr.
+            Examples:
+              nevr record --url 127.0.0.1:6721-6730 --out replays --active-only
+              nevr record --match-types echo_arena_private --split round --format both
             """
     )
 
@@ -21,19 +27,25 @@ struct RecordCommand: AsyncParsableCommand {
         case echoreplay, nevrcap, both
     }
 
-    @Option(help: "Base URL of the game API.")
-    var url = "http://127.0.0.1:6721"
+    @Option(help: "Game API server(s): HOST:PORT, HOST:FIRST-LAST (a range), or http://HOST:PORT; repeat for more. Default: 127.0.0.1:6721.")
+    var url: [String] = []
 
-    @Option(help: "Polls per second.")
+    @Option(help: "Polls per second while in a match.")
     var rate: Double = 30
+
+    @Option(name: .customLong("idle-rate"), help: "Polls per second while no match is running (or the server is unreachable).")
+    var idleRate: Double = 1
+
+    @Option(name: .customLong("idle-timeout"), help: "End a file after this long without a frame (e.g. 30s, 2m).")
+    var idleTimeout: DurationArgument = DurationArgument(argument: "30s")!
 
     @Flag(help: "Also poll /player_bones (concurrently) and record the bones column.")
     var bones = false
 
-    @Option(help: "Folder for the recordings.")
+    @Option(help: "Folder for the recordings (one folder per server when there are several).")
     var out = "."
 
-    @Option(help: "Output format.")
+    @Option(help: "File format.")
     var format: Format = .echoreplay
 
     @Flag(help: "Keep .echoreplay files as plain text (do not zip them when finished).")
@@ -42,123 +54,198 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Stop after this long (e.g. 90s, 5m, 1h); default: until Ctrl-C.")
     var duration: DurationArgument?
 
-    @Option(help: "Also stream every frame to a hub, e.g. ws://127.0.0.1:8080/publish.")
-    var stream: String?
+    @Option(name: .customLong("match-types"), help: "Record only these match types, comma-separated (e.g. echo_arena_private,echo_combat).")
+    var matchTypes: String?
 
-    @Option(help: "Bearer token for --stream.")
+    @Option(name: .customLong("exclude-match-types"), help: "Do not record these match types, comma-separated (e.g. social_2.0).")
+    var excludeMatchTypes: String?
+
+    @Flag(name: .customLong("active-only"), help: "Record only frames in play (no lobby, pre-match or post-match frames).")
+    var activeOnly = false
+
+    @Flag(name: .customLong("exclude-paused"), help: "Do not record frames while the match is paused.")
+    var excludePaused = false
+
+    @Option(help: "Start a new file per match (default) or per round: match or round.")
+    var split: RecordingFilter.Split = .match
+
+    @Option(help: "Also stream every frame to a hub, e.g. ws://127.0.0.1:8080/publish.")
+    var hub: String?
+
+    @Option(help: "Bearer token for --hub.")
     var token: String?
 
-    @Option(help: "Message encoding for --stream: json or binary.")
-    var streamFormat: StreamFormat = .json
+    @Option(help: "Message encoding for --hub: json or binary.")
+    var encoding: StreamFormat = .json
 
-    @Flag(help: "Detect events locally and stream them with the frames (--stream).")
+    @Flag(help: "Detect events locally and stream them with the frames (--hub).")
     var streamEvents = false
 
-    func validate() throws {
-        if let stream, !(stream.hasPrefix("ws://") || stream.hasPrefix("wss://")) {
-            throw ValidationError("--stream must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
+    @Option(name: .customLong("stream"), help: .hidden)
+    var deprecatedStream: String?
+
+    @Option(name: .customLong("stream-format"), help: .hidden)
+    var deprecatedStreamFormat: StreamFormat?
+
+    /// The servers to record, expanded (validated in ``validate()``).
+    var servers: [String] {
+        (try? GameAPIEndpoints.expand(url.isEmpty ? ["http://127.0.0.1:6721"] : url)) ?? []
+    }
+
+    mutating func validate() throws {
+        if let old = deprecatedStream {
+            Deprecation.warn(command: "record", old: "--stream", new: "--hub")
+            if hub == nil { hub = old }
+        }
+        if let old = deprecatedStreamFormat {
+            Deprecation.warn(command: "record", old: "--stream-format", new: "--encoding")
+            encoding = old
+        }
+        if let hub, !(hub.hasPrefix("ws://") || hub.hasPrefix("wss://")) {
+            throw ValidationError("--hub must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
         }
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-            throw ValidationError("--url must start with http:// (e.g. http://127.0.0.1:6721)")
+        guard idleRate > 0, idleRate <= rate else { throw ValidationError("--idle-rate must be greater than 0 and at most --rate") }
+        guard idleTimeout.seconds >= 1 else { throw ValidationError("--idle-timeout must be at least 1s") }
+        do {
+            _ = try GameAPIEndpoints.expand(url.isEmpty ? ["http://127.0.0.1:6721"] : url)
+        } catch {
+            throw ValidationError("--url \(error)")
         }
     }
 
+    var filter: RecordingFilter {
+        func list(_ text: String?) -> Set<String>? {
+            text.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }) }
+        }
+        return RecordingFilter(matchTypes: list(matchTypes), excludedMatchTypes: list(excludeMatchTypes) ?? [],
+                               activeOnly: activeOnly, excludePaused: excludePaused, split: split)
+    }
+
+    /// One server's recorder and its sinks.
+    struct Server {
+        var url: String
+        var recorder: LiveRecorder
+        var echoReplay: EchoReplayFileSink?
+        var nevrcap: NevrcapFileSink?
+        var stream: WebSocketFrameSink?
+    }
+
     func run() async throws {
-        let directory = URL(fileURLWithPath: out, isDirectory: true)
-        let echoReplay = format != .nevrcap
-            ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
-        let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
-        var streamSink: WebSocketFrameSink?
-        if let stream {
-            do {
-                let codec = try WebSocketCodec(
-                    url: stream, options: .init(token: token, format: streamFormat, processFrames: streamEvents))
-                streamSink = WebSocketFrameSink(codec: codec)
-            } catch {
-                CLIOutput.printError(file: stream, error.reason)
-                throw ExitCode.failure
+        let urls = servers
+        let root = URL(fileURLWithPath: out, isDirectory: true)
+        var list: [Server] = []
+        for server in urls {
+            // One folder per server when there are several, so their files never mix.
+            let directory = urls.count == 1 ? root : root.appendingPathComponent(Self.folderName(server), isDirectory: true)
+            let echoReplay = format != .nevrcap
+                ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
+            let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
+            var streamSink: WebSocketFrameSink?
+            if let hub {
+                do {
+                    let codec = try WebSocketCodec(url: hub, options: .init(token: token, format: encoding, processFrames: streamEvents))
+                    streamSink = WebSocketFrameSink(codec: codec)
+                } catch {
+                    CLIOutput.printError(file: hub, error.reason)
+                    throw ExitCode.failure
+                }
+            }
+            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
+            var options = LiveRecorder.Options(url: server, rate: rate, bones: bones, duration: duration?.duration)
+            options.maximumBackoff = .nanoseconds(Int64(1e9 / idleRate))
+            options.segmentIdleTimeout = idleTimeout.duration
+            options.filter = filter
+            list.append(Server(url: server, recorder: LiveRecorder(options: options, sink: sinks),
+                               echoReplay: echoReplay, nevrcap: nevrcap, stream: streamSink))
+        }
+        let recorders = list.map(\.recorder)
+        let recording = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for recorder in recorders { group.addTask { try await recorder.run() } }
+                try await group.waitForAll()
             }
         }
-        let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
-        let recorder = LiveRecorder(
-            options: .init(url: url, rate: rate, bones: bones, duration: duration?.duration), sink: sinks)
-        let recording = Task { try await recorder.run() }
         let signals = SignalCancellation(cancelling: recording)
-        let status = Task { await Self.showStatus(of: recorder, url: url) }
+        let watched = list.map { ($0.url, $0.recorder) }
+        let status = Task { await Self.showStatus(of: watched) }
         let result = await recording.result
         status.cancel()
         _ = await status.result
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
 
-        if let streamSink, let stream {
-            let st = streamSink.codec.statistics
-            var line = "nevr record: streamed to \(stream): \(st.framesAcknowledged) of \(st.framesQueued) frames acknowledged"
-            line += ", \(st.dropped) dropped (buffer full), \(st.buffered) unsent, \(st.connections) connection(s)"
-            if streamSink.rejected.count > 0 { line += ", \(streamSink.rejected.count) refused (first: \(streamSink.rejected.first ?? "-"))" }
-            if let e = st.lastError, st.framesAcknowledged < st.framesQueued { line += "; last error: \(e)" }
-            Terminal.note(line)
+        var failed = false
+        for server in list {
+            let name = list.count == 1 ? "" : " \(server.url):"
+            if let streamSink = server.stream, let hub {
+                let st = streamSink.codec.statistics
+                var line = "nevr record:\(name) streamed to \(hub): \(st.framesAcknowledged) of \(st.framesQueued) frames acknowledged"
+                line += ", \(st.dropped) dropped (buffer full), \(st.buffered) unsent, \(st.connections) connection(s)"
+                if streamSink.rejected.count > 0 { line += ", \(streamSink.rejected.count) refused (first: \(streamSink.rejected.first ?? "-"))" }
+                if let e = st.lastError, st.framesAcknowledged < st.framesQueued { line += "; last error: \(e)" }
+                Terminal.note(line)
+            }
+            var files = await server.echoReplay?.finishedFiles ?? []
+            files += await server.nevrcap?.finishedFiles ?? []
+            for file in files { print(file.path) }
+            for warning in await server.echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
+            if let nevrcap = server.nevrcap, await nevrcap.framesSkipped > 0 {
+                Terminal.note("nevr: .nevrcap: \(await nevrcap.framesSkipped) frames could not be parsed and were left out")
+                for reason in await nevrcap.skippedReasons.prefix(5) { Terminal.note("nevr: .nevrcap: \(reason)") }
+            }
+            let stats = server.recorder.statistics
+            Terminal.note("nevr record:\(name) " + Self.summary(stats, files: files.count))
+            if stats.framesWritten == 0, stats.connectionFailures > 0, stats.polls == 0, let why = stats.lastConnectionError {
+                Terminal.note("nevr: \(server.url): never answered: \(why)")
+            }
         }
-        var files = await echoReplay?.finishedFiles ?? []
-        files += await nevrcap?.finishedFiles ?? []
-        for file in files { print(file.path) }
-        for warning in await echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
-        if let nevrcap, await nevrcap.framesSkipped > 0 {
-            Terminal.note("nevr: .nevrcap: \(await nevrcap.framesSkipped) frames could not be parsed and were left out")
-            for reason in await nevrcap.skippedReasons.prefix(5) { Terminal.note("nevr: .nevrcap: \(reason)") }
+        if case .failure(let error) = result, !(error is CancellationError) {
+            CLIOutput.report(error, file: list.count == 1 ? list[0].url : "record")
+            Terminal.note("nevr record: stopped after an error")
+            failed = true
         }
-        let stats = recorder.statistics
-        switch result {
-        case .success:
-            Terminal.note("nevr record: " + Self.summary(stats, files: files.count))
-        case .failure(let error):
-            Terminal.note("nevr: \(error)")
-            Terminal.note("nevr record: stopped after an error; " + Self.summary(stats, files: files.count))
-            throw ExitCode.failure
-        }
+        if failed { throw ExitCode.failure }
+    }
+
+    /// `127.0.0.1_6721` for `http://127.0.0.1:6721`.
+    static func folderName(_ url: String) -> String {
+        var name = url
+        for prefix in ["http://", "https://"] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
+        return String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
     }
 
     static func summary(_ s: LiveRecorder.Statistics, files: Int) -> String {
         var text = "recorded \(s.framesWritten) frames in \(files) file\(files == 1 ? "" : "s")"
         text += String(format: " (%.2f Hz achieved, %d missed ticks)", s.achievedRate, s.missedTicks)
-        text += "; skipped \(s.skipped) (\(s.skippedErrorObjects) error objects, \(s.skippedShortBodies) short, \(s.skippedUnreadable) unreadable)"
-        text += "; \(s.errorStatuses) error statuses, \(s.connectionFailures) failed connections"
+        text += "; skipped \(s.skipped) (\(s.skippedErrorObjects) error objects, \(s.skippedShortBodies) short, \(s.skippedUnreadable) unreadable"
+        if s.skippedFiltered > 0 { text += ", \(s.skippedFiltered) filtered out" }
+        text += "); \(s.errorStatuses) error statuses, \(s.connectionFailures) failed connections"
         if s.bonesUnavailable > 0 { text += "; \(s.bonesUnavailable) frames without bones" }
         return text
     }
 
-    /// Redraws the status line four times a second (terminal only).
-    static func showStatus(of recorder: LiveRecorder, url: String) async {
+    /// Redraws the status line four times a second (terminal only): one entry per server.
+    static func showStatus(of servers: [(url: String, recorder: LiveRecorder)]) async {
         guard Terminal.stderrIsTTY else { return }
-        let clock = ContinuousClock()
-        var lastFrames = 0
-        var lastTime = clock.now
-        var rate = 0.0
         while !Task.isCancelled {
             do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
-            let s = recorder.statistics
-            let now = clock.now
-            let elapsed = (now - lastTime) / .seconds(1)
-            if elapsed >= 1 {
-                rate = Double(s.framesPolled - lastFrames) / elapsed
-                lastFrames = s.framesPolled
-                lastTime = now
+            var parts: [String] = []
+            for (url, recorder) in servers {
+                let s = recorder.statistics
+                let name = servers.count == 1 ? url : String(url.split(separator: ":").last ?? "")
+                switch s.state {
+                case .starting: parts.append("\(name) connecting")
+                case .gameUnreachable: parts.append("\(name) not reachable")
+                case .notInMatch: parts.append("\(name) no match")
+                case .recording: parts.append("\(name) ● \(s.framesWritten) frames")
+                case .stopped: parts.append("\(name) stopped")
+                }
             }
-            switch s.state {
-            case .starting:
-                Terminal.status("connecting to \(url)…")
-            case .gameUnreachable:
-                Terminal.status("waiting for the game at \(url) (not reachable; retrying)… \(s.framesWritten) frames so far")
-            case .notInMatch:
-                Terminal.status("game answering, not in a match; waiting… \(s.framesWritten) frames so far")
-            case .recording:
-                let file = s.destination.map { ($0 as NSString).lastPathComponent } ?? "-"
-                let session = s.sessionID.map { String($0.prefix(8)) + "…" } ?? "-"
-                Terminal.status("● \(s.framesWritten) frames · \(String(format: "%.1f", rate)) Hz · session \(session) · \(file) · skipped \(s.skipped)")
-            case .stopped:
-                return
-            }
+            let total = servers.reduce(0) { $0 + $1.recorder.statistics.framesWritten }
+            Terminal.status("\(parts.joined(separator: " · ")) · \(total) frames in all")
         }
     }
 }
+
+extension RecordingFilter.Split: ExpressibleByArgument {}

@@ -15,12 +15,23 @@ struct ServeCommand: AsyncParsableCommand {
             Answers exactly as the game does: a recorded frame's bytes with status 200, or
             {"err_description":"Endpoint is restricted in this match type","err_code":-6} with
             status 500 when there is no match (before the first frame, after the last). Frames
-            advance in real time, scaled by --rate. Prints the URL on stdout once listening.
+            advance in real time, scaled by --speed. Prints the URL on stdout once listening.
+
+            Several recordings play in sequence: give --replay several times, a folder (its \
+            recordings in name order, recursively), or --playlist FILE (one path per line; # starts \
+            a comment). While serving: GET /status (file, frame, seconds, timestamp, speed, paused), \
+            POST /control/pause, /control/resume, /control/seek?seconds=S or ?frame=N (within the \
+            current file), /control/speed?value=X. Example:
+              nevr serve --replay recordings/ --loop &
+              curl -X POST 'http://127.0.0.1:6721/control/seek?seconds=90'
             """
     )
 
-    @Option(help: "Recording to serve (.echoreplay, zipped or plain, or .nevrcap).")
-    var replay: String?
+    @Option(help: "Recording to serve (.echoreplay, zipped or plain, or .nevrcap), or a folder of them; repeat for a playlist.")
+    var replay: [String] = []
+
+    @Option(help: "A playlist file: one recording (or folder) per line, played in order.")
+    var playlist: String?
 
     @Flag(help: "Serve a simulated match instead of a recording.")
     var simulate = false
@@ -47,14 +58,22 @@ struct ServeCommand: AsyncParsableCommand {
     var host = "127.0.0.1"
 
     @Option(help: "Playback speed: 1 is real time, 2 twice as fast.")
-    var rate: Double = 1
+    var speed: Double = 1
+
+    @Option(name: .customLong("rate"), help: .hidden)
+    var deprecatedRate: Double?
 
     @Flag(help: "Start again from the first frame after the last.")
     var loop = false
 
-    func validate() throws {
-        guard (replay != nil) != simulate else { throw ValidationError("give either --replay FILE or --simulate") }
-        guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be greater than 0") }
+    mutating func validate() throws {
+        if let old = deprecatedRate {
+            Deprecation.warn(command: "serve", old: "--rate", new: "--speed")
+            speed = old
+        }
+        let hasReplay = !replay.isEmpty || playlist != nil
+        guard hasReplay != simulate else { throw ValidationError("give either --replay FILE or --simulate (or --playlist FILE)") }
+        guard speed > 0, speed <= 1000, speed.isFinite else { throw ValidationError("--speed must be greater than 0 and at most 1000") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard simRate > 0, simRate <= 1000 else { throw ValidationError("--sim-rate must be in (0, 1000]") }
         if simulate, let problem = simulationOptions.problem { throw ValidationError(problem) }
@@ -64,28 +83,61 @@ struct ServeCommand: AsyncParsableCommand {
         SimulationOptions(seed: seed, duration: simDuration.seconds, rate: simRate, players: players, bones: bones)
     }
 
+    /// The recordings to play, in order: each --replay (a folder expands to its recordings in
+    /// name order) then the playlist's lines.
+    func recordings() throws -> [String] {
+        var paths = replay
+        if let playlist {
+            let text = try CLIOutput.run(file: playlist) { try String(contentsOfFile: playlist, encoding: .utf8) }
+            let base = URL(fileURLWithPath: playlist).deletingLastPathComponent()
+            for line in text.split(whereSeparator: \.isNewline) {
+                let entry = line.trimmingCharacters(in: .whitespaces)
+                guard !entry.isEmpty, !entry.hasPrefix("#") else { continue }
+                paths.append(entry.hasPrefix("/") ? entry : base.appendingPathComponent(entry).path)
+            }
+        }
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let found = (FileManager.default.subpaths(atPath: path) ?? []).sorted()
+                    .filter { CaptureFormat(fileExtension: URL(fileURLWithPath: $0).pathExtension)?.isSupported ?? false }
+                    .map { URL(fileURLWithPath: path).appendingPathComponent($0).path }
+                if found.isEmpty { throw CLIMessage(file: path, reason: "no recordings in this folder") }
+                files += found
+            } else {
+                files.append(path)
+            }
+        }
+        return files
+    }
+
     func run() async throws {
-        let makeSource: FramePlayback.SourceFactory
+        var entries: [FramePlayback.Entry] = []
         let label: String
         let skippedReport = SkippedLinesReport()
-        if let replay {
-            let url = URL(fileURLWithPath: replay)
-            label = replay
-            // Open once up front so a missing or unreadable file fails before listening.
-            do { _ = try Self.openReplay(url, report: skippedReport) } catch {
-                Terminal.note("nevr: \(replay): \(Self.reason(error))")
-                throw ExitCode.failure
-            }
-            makeSource = { try Self.openReplay(url, report: skippedReport) }
-        } else {
+        if simulate {
             let options = simulationOptions
             label = "simulated match (seed \(seed), \(players) players)"
-            makeSource = { SimulatorFrameSource(options: options) }
+            entries = [FramePlayback.Entry(label: label) { SimulatorFrameSource(options: options) }]
+        } else {
+            let files = try CLIOutput.run(file: playlist ?? replay.first ?? "serve") { try recordings() }
+            for file in files {
+                let url = URL(fileURLWithPath: file)
+                // Open once up front so a missing or unreadable file fails before listening.
+                do { _ = try Self.openReplay(url, report: skippedReport) } catch {
+                    CLIOutput.report(error, file: file)
+                    throw ExitCode.failure
+                }
+                entries.append(FramePlayback.Entry(label: file) { try Self.openReplay(url, report: skippedReport) })
+            }
+            label = files.count == 1 ? files[0] : "\(files.count) recordings"
         }
 
         let store = CurrentFrameStore()
-        let server = GameAPIServer(store: store, options: .init(host: host, port: port))
-        let playback = FramePlayback(store: store, options: .init(rate: rate, loop: loop), makeSource: makeSource)
+        let control = PlaybackControl(speed: speed)
+        let server = GameAPIServer(store: store, options: .init(host: host, port: port), control: control)
+        let playback = FramePlayback(store: store, options: .init(rate: speed, loop: loop), playlist: entries, control: control)
         let host = self.host
         let job = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -93,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
                     try await server.run { bound in
                         // Unbuffered: scripts wait for this line to know the port.
                         FileHandle.standardOutput.write(Data("http://\(host):\(bound)\n".utf8))
-                        Terminal.note("nevr serve: \(label) on http://\(host):\(bound) (/session, /player_bones); Ctrl-C to stop")
+                        Terminal.note("nevr serve: \(label) on http://\(host):\(bound) (/session, /player_bones, /status, /control); Ctrl-C to stop")
                     }
                 }
                 group.addTask {
@@ -110,8 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         let result = await job.result
         withExtendedLifetime(signals) {}
         if case .failure(let error) = result, !(error is CancellationError) {
-            Terminal.note("nevr: \(replay ?? "serve"): \(Self.reason(error))")
-            throw ExitCode.failure
+            throw CLIOutput.report(error, file: label)
         }
     }
 
@@ -130,7 +181,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     static func reason(_ error: any Error) -> String {
-        String(describing: error)
+        ErrorText.reason(error)
     }
 }
 

@@ -18,16 +18,37 @@ struct StreamCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The recording.") var file: String
-    @Option(help: "Hub publish URL, e.g. ws://127.0.0.1:8080/publish.") var to: String
-    @Option(help: "Playback speed factor (1 = real time, 0 = as fast as possible).") var rate: Double = 1
+    @Option(help: "Hub publish URL, e.g. ws://127.0.0.1:8080/publish.") var hub: String?
+    @Option(help: "Playback speed factor (1 = real time, 0 = as fast as possible).") var speed: Double = 1
     @Option(help: "Bearer token.") var token: String?
-    @Option(help: "Message encoding: json or binary.") var format: StreamFormat = .json
+    @Option(help: "Message encoding: json or binary.") var encoding: StreamFormat = .json
+    @Option(name: .customLong("to"), help: .hidden) var deprecatedTo: String?
+    @Option(name: .customLong("rate"), help: .hidden) var deprecatedRate: Double?
+    @Option(name: .customLong("format"), help: .hidden) var deprecatedFormat: StreamFormat?
     @Flag(help: "Detect events while streaming an .echoreplay (sent with the frames).") var events = false
 
-    func validate() throws {
-        guard rate >= 0, rate.isFinite else { throw ValidationError("--rate must be 0 or more") }
-        guard to.hasPrefix("ws://") || to.hasPrefix("wss://") else {
-            throw ValidationError("--to must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
+    /// The hub URL (validated: set and ws:// or wss://).
+    var to: String { hub ?? "" }
+    var rate: Double { speed }
+    var format: StreamFormat { encoding }
+
+    mutating func validate() throws {
+        if let old = deprecatedTo {
+            Deprecation.warn(command: "stream", old: "--to", new: "--hub")
+            if hub == nil { hub = old }
+        }
+        if let old = deprecatedRate {
+            Deprecation.warn(command: "stream", old: "--rate", new: "--speed")
+            speed = old
+        }
+        if let old = deprecatedFormat {
+            Deprecation.warn(command: "stream", old: "--format", new: "--encoding")
+            encoding = old
+        }
+        guard speed >= 0, speed.isFinite else { throw ValidationError("--speed must be 0 or more") }
+        guard let hub else { throw ValidationError("give the hub with --hub ws://HOST:PORT/publish") }
+        guard hub.hasPrefix("ws://") || hub.hasPrefix("wss://") else {
+            throw ValidationError("--hub must start with ws:// or wss:// (e.g. ws://127.0.0.1:8080/publish)")
         }
     }
 

@@ -68,6 +68,12 @@ struct VerifyCommand: ParsableCommand {
             row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
             print(out, terminator: "")
         }
-        if !receipt.isLossless { throw ExitCode.failure }
+        // The exit-status policy: a loss is a failure (1); an input that is only damaged
+        // (cut off, unreadable lines or records) with everything readable intact is 2.
+        if receipt.isLossless { return }
+        if receipt.comparison.differenceCount == 0, receipt.truncated != nil || receipt.unreadableCount > 0 {
+            throw ExitStatus.damaged(file)
+        }
+        throw ExitCode.failure
     }
 }

@@ -15,10 +15,17 @@ enum CLIOutput {
         Terminal.note(text)
     }
 
-    /// `nevr: <file>: <reason>` on stderr.
+    /// `nevr: <file>: <reason>` on stderr (a temporary file standing for `-` is named `stdin`/`stdout`).
     static func printError(file: String, _ reason: String) {
-        printError("nevr: \(file): \(reason)")
+        printError("nevr: \(aliases.name(file)): \(reason)")
     }
+
+    /// Messages about `path` name it `label` instead (the temporary file behind `-`).
+    static func alias(_ path: String, as label: String) {
+        aliases.set(path, label)
+    }
+
+    private static let aliases = PathAliases()
 
     /// Reports `error` about `file` on stderr (a codec error names its own file) and returns
     /// the failure exit code to throw.
@@ -137,4 +144,13 @@ final class StandardOutputBuffer {
         var message: String
         var description: String { "cannot write to standard output: \(message)" }
     }
+}
+
+/// Paths messages show under another name, shared by every thread of a command.
+private final class PathAliases: @unchecked Sendable {
+    private let lock = NSLock()
+    private var names: [String: String] = [:]
+
+    func set(_ path: String, _ label: String) { lock.withLock { names[path] = label } }
+    func name(_ path: String) -> String { lock.withLock { names[path] ?? path } }
 }
