@@ -173,7 +173,9 @@ public enum EventAccuracy {
         case .goalScored: return "team=\(t.team ?? -1) points=\(t.points ?? 0) type=\(t.goalType ?? "")"
         case .playerGoal: return "points=\(t.points ?? 0)"
         case .scoreboardUpdated: return "scores=" + (t.scores ?? []).map(String.init).joined(separator: ",")
-        case .roundPaused, .roundUnpaused, .playerJoined, .restartRequest, .pauseRequest: return "team=\(t.team ?? -1)"
+        // RoundUnpaused carries the pause object of the frame that shows `unpaused`, where the
+        // game has already cleared `unpaused_team`: no team to compare.
+        case .roundPaused, .playerJoined, .restartRequest, .pauseRequest: return "team=\(t.team ?? -1)"
         case .playerSwitchedTeam: return "team=\(t.team ?? -1) from=\(t.previousTeam ?? -1)"
         case .joust: return "team=\(t.team ?? -1)"
         default: return nil
@@ -193,7 +195,6 @@ public enum EventAccuracy {
         case .scoreboardUpdated(let s):
             return "scores=\(s.bluePoints),\(s.orangePoints),\(s.blueRoundScore),\(s.orangeRoundScore)"
         case .roundPaused(let p): return "team=\(team(p.pausedRequestedTeam))"
-        case .roundUnpaused(let p): return "team=\(team(p.unpausedTeam))"
         case .playerJoined(_, let r): return "team=\(team(r))"
         case .playerSwitchedTeam(_, let new, let old): return "team=\(team(new)) from=\(team(old))"
         case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): return "team=\(team(r.team))"

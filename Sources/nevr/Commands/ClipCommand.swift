@@ -12,7 +12,7 @@ struct ClipCommand: ParsableCommand {
             Exactly one of --from/--to, --round or --around. Times are seconds after the
             capture's first game frame (or MM:SS). --around KIND[:N] takes the N-th event of that
             kind (from 1; default 1) with --before/--after seconds around it (default 5 / 5).
-            OUT's extension picks the format (.nevrcap, else .echoreplay). The clip's first frame
+            OUT's extension picks the format (any the toolkit writes). The clip's first frame
             is a baseline: its events are detected again from there, so it reports no joins for
             the players already present and no goal for the stale last_score.
             """

@@ -15,8 +15,8 @@ struct StatsCommand: ParsableCommand {
             playspace abuses and turnovers, with team totals; then every player over all matches,
             keyed by userid. Counters are the rise of the game's own stats (last minus first,
             restarts handled); the rest comes from events and frames.
-            Files that cannot be read are reported on stderr and the exit status is 1; the
-            others are still counted.
+            Files that cannot be read are reported on stderr and the exit status is 1; damaged
+            files (records skipped, truncated) are counted as far as readable, exit status 2.
             """
     )
 
@@ -53,7 +53,9 @@ struct StatsCommand: ParsableCommand {
             throw ExitCode.failure
         }
         var failed = false
+        var damaged: String?
         for f in run.files {
+            if f.skipped > 0 || !f.problems.isEmpty { damaged = damaged ?? f.path }
             for p in f.problems.prefix(5) { CLIOutput.printError(file: f.path, p) }
             if let failure = f.failure {
                 CLIOutput.printError(file: f.path, failure)
@@ -66,5 +68,6 @@ struct StatsCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(out.utf8))
         CLIOutput.printError("\(run.files.count) files, \(run.matches.count) matches, \(run.frames) frames, \(run.players.count) players")
         if failed { throw ExitCode.failure }
+        if let damaged { throw ExitStatus.damaged(damaged) }
     }
 }
