@@ -261,7 +261,8 @@ final class DerivedEventDetectorTests: XCTestCase {
         // Caught by a teammate 2 frames (< 0.15 s) after the release: no throw (Spark's rule).
         let caught = sequence(base, count: 12) { i, s in
             if i < 3 { s.setHolder(slot: 4) } else if i >= 5 { s.setHolder(slot: 5) }
-            s.disc?.velocity = i < 3 ? Vector3(0, 0, 0.5) : Vector3(0, 0, 10)
+            // In flight at 10 m/s; once caught it moves with its (still) holder.
+            s.disc?.velocity = i < 3 ? Vector3(0, 0, 0.5) : (i >= 5 ? .zero : Vector3(0, 0, 10))
         }
         XCTAssertTrue(derived(detectAll(caught)).isEmpty)
     }
