@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // NEVR Telemetry for Swift: typed Echo VR session frames, event detection,
 // .echoreplay and .nevrcap codecs, live recording and streaming.
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
         .library(name: "NEVRAnalysis", targets: ["NEVRAnalysis"]),
         .library(name: "NEVRStreaming", targets: ["NEVRStreaming"]),
+        .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
     dependencies: [
@@ -67,11 +69,26 @@ let package = Package(
             ]
         ),
 
+        // Live overlays: Spark-compatible overlay endpoints (6724) and WebSocket events (6725),
+        // and our own overlay pages, fed by the game API, a hub or a replay.
+        .target(
+            name: "NEVROverlay",
+            dependencies: [
+                "NEVRCore", "NEVRStreaming",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ]
+        ),
+
         // The thin command-line tool.
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming", "NEVRAnalysis",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming", "NEVROverlay", "NEVRAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,7 +126,28 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "NEVROverlayTests",
+            dependencies: ["NEVROverlay", "NEVRStreaming", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
+        ),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]
 )
+
+// libFuzzer targets (issue 15), only when NEVR_FUZZ=1 (scripts/fuzz.sh): their entry point is
+// `LLVMFuzzerTestOneInput`, so they link only with -sanitize=fuzzer, and they depend on no
+// networking code so the sanitized build stays small (NEVRCore, NEVRCapture, ZIPFoundation).
+if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzGameJSON", ["NEVRCore"]),
+        ("FuzzEchoReplay", ["NEVRCapture"]),
+        ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
+        ("FuzzHubMessage", ["NEVRCore"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine of this project's kind lacks, only when missing:
 # libzstd-dev (the zstd headers for the CZstd system-library target), protoc and
-# Python's protobuf/websockets (independent-implementation checks in the tests),
-# zstd (the command-line tool used by compatibility tests). Idempotent and quiet.
+# Python's protobuf/websockets/zstandard (independent-implementation checks in the tests),
+# zstd (the command-line tool used by compatibility tests), chromium (headless browser for
+# the overlay page tests; about 3.5 minutes to install on a fresh machine). Idempotent and quiet.
 set -euo pipefail
 
 need_apt=()
@@ -13,6 +14,8 @@ command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 # rsvg-convert rasterises `nevr plot` SVGs to PNG (the plot tests render and check PNGs).
 command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
+# Debian's chromium: the overlay pages are tested in a real headless browser.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # python3 (its zipfile and protobuf modules) is the tests' independent implementation.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 
@@ -28,6 +31,8 @@ if command -v python3 >/dev/null 2>&1; then
   need_pip=()
   python3 -c "import google.protobuf" 2>/dev/null || need_pip+=(protobuf)
   python3 -c "import websockets" 2>/dev/null || need_pip+=(websockets)
+  # zstandard: trained dictionaries and zstd frames for the independent .tape/.butter checks.
+  python3 -c "import zstandard" 2>/dev/null || need_pip+=(zstandard)
   if [ ${#need_pip[@]} -gt 0 ]; then
     echo "bootstrap: pip installing ${need_pip[*]}" >&2
     python3 -m pip install -q "${need_pip[@]}" >/dev/null 2>&1 || echo "bootstrap: pip install ${need_pip[*]} failed; tests needing them will say so" >&2

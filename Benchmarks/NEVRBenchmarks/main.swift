@@ -6,6 +6,7 @@ import Foundation
 //   NEVRBenchmarks write [--frame PATH] [--seconds S]
 //   NEVRBenchmarks echoreplay [--frame PATH] [--frames N] [--level L]
 //   NEVRBenchmarks nevrcap [--frame PATH] [--seconds S] [--long-frames N]
+//   NEVRBenchmarks tape [--frame PATH] [--seconds S]
 //   NEVRBenchmarks simulate [--seconds S]
 //   NEVRBenchmarks events [--frame PATH] [--seconds S]; NEVRBenchmarks events-allocs N
 //
@@ -17,6 +18,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("write", "game-JSON /session write throughput", WriteBenchmark.run),
     ("echoreplay", ".echoreplay write/read throughput, zipped and plain, peak RSS", EchoReplayBenchmark.run),
     ("nevrcap", ".nevrcap write/read/conversion throughput, bytes per frame, peak RSS", NevrcapBenchmark.run),
+    ("tape", ".tape write/read throughput and bytes per frame vs .nevrcap (same frames, same run)", TapeBenchmark.run),
     ("simulate", "match simulator throughput, alone and with game-JSON writing", SimulatorBenchmark.run),
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
     ("stats", "nevr stats over simulated matches, all cores vs one", StatsBenchmark.run),

@@ -24,6 +24,7 @@ struct NEVR: AsyncParsableCommand {
             HubCommand.self,
             WatchCommand.self,
             StreamCommand.self,
+            OverlayCommand.self,
         ]
     )
 }

@@ -7,7 +7,7 @@ import XCTest
 final class BinaryStreamingTests: XCTestCase {
     /// What a typed frame looks like after one protobuf round trip (proto3 drops zero values).
     func viaWire(_ frame: Frame) throws -> Frame {
-        let bytes = StreamBinary.encode(frame)
+        let bytes = try StreamBinary.encode(frame)
         let back = try bytes.withUnsafeBytes { try NevrcapWire.decodeEnvelope($0) }
         guard case .frame(let f) = back else { XCTFail("not a frame"); return frame }
         return f

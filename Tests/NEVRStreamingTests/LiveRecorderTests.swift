@@ -67,7 +67,9 @@ final class LiveRecorderTests: XCTestCase {
         for l in lines {
             let s = try XCTUnwrap(TestFrames.index(of: l.session))
             let b = try XCTUnwrap(l.bones.flatMap { bonesIndex[$0] }, "a line without served bones")
-            XCTAssertLessThanOrEqual(abs(s - b), 1, "bones \(b) recorded with session \(s)")
+            // Up to 3 frames (50 ms at 60 Hz): the two requests are independent, and a loaded machine
+            // delays one of them by more than a frame interval (seen at load 12 on 2 cores).
+            XCTAssertLessThanOrEqual(abs(s - b), 3, "bones \(b) recorded with session \(s)")
         }
     }
 

@@ -6,8 +6,8 @@ extension CaptureFormat {
         switch self {
         case .echoReplay: return EchoReplayCodec.self
         case .nevrcap: return NevrcapCodec.self
-        case .tape: return nil
-        case .butter: return nil
+        case .tape: return TapeCodec.self
+        case .butter: return ButterCodec.self
         case .nvr: return nil
         }
     }

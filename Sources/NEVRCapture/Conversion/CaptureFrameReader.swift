@@ -113,6 +113,9 @@ public struct CaptureWriteOptions: Sendable {
     public var includeBones: Bool
     public var echoReplay: EchoReplayWriter.Options
     public var nevrcap: NevrcapWriter.Options
+    /// The name of the ZIP entry of a zipped `.echoreplay` (default: the file's name). The
+    /// conversion sets it to the final name because it writes to a temporary file first.
+    public var entryName: String?
 
     public init(compressionLevel: Int32? = nil, includeBones: Bool = true,
                 echoReplay: EchoReplayWriter.Options = .init(), nevrcap: NevrcapWriter.Options = .init()) {

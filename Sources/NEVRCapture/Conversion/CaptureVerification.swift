@@ -32,10 +32,22 @@ public enum CaptureVerification {
         public var byteIdenticalSessions = 0
         public var truncated: String?
 
-        /// True when every frame came back and nothing both formats hold differs.
+        /// True when the file held at least one frame, every frame came back and nothing both
+        /// formats hold differs. An empty or header-only file verifies nothing, so it is not lossless.
         public var isLossless: Bool {
-            framesIn == framesOut && unreadableCount == 0 && comparison.differenceCount == 0 && truncated == nil
+            framesIn > 0 && framesIn == framesOut && unreadableCount == 0 && comparison.differenceCount == 0
+                && truncated == nil && lossyText == 0 && droppedKeys == 0
         }
+
+        /// Frames whose JSON strings held invalid UTF-8 or lone surrogates (read as U+FFFD: the
+        /// original bytes cannot come back).
+        public var lossyText = 0
+        /// Key paths of the original JSON missing from the round-tripped JSON (nested keys the
+        /// model has no field for), by path.
+        public var droppedKeys = 0
+        public var droppedKeyPaths: [String: Int] = [:]
+        /// Set when the file held no frame (empty, or a `.nevrcap` with only a header).
+        public var empty: String?
     }
 
     public static func verify(_ url: URL) throws -> Receipt {
@@ -73,6 +85,17 @@ public enum CaptureVerification {
                 continue
             }
             (extras, legacy, fractional) = NevrcapHoldability.count(original, extras, legacy, fractional)
+            audit(record, original, &receipt, scratch: &json)
+            // A number .nevrcap cannot store (points out of int32): the frame would not survive.
+            do {
+                try NevrcapWire.checkEncodable(original)
+            } catch {
+                receipt.unreadableCount += 1
+                if receipt.unreadable.count < 20 {
+                    receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "cannot be stored in .nevrcap: \(error)"))
+                }
+                continue
+            }
             // To .nevrcap and back.
             wire.removeAll(keepingCapacity: true)
             NevrcapWire.encode(original, into: &wire)
@@ -101,7 +124,28 @@ public enum CaptureVerification {
         if extras > 0 { receipt.notHoldable.append("\(extras) frame(s) with keys the model has no field for (kept only by .echoreplay)") }
         if legacy > 0 { receipt.notHoldable.append("\(legacy) frame(s) with 2018 player poses or bare-vector hands") }
         if fractional > 0 { receipt.notHoldable.append("\(fractional) frame(s) with fractional blue/orange points (int32 in .nevrcap)") }
+        if receipt.framesIn == 0 { receipt.empty = "the file holds no frame: nothing was verified" }
         return receipt
+    }
+
+    /// What the typed read itself loses from a line, which no round trip through the model can
+    /// notice: text that is not valid UTF-8 (or holds lone surrogates), and key paths of the
+    /// original JSON that the model does not write back (nested keys it has no field for).
+    static func audit(_ record: EchoReplayRecord, _ parsed: Frame, _ receipt: inout Receipt, scratch: inout [UInt8]) {
+        let lossy = record.session.withUnsafeBytes(JSONTextAudit.hasLossyText)
+            || (record.bones?.withUnsafeBytes(JSONTextAudit.hasLossyText) ?? false)
+        if lossy { receipt.lossyText += 1 }
+        scratch.removeAll(keepingCapacity: true)
+        GameJSONWriter.write(parsed.session, into: &scratch)
+        // Identical bytes keep every key: the common case costs one comparison.
+        if scratch == record.session { return }
+        guard let before = record.session.withUnsafeBytes(JSONTextAudit.keyPaths),
+            let after = scratch.withUnsafeBytes(JSONTextAudit.keyPaths)
+        else { return }
+        for path in before.subtracting(after) {
+            receipt.droppedKeys += 1
+            receipt.droppedKeyPaths[path, default: 0] += 1
+        }
     }
 
     static func verifyNevrcap(_ url: URL, _ sha: String) throws -> Receipt {
@@ -154,6 +198,9 @@ public enum CaptureVerification {
             receipt.notHoldable.append("written by another tool: missing keys and zero values compare equal (proto3); \(receipt.comparison.presenceOnly) such field(s)")
         }
         if reader.notes.unknownFields > 0 { receipt.notHoldable.append("\(reader.notes.unknownFields) unknown protobuf field(s)") }
+        if receipt.framesIn == 0 {
+            receipt.empty = (reader.header == nil ? "the file holds no record: nothing was verified" : "the file holds only a header, no frame: nothing was verified")
+        }
         return receipt
     }
 }

@@ -11,7 +11,7 @@ public enum EchoReplayCodec: CaptureCodec {
         var writerOptions = options.echoReplay
         if let level = options.compressionLevel { writerOptions.compressionLevel = min(max(level, 0), 9) }
         if !options.includeBones { writerOptions.includeBones = false }
-        return try EchoReplayFrameWriter(url: url, header: header, options: writerOptions)
+        return try EchoReplayFrameWriter(url: url, header: header, options: writerOptions, entryName: options.entryName)
     }
 
     /// A ZIP archive (`PK\u{3}\u{4}`), or a text line that starts with an `.echoreplay`
@@ -87,8 +87,8 @@ public final class EchoReplayFrameWriter: CaptureFrameWriter {
     private var session: [UInt8] = []
     private var bones: [UInt8] = []
 
-    public init(url: URL, header: CaptureHeader?, options: EchoReplayWriter.Options = .init()) throws {
-        writer = try EchoReplayWriter(url: url, options: options)
+    public init(url: URL, header: CaptureHeader?, options: EchoReplayWriter.Options = .init(), entryName: String? = nil) throws {
+        writer = try EchoReplayWriter(url: url, entryName: entryName, options: options)
         hadHeader = header != nil
         session.reserveCapacity(32 << 10)
     }

@@ -68,19 +68,11 @@ public enum CaptureConversion {
         return try convert(from: input, format: .echoReplay, to: output, format: .echoReplay, options: conversion, progress: progress)
     }
 
-    /// Throws when `output` is `input` (writing would truncate the input before it is read).
+    /// Throws when `output` is `input` (same path, symlink or hard link): writing would destroy
+    /// the input. ``AtomicOutputFile`` does this check itself.
     public static func refuseSameFile(_ input: URL, _ output: URL) throws {
-        let a = input.standardizedFileURL.resolvingSymlinksInPath().path
-        let b = output.standardizedFileURL.resolvingSymlinksInPath().path
-        var same = a == b
-        if !same, let ia = try? FileManager.default.attributesOfItem(atPath: a),
-           let ib = try? FileManager.default.attributesOfItem(atPath: b),
-           let na = ia[.systemFileNumber] as? Int, let nb = ib[.systemFileNumber] as? Int,
-           let da = ia[.systemNumber] as? Int, let db = ib[.systemNumber] as? Int {
-            same = na == nb && da == db
-        }
-        if same {
-            throw EchoReplayError(path: output.path, reason: .invalidRecord("the output is the input file"))
+        if OutputPaths.sameFile(input, output) {
+            throw OutputFileError(path: output.path, reason: .wouldOverwriteInput(input.path))
         }
     }
 }

@@ -51,13 +51,17 @@ extension CaptureConversion {
     ///   converted header (``convertedHeader(for:source:now:)``).
     /// - What the reader could not read (skipped records, truncation, damage) and what the
     ///   writer could not hold are in the summary; the rest is converted.
-    /// - On failure the partial output is removed. `output` must not be `input`.
+    /// - The output is written to a temporary file beside it and renamed into place when complete
+    ///   (``AtomicOutputFile``): a failure leaves no fragment and keeps what was at `output`
+    ///   before; an `output` that is (or links to) `input` is refused. Damage in the input
+    ///   (corrupt compressed data, a wrong checksum, a budget exceeded) keeps everything read
+    ///   before it and is reported in ``ConversionSummary/damage``.
     public static func convert(
         from input: URL, format inputFormat: CaptureFormat, to output: URL, format outputFormat: CaptureFormat,
         options: ConversionOptions = .init(), progress: ((ConversionProgress) -> Void)? = nil
     ) throws -> ConversionSummary {
         let started = DispatchTime.now().uptimeNanoseconds
-        try refuseSameFile(input, output)
+        let out = try AtomicOutputFile(destination: output, inputs: [input])
         let reader = try inputFormat.open(input, options: options.read)
         var header = reader.header
         if inputFormat != outputFormat {
@@ -65,16 +69,86 @@ extension CaptureConversion {
             if let id = reader.header?.captureID, !id.isEmpty { converted.metadata.append(.init(key: "source_capture_id", value: id)) }
             header = converted
         }
-        let writer = try outputFormat.create(output, header: header, options: options.write)
+        var writeOptions = options.write
+        writeOptions.entryName = writeOptions.entryName ?? output.lastPathComponent
+        let writer: any CaptureFrameWriter
         do {
-            var summary = try convert(reader, into: writer, options: options, progress: progress)
-            summary.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            return summary
+            writer = try outputFormat.create(out.temporaryURL, header: header, options: writeOptions)
         } catch {
-            try? writer.finish()
-            try? FileManager.default.removeItem(at: output)
+            out.discard()
+            // Name the output, not the temporary file, in the message.
+            let text = "\(error)".replacingOccurrences(of: out.temporaryURL.path + ": ", with: "")
+                .replacingOccurrences(of: out.temporaryURL.path, with: output.path)
+            throw OutputFileError(path: output.path, reason: .io(text))
+        }
+        var summary: ConversionSummary
+        do {
+            summary = try convert(reader, into: writer, options: options, progress: progress)
+        } catch {
+            // Damaged input after some frames: keep them and report; anything else fails cleanly.
+            let damage = try keepOrRethrow(error, input: input, framesWritten: writer.framesWritten) {
+                try? writer.finish()
+                out.discard()
+            }
+            do { try writer.finish() } catch {
+                out.discard()
+                throw error
+            }
+            summary = partialSummary(reader, writer)
+            summary.damage.append(damage)
+            summary.notes.append(damage)
+        }
+        do {
+            try out.commit()
+        } catch {
+            out.discard()
             throw error
         }
+        summary.elapsedSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return summary
+    }
+
+    /// What a conversion stopped by damage did, from its reader and writer.
+    static func partialSummary(_ reader: any CaptureFrameReader, _ writer: any CaptureFrameWriter) -> ConversionSummary {
+        let read = reader.report
+        var summary = ConversionSummary(
+            framesWritten: writer.framesWritten, framesWithBones: writer.framesWithBones,
+            skippedCount: read.skippedCount, skipped: read.skipped, elapsedSeconds: 0)
+        summary.positionUnit = reader.positionUnit
+        summary.outputStoresEvents = writer.storesEvents
+        summary.damage = read.damage
+        summary.notes += read.notes + read.damage
+        if let truncation = read.truncation {
+            summary.inputTruncated = true
+            summary.notes.append(truncation)
+        }
+        return summary
+    }
+
+    /// For a conversion's catch: returns the damage description when `error` says the input's
+    /// data is damaged and something was already converted (the caller keeps its output);
+    /// otherwise runs `cleanup` and rethrows.
+    static func keepOrRethrow(_ error: any Error, input: URL, framesWritten: Int, cleanup: () -> Void) throws -> String {
+        if framesWritten > 0, let damage = inputDamage(error, input: input) { return damage }
+        cleanup()
+        throw error
+    }
+
+    /// The reason when `error` is damage in `input`'s data (not I/O, not the output).
+    public static func inputDamage(_ error: any Error, input: URL) -> String? {
+        if let e = error as? EchoReplayError, e.path == input.path {
+            switch e.reason {
+            case .corruptArchive, .corruptData, .entryTooLarge: return e.reasonDescription
+            default: return nil
+            }
+        }
+        if let e = error as? NevrcapError, e.file == input.path {
+            switch e.reason {
+            case .zstd, .budgetExceeded, .badLength, .recordTooLong, .damaged: return e.reasonDescription
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// The conversion loop over the seam: reads every record of `reader` into `writer` and
@@ -116,7 +190,14 @@ extension CaptureConversion {
                 record.frame = frame
                 record.events = frame.events
             }
-            try writer.write(record)
+            do {
+                try writer.write(record)
+            } catch {
+                // A number the output format cannot store: this record is skipped and reported, not the file.
+                guard let e = error as? NevrcapError, e.isUnrepresentableFrame else { throw error }
+                typing.skip(record.position, e.reasonDescription)
+                continue
+            }
             events += record.events.count
             if progress != nil, writer.framesWritten & 255 == 0 { report(reader.bytesRead) }
         }

@@ -52,6 +52,16 @@ public final class NevrcapFrameReader: CaptureFrameReader {
             report.notes.append("\(reader.notes.irregularValues) irregular value(s) skipped (vectors without 3 values, odd possession lists)")
         }
         if reader.notes.unknownEvents > 0 { report.notes.append("\(reader.notes.unknownEvents) event(s) of unknown kinds kept") }
+        if reader.emptyRecordsSkipped > 0 {
+            report.notes.append("\(reader.emptyRecordsSkipped) zero-length record(s) skipped (not frames)")
+        }
+        if reader.headersSkipped > 0 {
+            report.notes.append("\(reader.headersSkipped) further header record(s) skipped (captures appended to each other)")
+        }
+        if reader.damagedRegions > 0 {
+            report.damage.append(
+                "\(reader.damagedRegions) damaged region(s) of compressed data skipped (\(reader.damagedBytesSkipped) bytes); every intact frame around them was kept")
+        }
         return report
     }
 

@@ -63,12 +63,15 @@ public final class EchoReplayWriter {
     private static let flushThreshold = 256 << 10
 
     /// Creates (or truncates) `url` and, when zipped, writes the entry's local header.
-    public init(url: URL, options: Options = .init()) throws {
+    ///
+    /// `entryName` names the ZIP entry (default: the file name of `url`, Spark's convention);
+    /// pass the final name when `url` is a temporary file (``AtomicOutputFile``).
+    public init(url: URL, entryName: String? = nil, options: Options = .init()) throws {
         self.url = url
         self.options = options
         file = try FileDescriptor.create(url.path)
         zip = options.zipped
-            ? try ZipStreamWriter(file: file, entryName: url.lastPathComponent, level: options.compressionLevel,
+            ? try ZipStreamWriter(file: file, entryName: entryName ?? url.lastPathComponent, level: options.compressionLevel,
                                   zip64Threshold: options.zip64Threshold)
             : nil
         pending.reserveCapacity(EchoReplayWriter.flushThreshold + 64 << 10)

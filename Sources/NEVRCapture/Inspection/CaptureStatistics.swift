@@ -38,8 +38,12 @@ public struct SeenPlayer: Hashable, Sendable, Comparable {
 public struct CaptureStatistics: Sendable {
     /// Frames read (game frames, error objects and unreadable JSON).
     public private(set) var frames = 0
-    /// Frames that parsed as a game `/session`.
+    /// Game frames (events.md rule 6: `teams` present and no non-zero `err_code`).
     public private(set) var gameFrames = 0
+    /// Frames that parsed but are not game frames and not error objects: no `teams` (a lobby
+    /// answer, `{"err_code":0}`); they are not counted as game frames and their session ids
+    /// are not listed (events.md rules 6 and 10).
+    public private(set) var framesWithoutTeams = 0
     /// Frames holding the game's error object (`err_code` != 0, e.g. -6 between matches).
     public private(set) var errorFrames = 0
     /// Frames whose session JSON could not be parsed.
@@ -70,12 +74,14 @@ public struct CaptureStatistics: Sendable {
     /// Adds a frame whose session parsed.
     public mutating func add(timestamp: Timestamp, session: Session, hasBones: Bool) {
         count(timestamp, hasBones)
-        if let code = session.errCode, code != 0, session.teams == nil {
-            errorFrames += 1
+        guard session.isGameFrame else {
+            if let code = session.errCode, code != 0 { errorFrames += 1 } else { framesWithoutTeams += 1 }
             return
         }
         gameFrames += 1
-        if let id = session.sessionID, !id.isEmpty, sessionSet.insert(id).inserted { sessionIDs.append(id) }
+        if let id = session.sessionID, !CaptureStatistics.isPlaceholderSessionID(id), sessionSet.insert(id).inserted {
+            sessionIDs.append(id)
+        }
         for (teamIndex, team) in (session.teams ?? []).enumerated() {
             for player in team.players ?? [] {
                 playerSet.insert(SeenPlayer(teamIndex: teamIndex, teamName: team.name, slot: player.slot,
@@ -94,6 +100,12 @@ public struct CaptureStatistics: Sendable {
             unreadableFrames += 1
             if unreadable.count < keep { unreadable.append(SkippedLine(lineNumber: position, reason: error.description)) }
         }
+    }
+
+    /// Empty, or only zeros and dashes (`00000000-0000-0000-0000-000000000000`, what the game
+    /// reports outside a match): not a match.
+    public static func isPlaceholderSessionID(_ id: String) -> Bool {
+        id.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
     }
 
     private mutating func count(_ timestamp: Timestamp, _ hasBones: Bool) {

@@ -17,6 +17,13 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
         case badLength
         /// The record's protobuf bytes are malformed; the reader continues with the next record.
         case malformedRecord(ProtoDecodeError)
+        /// Writing: the frame holds a value the format cannot store; nothing was written for it
+        /// and the writer can go on with the next frame.
+        case unrepresentable(NevrcapRangeError)
+        /// Reading stopped at a configured budget (records per file, inflation ratio, ...).
+        case budgetExceeded(String)
+        /// A damaged region of compressed data was skipped; reading goes on at the next zstd frame.
+        case damaged(String)
     }
 
     public var reason: Reason
@@ -45,7 +52,21 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// True when only one record was bad and reading can go on with the next one.
     public var isRecoverable: Bool {
-        if case .malformedRecord = reason { return true }
+        switch reason {
+        case .malformedRecord, .damaged: return true
+        default: return false
+        }
+    }
+
+    /// True when a damaged region of compressed data was skipped (the file is damaged, reading goes on).
+    public var isDamage: Bool {
+        if case .damaged = reason { return true }
+        return false
+    }
+
+    /// True when ``NevrcapWriter/write(_:)`` refused one frame (nothing written; the file is intact).
+    public var isUnrepresentableFrame: Bool {
+        if case .unrepresentable = reason { return true }
         return false
     }
 
@@ -66,6 +87,12 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
             return "\(at) has a length varint longer than 10 bytes"
         case .malformedRecord(let e):
             return "\(at) is malformed: \(e) (skipped)"
+        case .unrepresentable(let e):
+            return "frame not written: \(e)"
+        case .damaged(let text):
+            return "damaged data in \(at): \(text) (\(framesRecovered) complete frames before it)"
+        case .budgetExceeded(let text):
+            return "reading stopped in \(at): \(text) (\(framesRecovered) complete frames before it)"
         }
     }
 }

@@ -14,6 +14,15 @@ import NEVRCore
 /// - A record whose protobuf is malformed throws `.malformedRecord` naming its index and
 ///   offset; the next call continues with the following record.
 /// - Record lengths above ``Options/maxRecordLength`` stop reading with `.recordTooLong`.
+/// - Zero-length records (not a valid frame: a frame always has a session) are skipped and
+///   counted (``emptyRecordsSkipped``); more than ``Options/maxEmptyRecords`` of them, more than
+///   ``Options/maxRecords`` records, or an inflation ratio above ``Options/maxInflationRatio``
+///   stop reading with `.budgetExceeded` (decompression bombs).
+/// - A header record after the first record (two captures concatenated) is skipped and counted
+///   (``headersSkipped``), never returned as a frame.
+/// - Damaged compressed data (a flipped bit, junk between zstd frames) throws a recoverable
+///   `.damaged` error once per damaged region; reading resumes at the next zstd frame, so every
+///   intact frame after it is still returned (``damagedRegions`` counts them).
 /// - Unknown fields and event kinds are counted in ``notes`` (unknown events are kept).
 ///
 /// ```swift
@@ -25,7 +34,27 @@ public final class NevrcapReader {
     public struct Options: Sendable {
         /// Largest record accepted (default 64 MiB).
         public var maxRecordLength: Int
-        public init(maxRecordLength: Int = 64 << 20) { self.maxRecordLength = maxRecordLength }
+        /// Records accepted in one file (default 100 million: 46 hours at 600 Hz).
+        public var maxRecords: Int
+        /// Zero-length records skipped before the file is given up as not a capture (default 1,000).
+        public var maxEmptyRecords: Int
+        /// Largest ratio of decompressed to compressed bytes, checked once more than
+        /// ``inflationCheckBytes`` were decompressed (default 5,000; real captures compress 5-50x,
+        /// a zstd bomb of zeros 30,000x).
+        public var maxInflationRatio: Double
+        /// Decompressed bytes before ``maxInflationRatio`` applies (default 64 MiB).
+        public var inflationCheckBytes: Int
+
+        public init(
+            maxRecordLength: Int = 64 << 20, maxRecords: Int = 100_000_000, maxEmptyRecords: Int = 1_000,
+            maxInflationRatio: Double = 5_000, inflationCheckBytes: Int = 64 << 20
+        ) {
+            self.maxRecordLength = maxRecordLength
+            self.maxRecords = maxRecords
+            self.maxEmptyRecords = maxEmptyRecords
+            self.maxInflationRatio = maxInflationRatio
+            self.inflationCheckBytes = inflationCheckBytes
+        }
     }
 
     /// How the stream ended (``State/reading`` until then).
@@ -51,6 +80,19 @@ public final class NevrcapReader {
     private let inputCapacity = 128 * 1024
     private var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
     private var inputEOF = false
+    /// Absolute file offset of `input[0]`.
+    private var inputBase = 0
+    /// Compressed bytes read from the source so far.
+    private var compressedRead = 0
+    /// Bytes zstd produced so far.
+    private var decompressedTotal = 0
+    /// Absolute offset of the zstd frame reading last resumed at (not resumed at twice).
+    private var resumedAt = -1
+    /// Absolute offset where the zstd frame being decoded began (where a search for the next
+    /// one starts after damage: a corrupt block header can make zstd read past it).
+    private var frameStartedAt = 0
+    /// An error met while reading the header, delivered by the first ``next()``.
+    private var pendingError: NevrcapError?
     /// Last ZSTD_decompressStream result: 0 exactly when a zstd frame is complete.
     private var zstdInsideFrame = false
 
@@ -73,6 +115,14 @@ public final class NevrcapReader {
     public private(set) var framesRead = 0
     /// Records skipped because their protobuf was malformed.
     public private(set) var recordsSkipped = 0
+    /// Zero-length records skipped (not frames).
+    public private(set) var emptyRecordsSkipped = 0
+    /// Header records met after the first record (concatenated captures), skipped.
+    public private(set) var headersSkipped = 0
+    /// Damaged regions of compressed data skipped (reading resumed at the next zstd frame).
+    public private(set) var damagedRegions = 0
+    /// Compressed bytes skipped over damaged regions.
+    public private(set) var damagedBytesSkipped = 0
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
     public private(set) var state: State = .reading
@@ -113,13 +163,34 @@ public final class NevrcapReader {
 
     /// The next frame, or `nil` at the end. See the type's documentation for errors.
     public func next() throws(NevrcapError) -> Frame? {
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
         if let pending = pendingFirstFrame {
             pendingFirstFrame = nil
             return try decode(at: pending.offset, length: pending.length)
         }
-        guard state == .reading else { return nil }
-        guard let (offset, length) = try nextRecord() else { return nil }
-        return try decode(at: offset, length: length)
+        while state == .reading {
+            guard let (offset, length) = try nextRecord() else { return nil }
+            if length == 0 {
+                emptyRecordsSkipped += 1
+                if emptyRecordsSkipped > options.maxEmptyRecords {
+                    state = .failed
+                    throw failure(
+                        .budgetExceeded("more than \(options.maxEmptyRecords) zero-length records (not a capture; a decompression bomb?)"),
+                        recordIndex: lastRecord.index, offset: lastRecord.offset)
+                }
+                continue
+            }
+            let record = UnsafeRawBufferPointer(start: buffer + offset, count: length)
+            if NevrcapWire.classify(record) == .header {
+                headersSkipped += 1  // a second capture appended to the first: its header is no frame
+                continue
+            }
+            return try decode(at: offset, length: length)
+        }
+        return nil
     }
 
     /// One step of a tolerant read loop (see ``step()``).
@@ -164,7 +235,16 @@ public final class NevrcapReader {
     // MARK: Records
 
     private func readHeader() throws(NevrcapError) {
-        guard let (offset, length) = try nextRecord() else { return }
+        let first: (Int, Int)?
+        do {
+            first = try nextRecord()
+        } catch {
+            // Damage in the first zstd frame: the header is lost, the frames after it are not.
+            guard error.isRecoverable else { throw error }
+            pendingError = error
+            return
+        }
+        guard let (offset, length) = first else { return }
         let record = UnsafeRawBufferPointer(start: buffer + offset, count: length)
         switch NevrcapWire.classify(record) {
         case .header:
@@ -225,6 +305,10 @@ public final class NevrcapReader {
                 throw failure(.badLength, recordIndex: recordIndex, offset: recordStart)
             }
         }
+        guard recordIndex < options.maxRecords else {
+            state = .failed
+            throw failure(.budgetExceeded("more than \(options.maxRecords) records"), recordIndex: recordIndex, offset: recordStart)
+        }
         guard length <= UInt64(options.maxRecordLength) else {
             state = .failed
             throw failure(.recordTooLong(length: length, limit: options.maxRecordLength), recordIndex: recordIndex, offset: recordStart)
@@ -275,24 +359,50 @@ public final class NevrcapReader {
         while end - start < count {
             if inBuffer.pos == inBuffer.size && !inputEOF { try refill() }
             let hadInput = inBuffer.pos < inBuffer.size
+            if !zstdInsideFrame { frameStartedAt = inputBase + inBuffer.pos }
             var out = ZSTD_outBuffer(dst: buffer + end, size: bufferCapacity - end, pos: 0)
             let result = ZSTD_decompressStream(dctx, &out, &inBuffer)
             if ZSTD_isError(result) != 0 {
+                let name = String(cString: ZSTD_getErrorName(result))
+                let at = inputBase + inBuffer.pos
+                if let resumed = try resynchronize() {
+                    damagedRegions += 1
+                    damagedBytesSkipped += max(0, resumed - at)
+                    throw failure(
+                        .damaged("zstd error \"\(name)\" near compressed byte \(at); reading resumed at the next zstd frame (compressed byte \(resumed))"),
+                        recordIndex: recordIndex, offset: streamOffset)
+                }
                 state = .failed
-                throw failure(
-                    .zstd(String(cString: ZSTD_getErrorName(result))), recordIndex: recordIndex, offset: streamOffset)
+                throw failure(.zstd(name), recordIndex: recordIndex, offset: streamOffset)
             }
             end += out.pos
+            decompressedTotal += out.pos
+            if decompressedTotal > options.inflationCheckBytes,
+                Double(decompressedTotal) > options.maxInflationRatio * Double(max(compressedRead, 1))
+            {
+                state = .failed
+                throw failure(
+                    .budgetExceeded(
+                        "\(compressedRead) compressed bytes inflate to more than \(decompressedTotal) (ratio above \(Int(options.maxInflationRatio)); a decompression bomb?)"),
+                    recordIndex: recordIndex, offset: streamOffset)
+            }
             if hadInput || out.pos > 0 { zstdInsideFrame = result != 0 }
             if out.pos == 0 && !hadInput && inputEOF { return end - start >= count }
         }
         return true
     }
 
-    private func refill() throws(NevrcapError) {
+    /// Reads the next compressed chunk; the last `keep` unconsumed bytes of the window are moved
+    /// to its front first (a resynchronising search keeps a possible split magic number).
+    private func refill(keep: Int = 0) throws(NevrcapError) {
+        let kept = min(keep, inBuffer.size - inBuffer.pos)
+        if kept > 0 { memmove(input, input + (inBuffer.size - kept), kept) }
+        inputBase += inBuffer.size - kept
+        let room = inputCapacity - kept
+        var n = 0
         switch source {
         case .file(let f):
-            let n = fread(input, 1, inputCapacity, f)
+            n = fread(input + kept, 1, room, f)
             if n == 0 {
                 if ferror(f) != 0 {
                     state = .failed
@@ -300,18 +410,70 @@ public final class NevrcapReader {
                 }
                 inputEOF = true
             }
-            compressedBytesRead += Int64(n)
-            inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0)
         case .memory(let bytes, let position):
-            let n = min(inputCapacity, bytes.count - position)
+            n = min(room, bytes.count - position)
             if n == 0 {
                 inputEOF = true
             } else {
-                bytes.withUnsafeBytes { input.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
+                bytes.withUnsafeBytes { (input + kept).copyMemory(from: $0.baseAddress! + position, byteCount: n) }
             }
             source = .memory(bytes, position: position + n)
-            compressedBytesRead += Int64(n)
-            inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0)
+        }
+        compressedRead += n
+        compressedBytesRead += Int64(n)
+        inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: kept + n, pos: 0)
+    }
+
+    /// Moves the compressed input to absolute offset `offset` (an empty window there).
+    private func seek(to offset: Int) throws(NevrcapError) {
+        switch source {
+        case .file(let f):
+            if fseeko(f, off_t(offset), SEEK_SET) != 0 {
+                throw failure(.io("seek failed: \(String(cString: strerror(errno)))"), recordIndex: recordIndex, offset: streamOffset)
+            }
+            clearerr(f)
+        case .memory(let bytes, _):
+            source = .memory(bytes, position: min(offset, bytes.count))
+        }
+        inputEOF = false
+        inputBase = offset
+        inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: 0, pos: 0)
+    }
+
+    /// After a zstd error: finds the next zstd frame (its magic number) at or after the error,
+    /// drops the decompressed bytes not yet delivered (the record they belong to is lost) and
+    /// resets the decoder there. Returns the frame's absolute offset, or nil when none follows.
+    private func resynchronize() throws(NevrcapError) -> Int? {
+        let magic: (UInt8, UInt8, UInt8, UInt8) = (0x28, 0xB5, 0x2F, 0xFD)
+        // Search from just after the damaged frame's own start.
+        let from = frameStartedAt + 1
+        if from >= inputBase && from <= inputBase + inBuffer.size {
+            inBuffer.pos = from - inputBase
+        } else {
+            try seek(to: from)
+        }
+        while true {
+            let window = UnsafeRawBufferPointer(start: input, count: inBuffer.size)
+            var i = inBuffer.pos
+            while i + 4 <= window.count {
+                if window[i] == magic.0, window[i + 1] == magic.1, window[i + 2] == magic.2, window[i + 3] == magic.3,
+                    inputBase + i != resumedAt
+                {
+                    inBuffer.pos = i
+                    resumedAt = inputBase + i
+                    _ = ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only)
+                    zstdInsideFrame = false
+                    // Undelivered bytes of the damaged frame: the record being read is lost.
+                    streamOffset += end - start
+                    start = 0
+                    end = 0
+                    return resumedAt
+                }
+                i += 1
+            }
+            if inputEOF { return nil }
+            inBuffer.pos = max(inBuffer.pos, inBuffer.size - 3)
+            try refill(keep: 3)
         }
     }
 }

@@ -21,6 +21,10 @@ public enum NevrcapWire {
         case frame
     }
 
+    /// Events accepted in one frame; a record with more is malformed (skipped and reported).
+    /// A real frame has a handful; a whole match a few thousand.
+    public static let maxEventsPerFrame = 10_000
+
     // MARK: Encoding
 
     /// Appends the `LobbySessionStateFrame` of `frame` to `out`.
@@ -168,6 +172,7 @@ extension ProtoReader {
     @usableFromInline
     mutating func frame(_ notes: inout NevrcapDecodeNotes) throws(ProtoDecodeError) -> Frame {
         var f = Frame(index: 0, timestamp: Timestamp(nanosecondsSinceEpoch: 0), session: Session())
+        var eventEntries = 0
         while !isAtEnd {
             let (field, w) = try tag()
             switch (field, w) {
@@ -176,6 +181,12 @@ extension ProtoReader {
                 var sub = try subReader()
                 f.timestamp = try sub.timestamp(&notes)
             case (3, 2):
+                // Bounded: a 8 MB record can hold 4 million empty events (and need 4 GB as values);
+                // every entry counts, kept or not.
+                eventEntries += 1
+                guard eventEntries <= NevrcapWire.maxEventsPerFrame else {
+                    throw ProtoDecodeError(offset: offset, reason: .tooMany(what: "events in one frame", limit: NevrcapWire.maxEventsPerFrame))
+                }
                 var sub = try subReader()
                 if let e = try sub.event(&notes) { f.events.append(e) }
             case (4, 2):
@@ -213,10 +224,49 @@ extension ProtoReader {
 extension NevrcapWire {
     /// The protobuf `int32` stored for `blue_points`/`orange_points`. The model holds a `Double`
     /// (Combat points can be fractional); the format holds whole numbers, so a fractional value
-    /// is rounded toward zero here and reported as lost by `nevr verify`.
+    /// is rounded toward zero here and reported as lost by `nevr verify`. Values outside `Int32`
+    /// (and NaN, infinities) cannot be stored at all: ``checkEncodable(_:)`` refuses them before
+    /// encoding; here they saturate (never trap) for callers that did not check.
     @inlinable
     static func points(_ value: Double) -> Int32 {
-        guard value.isFinite else { return 0 }
-        return Int32(clamping: Int64(value.rounded(.towardZero)))
+        guard let whole = CheckedNumber.int32(towardZero: value) else {
+            return value.isNaN ? 0 : (value < 0 ? .min : .max)
+        }
+        return whole
     }
+
+    /// Throws when `frame` holds a value the `.nevrcap` format cannot store (today: points that
+    /// are not finite or do not fit `int32`; everything else in the model is typed to fit).
+    /// ``NevrcapWriter/write(_:)`` calls it; so does every encoder that must not store a
+    /// different number than it was given.
+    public static func checkEncodable(_ frame: Frame) throws(NevrcapRangeError) {
+        try checkPoints("blue_points", frame.session.bluePoints)
+        try checkPoints("orange_points", frame.session.orangePoints)
+    }
+
+    @inlinable
+    static func checkPoints(_ field: StaticString, _ value: Double?) throws(NevrcapRangeError) {
+        guard let value else { return }
+        if CheckedNumber.int32(towardZero: value) == nil {
+            throw NevrcapRangeError(field: field.description, value: value, range: "an int32 (-2147483648...2147483647)")
+        }
+    }
+}
+
+/// A value the `.nevrcap` format cannot store, so the frame holding it is not encoded
+/// (writing a different number would be a silent loss).
+public struct NevrcapRangeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The game-JSON key of the field.
+    public var field: String
+    public var value: Double
+    /// What the format can hold there.
+    public var range: String
+
+    public init(field: String, value: Double, range: String) {
+        self.field = field
+        self.value = value
+        self.range = range
+    }
+
+    public var description: String { "\(field) = \(value) cannot be stored: .nevrcap holds \(range) there" }
 }

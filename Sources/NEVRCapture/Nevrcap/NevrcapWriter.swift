@@ -111,8 +111,17 @@ public final class NevrcapWriter {
     public var compressedData: [UInt8] { memory }
 
     /// Appends one frame record. Its `index` is written as given.
+    ///
+    /// A frame holding a value the format cannot store (``NevrcapWire/checkEncodable(_:)``) is
+    /// refused with reason `.unrepresentable` before anything is written: the file stays valid
+    /// and the next frame can be written.
     public func write(_ frame: Frame) throws(NevrcapError) {
         guard !closed else { throw NevrcapError(reason: .io("write after close"), file: label) }
+        do {
+            try NevrcapWire.checkEncodable(frame)
+        } catch {
+            throw NevrcapError(reason: .unrepresentable(error), file: label, recordIndex: framesWritten + 1)
+        }
         encoder.removeAll()
         encoder.frame(frame)
         try feedRecord()

@@ -11,6 +11,8 @@ public struct ProtoDecodeError: Error, Hashable, Sendable, CustomStringConvertib
         case invalidFieldNumber
         case tooDeep
         case wrongWireType(field: Int, message: String)
+        /// More entries of a repeated field than the reader accepts (a bomb: millions of empty events).
+        case tooMany(what: String, limit: Int)
     }
 
     public var offset: Int
@@ -31,6 +33,7 @@ public struct ProtoDecodeError: Error, Hashable, Sendable, CustomStringConvertib
         case .invalidFieldNumber: "field number 0 at byte \(offset)"
         case .tooDeep: "groups nested too deeply at byte \(offset)"
         case .wrongWireType(let field, let message): "\(message) field \(field) has the wrong wire type at byte \(offset)"
+        case .tooMany(let what, let limit): "more than \(limit) \(what) at byte \(offset)"
         }
     }
 }

@@ -74,10 +74,11 @@ public struct SlotTable: Sendable {
                     // A duplicated slot (malformed frame): the first occurrence wins.
                     if !direct[Int(slot)].isPresent { direct[Int(slot)] = entry }
                 } else {
-                    insertOverflow(entry)
+                    overflow.append(entry)
                 }
             }
         }
+        normalizeOverflow()
         if let pair = session.possession {
             holderKnown = true
             if !pair.isNobody, Int(pair.teamIndex) < teams.count,
@@ -97,18 +98,34 @@ public struct SlotTable: Sendable {
         holderTeamIndex = e.teamIndex
     }
 
-    private mutating func insertOverflow(_ entry: Entry) {
-        var i = overflow.endIndex
-        while i > 0 && overflow[i - 1].slot > entry.slot { i -= 1 }
-        if i > 0 && overflow[i - 1].slot == entry.slot { return }
-        overflow.insert(entry, at: i)
+    /// Sorts the overflow list by slot and keeps the first occurrence of a duplicated slot.
+    /// Entries were appended in (team, player) order, so sorting by (slot, team, player) keeps
+    /// that order among equal slots. O(n log n) once per frame; the former insertion into a
+    /// sorted list was O(n^2) (150,000 players took a minute).
+    private mutating func normalizeOverflow() {
+        guard overflow.count > 1 else { return }
+        overflow.sort {
+            ($0.slot, $0.teamIndex, $0.playerIndex) < ($1.slot, $1.teamIndex, $1.playerIndex)
+        }
+        var kept = 1
+        for i in 1..<overflow.count where overflow[i].slot != overflow[kept - 1].slot {
+            overflow[kept] = overflow[i]
+            kept += 1
+        }
+        overflow.removeLast(overflow.count - kept)
     }
 
-    /// The player in `slot`, or an empty entry.
+    /// The player in `slot`, or an empty entry (binary search in the sorted overflow list).
 
     public func entry(slot: Int32) -> Entry {
         if slot >= 0 && slot < Self.directSlotCount { return direct[Int(slot)] }
-        for e in overflow where e.slot == slot { return e }
+        var lo = 0
+        var hi = overflow.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if overflow[mid].slot < slot { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < overflow.count, overflow[lo].slot == slot { return overflow[lo] }
         return Entry(slot: slot, teamIndex: -1, playerIndex: -1, userID: nil)
     }
 

@@ -376,6 +376,9 @@ struct JSONScanner {
     func slowNumber(from start: Int) throws(GameJSONError) -> Double {
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: i &- start), as: UTF8.self)
         guard let v = Double(text) else { throw malformed("a number", at: start) }
+        // 1e400 parses as infinity: no JSON writer can spell it again, so it is refused here
+        // rather than stored as something else (the fast path above only yields finite values).
+        guard v.isFinite else { throw malformed("a number within the range of a double (not \(text))", at: start) }
         return v
     }
 

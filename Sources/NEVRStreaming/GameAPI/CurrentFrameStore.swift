@@ -23,7 +23,13 @@ public final class CurrentFrameStore: @unchecked Sendable {
     private var snapshot = Snapshot(sequence: 0, session: nil, bones: nil)
     private let allocator = ByteBufferAllocator()
 
-    public init() {}
+    private let onPublish: (@Sendable (RawFrame?) -> Void)?
+
+    /// - Parameter onPublish: called after each ``publish(_:)`` with the frame (`nil`: no match),
+    ///   on the publishing task, so a consumer (the overlay) follows playback without polling.
+    public init(onPublish: (@Sendable (RawFrame?) -> Void)? = nil) {
+        self.onPublish = onPublish
+    }
 
     /// The frame to answer with.
     public var current: Snapshot {
@@ -38,5 +44,6 @@ public final class CurrentFrameStore: @unchecked Sendable {
         lock.withLock {
             snapshot = Snapshot(sequence: snapshot.sequence + 1, session: session, bones: bones)
         }
+        onPublish?(frame)
     }
 }

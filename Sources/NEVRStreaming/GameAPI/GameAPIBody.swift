@@ -1,3 +1,5 @@
+import NEVRCore
+
 /// What a polled `/session` body is, decided from a few bytes (the recorder
 /// does not parse whole frames on its polling path).
 public enum GameAPIBody: Sendable, Equatable {
@@ -8,8 +10,8 @@ public enum GameAPIBody: Sendable, Equatable {
     /// Shorter than any arena frame and not an error object (the game answers these
     /// between states; Spark drops bodies under ~800 bytes).
     case tooShort(byteCount: Int)
-    /// Long enough, but without a readable `"sessionid"`, or not compact (a raw
-    /// newline, carriage return or tab would break the one-frame-per-line formats).
+    /// Long enough, but not one valid JSON object, without a readable `"sessionid"`, or not
+    /// compact (a raw newline, carriage return or tab would break the one-frame-per-line formats).
     case unreadable
 
     /// The smallest body taken for a frame.
@@ -21,6 +23,9 @@ public enum GameAPIBody: Sendable, Equatable {
             return contains(body, errCodeKey) ? .errorObject : .tooShort(byteCount: body.count)
         }
         guard let id = sessionID(in: body), !containsLineBreakOrTab(body) else { return .unreadable }
+        // A proxy's HTML page or a cut-off body can contain `"sessionid"` too: only a complete,
+        // valid JSON object is a frame (validated by the core scanner; microseconds per frame).
+        guard body.withUnsafeBytes(JSONTextAudit.isValidJSONObject) else { return .unreadable }
         return .frame(sessionID: id)
     }
 

@@ -177,7 +177,7 @@ public final class LiveRecorder: @unchecked Sendable {
         public var description: String {
             switch self {
             case .invalidRate(let r): return "invalid polling rate \(r) (must be > 0 and at most 10000)"
-            case .invalidURL(let u): return "invalid URL \(u) (expected http://host:port)"
+            case .invalidURL(let u): return "invalid URL \(u); expected http://host:port with a port from 1 to 65535"
             }
         }
     }
@@ -188,8 +188,11 @@ public final class LiveRecorder: @unchecked Sendable {
     @discardableResult
     public func run() async throws -> Statistics {
         guard options.rate > 0, options.rate <= 10_000 else { throw RecorderError.invalidRate(options.rate) }
-        guard options.url.hasPrefix("http://") || options.url.hasPrefix("https://") else {
-            throw RecorderError.invalidURL(options.url)
+        // Checked before the HTTP client sees it: it traps (SIGILL) on a port above 65535.
+        do {
+            _ = try ServiceURL(parsing: options.url, schemes: ServiceURL.httpSchemes)
+        } catch {
+            throw RecorderError.invalidURL("\(options.url) (\(error.reason))")
         }
         let client = GameAPIClient(baseURL: options.url, timeout: options.requestTimeout)
         let (commands, queue) = AsyncStream<SinkCommand>.makeStream()
@@ -239,7 +242,10 @@ public final class LiveRecorder: @unchecked Sendable {
             let issued = clock.now
             let outcome: PollOutcome
             do {
-                outcome = try await pollOnce(client)
+                // Never past the end of the recording: a poll in flight at `stopAt` is cut there.
+                var limit = options.requestTimeout
+                if let stopAt { limit = max(.milliseconds(1), min(limit, stopAt - clock.now)) }
+                outcome = try await pollOnce(client, within: limit)
             } catch {
                 if Task.isCancelled { break }
                 outcome = .unreachable(String(describing: error))
@@ -324,16 +330,16 @@ public final class LiveRecorder: @unchecked Sendable {
         case unreachable(String)
     }
 
-    private func pollOnce(_ client: GameAPIClient) async throws -> PollOutcome {
+    private func pollOnce(_ client: GameAPIClient, within limit: Duration) async throws -> PollOutcome {
         let sessionAnswer: GameAPIClient.Answer
         var bonesAnswer: GameAPIClient.Answer?
         if options.bones {
-            async let session = client.fetch(client.sessionURL)
-            async let bones = try? client.fetch(client.bonesURL)
+            async let session = client.fetch(client.sessionURL, within: limit)
+            async let bones = try? client.fetch(client.bonesURL, within: limit)
             sessionAnswer = try await session
             bonesAnswer = await bones
         } else {
-            sessionAnswer = try await client.fetch(client.sessionURL)
+            sessionAnswer = try await client.fetch(client.sessionURL, within: limit)
         }
         // Stopped mid-poll (a cancelled bones request answers nil): the poll is incomplete
         // and is not recorded; every frame counted before the stop is written.

@@ -57,7 +57,15 @@ public actor NevrcapFileSink: FrameSink {
             if skippedReasons.count < 10 { skippedReasons.append("frame \(frame.sequence): \(error)") }
             return
         }
-        try writer.write(typed)
+        do {
+            try writer.write(typed)
+        } catch {
+            // A frame the format cannot store (a number out of range) is skipped and reported,
+            // the recording goes on; any other write error ends it.
+            guard error.isUnrepresentableFrame else { throw error }
+            framesSkipped += 1
+            if skippedReasons.count < 10 { skippedReasons.append("frame \(frame.sequence): \(error.reasonDescription)") }
+        }
     }
 
     public func flush() async throws {

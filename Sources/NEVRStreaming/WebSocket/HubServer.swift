@@ -1,10 +1,15 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NEVRCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The WebSocket hub (`nevr hub`): publishers push frames, subscribers receive them live.
 ///
@@ -36,10 +41,17 @@ public final class HubServer: Sendable {
         public var maxMessageSize: Int
         /// WebSocket ping period (keep-alive; dead peers are closed).
         public var pingInterval: Duration
+        /// Connections open at once (HTTP and WebSocket); more are closed on arrival.
+        public var maxConnections: Int
+        /// Time a new connection has to send its complete request head (at most 16 KiB).
+        public var handshakeTimeout: Duration
+        /// A connection that sends nothing (not even a pong) for this long is closed.
+        public var idleTimeout: Duration
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hub: StreamHub.Configuration = .init(),
-            maxMessageSize: Int = 16 << 20, pingInterval: Duration = .seconds(15)
+            maxMessageSize: Int = 16 << 20, pingInterval: Duration = .seconds(15), maxConnections: Int = HubServer.defaultMaxConnections,
+            handshakeTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)
         ) {
             self.host = host
             self.port = port
@@ -47,6 +59,9 @@ public final class HubServer: Sendable {
             self.hub = hub
             self.maxMessageSize = maxMessageSize
             self.pingInterval = pingInterval
+            self.maxConnections = maxConnections
+            self.handshakeTimeout = handshakeTimeout
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -54,6 +69,20 @@ public final class HubServer: Sendable {
     public let hub: StreamHub
     public let metrics: HubMetrics
     let logger: Logger
+    let connections = ConnectionCounter()
+
+    /// Half the process's open-file limit (at most 4,096): the other half stays free for the
+    /// listening socket, files and the event loops, so a flood never exhausts descriptors.
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+        return max(16, min(4_096, Int(min(limit.rlim_cur, 1 << 20)) / 2))
+    }
+
+    /// Connections open now, refused at the limit, and closed by the handshake or idle timeout.
+    public var connectionCounts: (open: Int, refused: Int, timedOut: Int) {
+        (connections.open, connections.refused, connections.timedOut)
+    }
 
     public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "nevr.hub")) {
         self.configuration = configuration
@@ -78,11 +107,6 @@ public final class HubServer: Sendable {
             try authorize(request)
             throw HTTPError(.upgradeRequired, message: "GET /publish is a WebSocket endpoint")
         }
-        router.get("subscribe") { [self] request, _ -> Response in
-            try authorize(request)
-            _ = try subscription(from: request)
-            throw HTTPError(.upgradeRequired, message: "GET /subscribe is a WebSocket endpoint")
-        }
 
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
         wsRouter.ws("publish") { [self] request, _ in
@@ -91,21 +115,25 @@ public final class HubServer: Sendable {
         } onUpgrade: { [self] inbound, outbound, _ in
             try await handlePublisher(inbound: inbound, outbound: outbound)
         }
-        wsRouter.ws("subscribe") { [self] request, _ in
-            try authorize(request)
-            _ = try subscription(from: request)
-            return .upgrade([:])
-        } onUpgrade: { [self] inbound, outbound, context in
-            let subscription = try subscription(from: context.request)
-            try await handleSubscriber(subscription, inbound: inbound, outbound: outbound)
-        }
+        addSubscribeRoute(http: router, webSocket: wsRouter)
 
+        let token = configuration.token
+        let guarded = ConnectionGuard(
+            limits: .init(
+                maxConnections: configuration.maxConnections, handshakeTimeout: .init(configuration.handshakeTimeout),
+                idleTimeout: .init(configuration.idleTimeout),
+                authorize: { target, authorization in Self.refusal(token: token, target: target, authorization: authorization) }),
+            counter: connections)
+        let wsResponder = wsRouter.buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: configuration.pingInterval)))
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: wsRouter,
-                configuration: HTTP1WebSocketUpgradeChannel.Configuration(
-                    ws: .init(maxFrameSize: configuration.maxMessageSize, autoPing: .enabled(timePeriod: configuration.pingInterval)))),
+            // Every connection passes the guard (count, handshake and idle timeouts, token) before HTTP.
+            server: HTTPServerBuilder { responder in
+                guarded.wrap(
+                    HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder, configuration: channelConfiguration))
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "nevr-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
@@ -119,6 +147,23 @@ public final class HubServer: Sendable {
 
     // MARK: requests
 
+    /// The guard's token check on a raw request head: 401 for a missing or wrong token on every
+    /// endpoint but `/healthz`, WebSocket upgrade or not (the WebSocket library would turn any
+    /// refused upgrade into a 400).
+    static func refusal(token: String?, target: String, authorization: String?) -> (status: Int, reason: String, body: String)? {
+        guard let token else { return nil }
+        let uri = URI(target)
+        if uri.path == "/healthz" { return nil }
+        var offered: Substring?
+        if let auth = authorization, auth.hasPrefix("Bearer ") {
+            offered = Substring(auth.dropFirst(7))
+        } else if let q = uri.queryParameters["token"] {
+            offered = q
+        }
+        if let offered, constantTimeEquals(offered.utf8, token.utf8) { return nil }
+        return (401, "Unauthorized", "missing or wrong token\n")
+    }
+
     func authorize(_ request: Request) throws {
         guard let token = configuration.token else { return }
         var offered: Substring?
@@ -131,6 +176,9 @@ public final class HubServer: Sendable {
             throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "missing or wrong token")
         }
     }
+
+    /// The largest `since=` accepted (about 31 years).
+    static let maxSinceSeconds: Double = 1_000_000_000
 
     func subscription(from request: Request) throws -> StreamHub.Subscription {
         let q = request.uri.queryParameters
@@ -149,10 +197,14 @@ public final class HubServer: Sendable {
         if let since = q["since"] {
             if since == "all" {
                 s.since = .infinity
-            } else if let seconds = Double(since), seconds >= 0, seconds.isFinite {
+            } else if let seconds = Double(since), seconds >= 0, seconds <= Self.maxSinceSeconds,
+                since.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
+            {
                 s.since = seconds
             } else {
-                throw HTTPError(.badRequest, message: "since must be a number of seconds or all, not \"\(since)\"")
+                // Range-checked: since=10000000000 once overflowed the nanosecond arithmetic and killed the hub.
+                throw HTTPError(
+                    .badRequest, message: "since must be a number of seconds from 0 to \(Int(Self.maxSinceSeconds)) or all, not \"\(since)\"")
             }
         }
         return s
@@ -257,10 +309,16 @@ public final class HubServer: Sendable {
     }
 }
 
-/// Compares without an early exit, so response time does not reveal how much of a token matched.
+/// Compares two tokens over their full length without an early exit, so neither the result
+/// nor the time taken depends on where they first differ. Lengths are compared as whole
+/// integers (a former version folded them into one byte, so a 256-byte token matched an empty one).
 func constantTimeEquals<A: Collection, B: Collection>(_ a: A, _ b: B) -> Bool where A.Element == UInt8, B.Element == UInt8 {
-    var diff = UInt8(truncatingIfNeeded: a.count ^ b.count)
+    let lengthsDiffer = a.count != b.count
+    var diff: UInt8 = 0
+    var ia = a.makeIterator()
     var ib = b.makeIterator()
-    for x in a { diff |= x ^ (ib.next() ?? 0) }
-    return diff == 0
+    for _ in 0..<max(a.count, b.count) {
+        diff |= (ia.next() ?? 0) ^ (ib.next() ?? 0)
+    }
+    return !lengthsDiffer && diff == 0
 }

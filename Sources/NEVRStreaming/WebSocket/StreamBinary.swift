@@ -37,8 +37,14 @@ public enum StreamBinary {
             header: NevrcapHeader(captureID: header.captureID, createdAt: header.createdAt, metadata: metadata))
     }
 
-    /// The Envelope of a frame.
-    public static func encode(_ frame: Frame) -> [UInt8] {
-        NevrcapWire.encodeEnvelope(frame: frame)
+    /// The Envelope of a frame. Throws when the frame holds a number the format cannot store
+    /// (points beyond int32): the binary encoding would carry a different value.
+    public static func encode(_ frame: Frame) throws(StreamEncodingError) -> [UInt8] {
+        do {
+            try NevrcapWire.checkEncodable(frame)
+        } catch {
+            throw StreamEncodingError(reason: "frame \(frame.index) cannot be sent as binary: \(error)")
+        }
+        return NevrcapWire.encodeEnvelope(frame: frame)
     }
 }

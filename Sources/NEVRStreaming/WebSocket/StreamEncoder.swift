@@ -64,7 +64,7 @@ enum StreamEncoder {
         if !parts.contains(.bones) { frame.bones = nil }
         if !parts.contains(.events) { frame.events = [] }
         if !parts.contains(.session), !parts.contains(.bones), frame.events.isEmpty { return nil }
-        return StreamBinary.encode(frame)
+        return try StreamBinary.encode(frame)
     }
 
     /// The typed frame, parsing the JSON parts when the publisher sent JSON.

@@ -73,8 +73,12 @@ public final class StreamHub: Sendable {
         func backlog(since: Double, capacity: Int) -> [HubFrame] {
             guard ringCount > 0 else { return [] }
             let newest = ring[(ringStart + ringCount - 1) % max(capacity, ring.count)]!.data.timestamp
-            let cutoff: Int64 =
-                since.isInfinite ? .min : newest.nanosecondsSinceEpoch - Int64((since * 1e9).rounded())
+            var cutoff = Int64.min
+            // Checked: a `since` whose nanoseconds do not fit (or underflow the newest timestamp) means "all".
+            if !since.isInfinite, let ns = CheckedNumber.nanoseconds(seconds: since) {
+                let (c, overflow) = newest.nanosecondsSinceEpoch.subtractingReportingOverflow(ns)
+                if !overflow { cutoff = c }
+            }
             var out: [HubFrame] = []
             for i in 0..<ringCount {
                 let f = ring[(ringStart + i) % max(capacity, ring.count)]!
@@ -121,10 +125,9 @@ public final class StreamHub: Sendable {
         let h = HubHeader(header)
         let targets: [Subscriber] = state.withLockedValue { s in
             s.serial += 1
-            if var m = s.matches[header.match] {
-                m.header = h
-                m.headerFromPublisher = true
-                s.matches[header.match] = m
+            if s.matches[header.match] != nil {
+                s.matches[header.match]!.header = h
+                s.matches[header.match]!.headerFromPublisher = true
             } else {
                 var m = Match(header: h, headerFromPublisher: true, ring: [])
                 m.updateSerial = s.serial
@@ -144,24 +147,29 @@ public final class StreamHub: Sendable {
         var newHeader: HubHeader?
         let targets: [Subscriber]? = state.withLockedValue { s in
             s.serial += 1
-            var m: Match
-            if let existing = s.matches[frame.match] {
-                m = existing
-            } else {
+            if s.matches[frame.match] == nil {
                 let header = HubHeader(
                     StreamHeader(match: frame.match, createdAt: frame.timestamp, metadata: [.init(key: "source", value: "nevr hub")]))
-                m = Match(header: header, headerFromPublisher: false, ring: [])
                 newHeader = header
+                var m = Match(header: header, headerFromPublisher: false, ring: [])
+                m.updateSerial = s.serial  // the newest match: never the one evicted to make room
+                insertMatch(&s, frame.match, m)
             }
-            if let li = m.lastIndex, let lt = m.lastTimestamp, frame.index <= li, frame.timestamp <= lt {
+            // Mutated in place through the dictionary: copying the match out (as before) copied
+            // its whole ring on every frame, O(ring) under the lock.
+            let serial = s.serial
+            let duplicate: Bool = s.matches[frame.match].map { m in
+                if let li = m.lastIndex, let lt = m.lastTimestamp, frame.index <= li, frame.timestamp <= lt { return true }
+                return false
+            } ?? true
+            if duplicate {
                 s.stats.duplicateFramesIn += 1
                 return nil
             }
-            m.lastIndex = frame.index
-            m.lastTimestamp = frame.timestamp
-            m.updateSerial = s.serial
-            m.append(f, capacity: configuration.ringCapacity)
-            if newHeader != nil { insertMatch(&s, frame.match, m) } else { s.matches[frame.match] = m }
+            s.matches[frame.match]!.lastIndex = frame.index
+            s.matches[frame.match]!.lastTimestamp = frame.timestamp
+            s.matches[frame.match]!.updateSerial = serial
+            s.matches[frame.match]!.append(f, capacity: configuration.ringCapacity)
             s.stats.framesIn += 1
             return s.subscribers.values.filter { $0.subscription.match == nil || $0.subscription.match == frame.match }
         }

@@ -109,8 +109,11 @@ public final class WebSocketCodec: Sendable {
 
     /// Validates the URL (`ws://` or `wss://`) and starts connecting in the background.
     public init(url: String, options: Options = .init(), logger: Logger = Logger(label: "nevr.stream")) throws(StreamClientError) {
-        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
-            throw StreamClientError(url: url, reason: "not a ws:// or wss:// URL")
+        // Checked before connecting: the WebSocket client wraps an out-of-range port (99999 -> 34463).
+        do {
+            _ = try ServiceURL(parsing: url, schemes: ServiceURL.webSocketSchemes)
+        } catch {
+            throw StreamClientError(url: url, reason: error.reason)
         }
         self.url = url
         self.options = options

@@ -1,4 +1,5 @@
 import HummingbirdWSClient
+import NEVRCore
 import Logging
 import NIOCore
 
@@ -20,8 +21,11 @@ public enum WebSocketSubscriber {
         url: String, token: String? = nil, maxMessageSize: Int = 16 << 20, logger: Logger = Logger(label: "nevr.watch"),
         handler: @escaping @Sendable (StreamMessage) async throws -> Void
     ) async throws {
-        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
-            throw StreamClientError(url: url, reason: "not a ws:// or wss:// URL")
+        // Checked before connecting: the WebSocket client wraps an out-of-range port (99999 -> 34463).
+        do {
+            _ = try ServiceURL(parsing: url, schemes: ServiceURL.webSocketSchemes)
+        } catch {
+            throw StreamClientError(url: url, reason: error.reason)
         }
         var config = WebSocketClientConfiguration(maxFrameSize: maxMessageSize, autoPing: .enabled(timePeriod: .seconds(15)))
         if let token { config.additionalHeaders[.authorization] = "Bearer \(token)" }

@@ -90,6 +90,8 @@ struct ConvertCommand: ParsableCommand {
     private var outputFormat: CaptureFormat? { format.flatMap(CaptureFormat.init(name:)) }
 
     func run() throws {
+        // Ctrl-C or SIGTERM removes the unfinished output instead of leaving a fragment.
+        AtomicOutputFile.installSignalCleanup()
         var isDirectory: ObjCBool = false
         if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
             try runFolder()

@@ -37,6 +37,8 @@ struct InspectCommand: ParsableCommand {
             switch format {
             case .echoReplay: return try Self.inspectEchoReplay(url, progress: progress)
             case .nevrcap: return try Self.inspectNevrcap(url, progress: progress)
+            case .tape: return try Self.inspectTape(url)
+            case .butter: return try Self.inspectButter(url)
             default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
             }
         }
@@ -136,6 +138,7 @@ struct InspectCommand: ParsableCommand {
             "frames": s.frames,
             "game_frames": s.gameFrames,
             "error_frames": s.errorFrames,
+            "frames_without_teams": s.framesWithoutTeams,
             "unreadable_frames": s.unreadableFrames,
             "unreadable": s.unreadable.map { ["line": $0.lineNumber, "reason": $0.reason] as [String: Any] },
             "skipped": r.skippedCount,
@@ -180,7 +183,8 @@ struct InspectCommand: ParsableCommand {
         let extras = r.details.map { "\($0.key) \(Self.textValue($0.value))" }
         if !extras.isEmpty { format += " (" + extras.joined(separator: ", ") + ")" }
         out += row("format:", format)
-        out += row("frames:", "\(s.frames) (\(s.gameFrames) game, \(s.errorFrames) error objects, \(s.unreadableFrames) unreadable)")
+        out += row("frames:", "\(s.frames) (\(s.gameFrames) game, \(s.errorFrames) error objects, "
+            + (s.framesWithoutTeams > 0 ? "\(s.framesWithoutTeams) without teams, " : "") + "\(s.unreadableFrames) unreadable)")
         out += row("frames with bones:", "\(s.framesWithBones)")
         out += row("first timestamp:", s.firstTimestamp.map(EchoReplayTimestamp.string) ?? "-")
         out += row("last timestamp:", s.lastTimestamp.map(EchoReplayTimestamp.string) ?? "-")

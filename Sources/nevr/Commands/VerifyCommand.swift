@@ -20,7 +20,16 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2; reports tape.md's documented holes by name).")
+    var via: String?
+
     func run() throws {
+        if let via {
+            guard via.lowercased() == "tape" else {
+                throw ValidationError("--via supports tape (got \(via))")
+            }
+            return try runViaTape()
+        }
         let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
@@ -40,6 +49,10 @@ struct VerifyCommand: ParsableCommand {
                 "not_holdable": receipt.notHoldable,
                 "byte_identical_sessions": receipt.format == .echoReplay ? receipt.byteIdenticalSessions as Any : NSNull(),
                 "truncated": receipt.truncated as Any? ?? NSNull(),
+                "empty": receipt.empty as Any? ?? NSNull(),
+                "lossy_text_frames": receipt.lossyText,
+                "dropped_keys": receipt.droppedKeys,
+                "dropped_key_paths": receipt.droppedKeyPaths,
                 "lossless": receipt.isLossless,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -64,6 +77,14 @@ struct VerifyCommand: ParsableCommand {
                 for u in receipt.unreadable { out += "  \(u)\n" }
             }
             if let t = receipt.truncated { row("truncated:", t) }
+            if let e = receipt.empty { row("empty:", e) }
+            if receipt.lossyText > 0 {
+                row("lossy text:", "\(receipt.lossyText) frame(s) with invalid UTF-8 or lone surrogates (read as U+FFFD)")
+            }
+            if receipt.droppedKeys > 0 {
+                row("dropped keys:", "\(receipt.droppedKeys) key(s) the model has no field for were not written back")
+                for (path, n) in receipt.droppedKeyPaths.sorted(by: { $0.value > $1.value }).prefix(10) { out += "  \(path): \(n)\n" }
+            }
             for note in receipt.notHoldable { row("not held:", note + " (\(other) cannot hold)") }
             row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
             print(out, terminator: "")
@@ -75,5 +96,40 @@ struct VerifyCommand: ParsableCommand {
             throw ExitStatus.damaged(file)
         }
         throw ExitCode.failure
+    }
+}
+
+extension VerifyCommand {
+    /// `--via tape`: every frame to telemetry v2 and back (``TapeVerification``).
+    func runViaTape() throws {
+        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file)) }
+        let c = receipt.comparison
+        if json {
+            let object: [String: Any] = [
+                "file": receipt.file, "round_trip_through": ".tape", "frames_in": receipt.framesIn, "frames_out": receipt.framesOut,
+                "fields_compared": c.fieldsCompared, "differences": c.differenceCount, "documented_holes": receipt.holes,
+                "losses": receipt.losses, "max_orientation_deviation": receipt.maxOrientationDeviation,
+                "protobuf_bytes_per_frame": receipt.framesOut > 0 ? receipt.protobufBytes / receipt.framesOut : 0,
+                "unreadable": receipt.unreadable, "truncated": receipt.truncated as Any? ?? NSNull(), "lossless": receipt.isLossless,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else {
+            var out = ""
+            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            row("file:", receipt.file)
+            row("round trip:", "through .tape (telemetry v2, sparse event tier), in memory")
+            row("frames in/out:", "\(receipt.framesIn) / \(receipt.framesOut)")
+            row("fields compared:", "\(c.fieldsCompared)")
+            row("protobuf:", "\(receipt.framesOut > 0 ? receipt.protobufBytes / receipt.framesOut : 0) B/frame before zstd")
+            for (hole, n) in receipt.holes.sorted(by: { $0.key < $1.key }) { row("documented hole:", "\(hole): \(n) field(s)") }
+            row("orientation:", String(format: "max deviation %.2g (tolerance %.0g)", receipt.maxOrientationDeviation, TapeVerification.orientationTolerance))
+            for (path, n) in receipt.losses.sorted(by: { $0.value > $1.value }) { row("loss:", "\(path): \(n)") }
+            if receipt.unreadable > 0 { row("unreadable:", "\(receipt.unreadable)") }
+            if let t = receipt.truncated { row("truncated:", t) }
+            row("result:", receipt.isLossless ? "OK: only the holes tape.md documents" : "LOSS: see above")
+            print(out, terminator: "")
+        }
+        if !receipt.isLossless { throw ExitCode.failure }
     }
 }

@@ -83,19 +83,11 @@ final class StandardStream {
         guard isStandard else { return }
         guard let handle = FileHandle(forReadingAtPath: url.path) else { return }
         defer { try? handle.close() }
+        let out = StandardOutputBuffer()
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes { bytes in
-                var done = 0
-                while done < bytes.count {
-                    let n = write(1, bytes.baseAddress! + done, bytes.count - done)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw CLIMessage(file: "stdout", reason: "cannot write: \(String(cString: strerror(errno)))")
-                    }
-                    done += n
-                }
-            }
+            try out.append([UInt8](chunk))
         }
+        try out.flush()
     }
 
     private static func temporaryFolder() throws -> URL {

@@ -1,0 +1,82 @@
+import Foundation
+import NEVRCore
+import NEVRStreaming
+
+/// Where the overlay's frames come from.
+public enum OverlaySource: Sendable {
+    /// Poll the game API (`/session`, and `/player_bones` when asked) with the live recorder.
+    case game(LiveRecorder.Options)
+    /// Follow a hub (`ws://HOST:PORT/subscribe?...`), reconnecting with backoff.
+    case hub(url: String, token: String?)
+    /// Play a recording in real time (scaled by `rate`, optionally looping).
+    case replay(FramePlayback.Options, FramePlayback.SourceFactory)
+
+    /// Runs the source into `feed` until cancelled (or, for a replay without looping, its end).
+    /// `onNote` gets one-line status notes (reconnects, end of a replay).
+    public func run(into feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+        switch self {
+        case .game(let options):
+            let recorder = LiveRecorder(options: options, sink: OverlayFrameSink(feed: feed))
+            _ = try await recorder.run()
+        case .hub(let url, let token):
+            try await Self.follow(url: url, token: token, feed: feed, onNote: onNote)
+        case .replay(let options, let factory):
+            let store = CurrentFrameStore(onPublish: { feed.ingest($0) })
+            let playback = FramePlayback(store: store, options: options, makeSource: factory)
+            let summary = try await playback.run()
+            onNote("end of the replay after \(summary.framesPublished) frames; serving the last state until stopped")
+        }
+    }
+
+    private static func follow(url: String, token: String?, feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void) async throws {
+        var delay: Duration = .milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await WebSocketSubscriber.run(url: url, token: token) { message in
+                    switch message {
+                    case .frame(let f):
+                        if let session = f.sessionJSON {
+                            feed.ingest(RawFrame(timestamp: f.timestamp, session: session, bones: f.bonesJSON))
+                        } else if let typed = f.frame {
+                            // A binary subscription: spell the typed frame as the game would.
+                            feed.ingest(
+                                RawFrame(
+                                    timestamp: typed.timestamp, session: GameJSONWriter.bytes(typed.session),
+                                    bones: typed.bones.map { GameJSONWriter.bytes($0) }))
+                        }
+                    case .dropped(let reason):
+                        onNote("the hub dropped the overlay: \(reason); reconnecting")
+                    case .error(let m):
+                        onNote("hub: \(m)")
+                    default:
+                        break
+                    }
+                }
+                delay = .milliseconds(100)
+                onNote("the hub closed the connection; reconnecting")
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                onNote("\(url): \(error); retrying in \(delay)")
+            }
+            feed.ingest(nil)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+}
+
+/// The live recorder's sink for the overlay: every polled frame goes into the feed; the end of
+/// a segment (the game left the match) is Spark's `left_game`.
+struct OverlayFrameSink: FrameSink {
+    let feed: OverlayFeed
+
+    func write(_ frame: PolledFrame) async throws {
+        feed.ingest(frame.raw)
+    }
+
+    func endSegment() async throws {
+        feed.ingest(nil)
+    }
+}

@@ -1,0 +1,143 @@
+import NEVRCore
+
+/// What Spark's `MatchPlayer` keeps about one player beyond the game's own counters:
+/// time played, time upside down, average body and hand speeds, wingspan, goals by
+/// value, playspace abuses, wins. Accumulated frame by frame by ``OverlayState``.
+///
+/// Speeds average over `playing` frames only (Spark samples while the round runs);
+/// hand speeds are position deltas over the frame interval, because the API gives
+/// hand positions but no hand velocity.
+public struct SparkPlayerRecord: Sendable, Equatable {
+    public var userID: UInt64?
+    public var name: String
+    public var slot: Int32
+    public var number: Int32
+    public var level: Int32
+    /// 0 blue, 1 orange, 2 spectators.
+    public var teamIndex: Int
+    /// The game's counters as of the player's last frame.
+    public var stats: Stats
+    /// Seconds of `playing` game clock this player was present for.
+    public var playTime: Double = 0
+    /// Seconds of `playing` with the head's up vector pointing down.
+    public var invertedTime: Double = 0
+    public var speedSum: Double = 0
+    public var speedSamples: Int = 0
+    public var leftHandSpeedSum: Double = 0
+    public var rightHandSpeedSum: Double = 0
+    public var handSpeedSamples: Int = 0
+    /// Largest distance seen between the two hands (metres).
+    public var wingspan: Double = 0
+    public var twoPointers: Int = 0
+    public var threePointers: Int = 0
+    /// From `playspace_abuse` events, once the core event stream has them.
+    public var playspaceAbuses: Int = 0
+    /// Rounds this player's team won while the player was on it.
+    public var wins: Int = 0
+    var lastLeftHand: Vector3?
+    var lastRightHand: Vector3?
+
+    public init(player: Player, teamIndex: Int) {
+        userID = player.userID
+        name = player.name ?? ""
+        slot = player.slot ?? -1
+        number = player.number ?? 0
+        level = player.level ?? 0
+        self.teamIndex = teamIndex
+        stats = player.stats ?? Stats()
+    }
+
+    public var averageSpeed: Double { speedSamples > 0 ? speedSum / Double(speedSamples) : 0 }
+    public var averageLeftHandSpeed: Double { handSpeedSamples > 0 ? leftHandSpeedSum / Double(handSpeedSamples) : 0 }
+    public var averageRightHandSpeed: Double { handSpeedSamples > 0 ? rightHandSpeedSum / Double(handSpeedSamples) : 0 }
+
+    /// Takes the frame's view of the player; `playingSeconds` is the game-clock time since the
+    /// previous frame when both frames are `playing` (0 otherwise).
+    mutating func update(_ player: Player, teamIndex: Int, playingSeconds: Double) {
+        if let n = player.name { name = n }
+        if let s = player.slot { slot = s }
+        if let n = player.number { number = n }
+        if let l = player.level, l > 0 { level = l }
+        self.teamIndex = teamIndex
+        if let s = player.stats { stats = s }
+        let left = player.leftHand?.position
+        let right = player.rightHand?.position
+        if let l = left, let r = right {
+            wingspan = max(wingspan, Self.distance(l, r))
+        }
+        if playingSeconds > 0 {
+            playTime += playingSeconds
+            if let up = player.head?.up, up.y < 0 { invertedTime += playingSeconds }
+            if let v = player.velocity, v.length.isFinite {
+                speedSum += v.length
+                speedSamples += 1
+            }
+            if let l = left, let r = right, let pl = lastLeftHand, let pr = lastRightHand {
+                let ls = Self.distance(l, pl) / playingSeconds
+                let rs = Self.distance(r, pr) / playingSeconds
+                // A teleport (respawn) is not a hand speed.
+                if ls.isFinite, rs.isFinite, ls < 100, rs < 100 {
+                    leftHandSpeedSum += ls
+                    rightHandSpeedSum += rs
+                    handSpeedSamples += 1
+                }
+            }
+        }
+        lastLeftHand = left
+        lastRightHand = right
+    }
+
+    static func distance(_ a: Vector3, _ b: Vector3) -> Double {
+        let dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z
+        return (dx * dx + dy * dy + dz * dz).squareRoot()
+    }
+
+    /// Spark's `MatchPlayer` dictionary (same keys, same order as `spark-events.md` lists them).
+    public func sparkDictionary(sessionID: String, matchTime: String) -> SparkJSON {
+        let s = stats
+        func i(_ v: Int32?) -> SparkJSON { .integer(v ?? 0) }
+        return .object([
+            ("session_id", .string(sessionID)),
+            ("match_time", .string(matchTime)),
+            ("player_id", .integer(userID ?? 0)),
+            ("player_name", .string(name)),
+            ("level", .integer(level)),
+            ("player_number", .integer(number)),
+            ("team_color", .string(SparkTeam.color(teamIndex))),
+            ("possession_time", .double(s.possessionTime ?? 0)),
+            ("play_time", .double(playTime)),
+            ("inverted_time", .double(invertedTime)),
+            ("points", i(s.points)),
+            ("2_pointers", .integer(twoPointers)),
+            ("3_pointers", .integer(threePointers)),
+            ("shots_taken", i(s.shotsTaken)),
+            ("saves", i(s.saves)),
+            ("goals", i(s.goals)),
+            ("stuns", i(s.stuns)),
+            ("passes", i(s.passes)),
+            ("catches", i(s.catches)),
+            ("steals", i(s.steals)),
+            ("blocks", i(s.blocks)),
+            ("interceptions", i(s.interceptions)),
+            ("assists", i(s.assists)),
+            ("average_speed", .double(averageSpeed)),
+            ("average_speed_lhand", .double(averageLeftHandSpeed)),
+            ("average_speed_rhand", .double(averageRightHandSpeed)),
+            ("wingspan", .double(wingspan)),
+            ("playspace_abuses", .integer(playspaceAbuses)),
+            ("wins", .integer(wins)),
+        ])
+    }
+}
+
+/// Spark's team spellings.
+public enum SparkTeam {
+    /// `blue`, `orange` or `spectator` for a `teams` index.
+    public static func color(_ teamIndex: Int) -> String {
+        switch teamIndex {
+        case 0: "blue"
+        case 1: "orange"
+        default: "spectator"
+        }
+    }
+}

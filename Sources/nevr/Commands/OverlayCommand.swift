@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import NEVROverlay
+import NEVRStreaming
+
+/// `nevr overlay`: Spark-compatible overlay servers and our own overlay pages.
+struct OverlayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "overlay",
+        abstract: "Serve live overlays: Spark-compatible JSON (6724) and WebSocket events (6725), and our own pages.",
+        discussion: """
+            Follows the game (--game URL, polled at --poll-rate), a hub (--hub ws://HOST:PORT/subscribe?...) or a \
+            recording (--replay FILE, at --rate, --loop). On --port: Spark's /stats, /overlay_info, /scoreboard, \
+            /disc_positions, /get_player_speed, /get_disc_speed, /session, /player_bones; our pages under /overlay/ \
+            (scoreboard, minimap, feed, stats, speed, all; options ?team=blue&hide=feed ...) and their feed at \
+            /subscribe (the hub's JSON format). On --events-port: Spark's WebSocket protocol (subscribe:<type>). \
+            Prints the overlay URL on stdout once both servers listen.
+            """
+    )
+
+    @Option(help: "Game API to poll, e.g. http://127.0.0.1:6721.") var game: String?
+    @Option(help: "Hub subscribe URL to follow, e.g. ws://127.0.0.1:8080/subscribe?match=all.") var hub: String?
+    @Option(help: "Hub token (with --hub).") var token: String?
+    @Option(help: "Recording to play (.echoreplay or .nevrcap).") var replay: String?
+    @Option(help: "Playback speed of --replay: 1 is real time.") var rate: Double = 1
+    @Flag(help: "Play --replay again from the start after the end.") var loop = false
+    @Option(name: .customLong("poll-rate"), help: "Polls per second of --game.") var pollRate: Double = 30
+    @Flag(help: "Poll /player_bones too (with --game), for /player_bones passthrough.") var bones = false
+    @Option(help: "HTTP port: Spark endpoints, pages, /subscribe (0: any free port).") var port = 6724
+    @Option(name: .customLong("events-port"), help: "Spark WebSocket event port (0: any free port).") var eventsPort = 6725
+    @Option(help: "Address to listen on (0.0.0.0 shares the overlays on the LAN).") var host = "127.0.0.1"
+    @Option(name: .customLong("blue-name"), help: "Blue team name shown instead of the game's.") var blueName: String?
+    @Option(name: .customLong("orange-name"), help: "Orange team name shown instead of the game's.") var orangeName: String?
+
+    func validate() throws {
+        let sources = [game != nil, hub != nil, replay != nil].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --game URL, --hub URL, --replay FILE") }
+        guard rate > 0, rate <= 1000, rate.isFinite else { throw ValidationError("--rate must be in (0, 1000]") }
+        guard pollRate > 0, pollRate <= 1000 else { throw ValidationError("--poll-rate must be in (0, 1000]") }
+        guard (0...65_535).contains(port), (0...65_535).contains(eventsPort) else {
+            throw ValidationError("--port and --events-port must be 0...65535")
+        }
+        guard port == 0 || port != eventsPort else { throw ValidationError("--port and --events-port must differ") }
+        if let game, !(game.hasPrefix("http://") || game.hasPrefix("https://")) {
+            throw ValidationError("--game must be an http:// URL, not \"\(game)\"")
+        }
+        if let hub, !(hub.hasPrefix("ws://") || hub.hasPrefix("wss://")) { throw ValidationError("--hub must be a ws:// URL") }
+        for name in [blueName, orangeName].compactMap({ $0 }) where name.utf8.count > 64 {
+            throw ValidationError("team names are at most 64 bytes")
+        }
+    }
+
+    func run() async throws {
+        let source: OverlaySource
+        let label: String
+        if let game {
+            source = .game(.init(url: game, rate: pollRate, bones: bones, segmentIdleTimeout: .seconds(5)))
+            label = game
+        } else if let hub {
+            source = .hub(url: hub, token: token)
+            label = hub
+        } else {
+            let replay = self.replay!
+            let url = URL(fileURLWithPath: replay)
+            let report = SkippedLinesReport()
+            do { _ = try ServeCommand.openReplay(url, report: report) } catch {
+                CLIOutput.printError(file: replay, ServeCommand.reason(error))
+                throw ExitCode.failure
+            }
+            source = .replay(.init(rate: rate, loop: loop), { try ServeCommand.openReplay(url, report: report) })
+            label = replay
+        }
+        if host != "127.0.0.1", host != "localhost", host != "::1" {
+            Terminal.note("nevr overlay: warning: listening on \(host): anyone who can reach this address sees the overlays and the match data")
+        }
+
+        var hubConfig = StreamHub.Configuration()
+        hubConfig.ringCapacity = 300  // late pages get the last frames at once, not a long backlog
+        hubConfig.subscriberQueue = 120
+        hubConfig.slowSubscriberPolicy = .skip  // a page that falls behind jumps to live
+        let hubServer = HubServer(configuration: .init(host: host, port: port, hub: hubConfig))
+        let feed = OverlayFeed(hub: hubServer.hub)
+        let config = OverlayConfiguration(teamNames: TeamNames(blue: blueName, orange: orangeName))
+        let http = OverlayHTTPServer(host: host, port: port, feed: feed, hubServer: hubServer, configuration: { config })
+        let events = SparkEventServer(host: host, port: eventsPort, broadcaster: feed.spark, configuration: { config })
+        let host = self.host
+        let ports = ReadyPorts()
+        let job = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await http.run { p in
+                        if let both = ports.set(http: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    }
+                }
+                group.addTask {
+                    try await events.run { p in
+                        if let both = ports.set(events: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    }
+                }
+                group.addTask {
+                    try await source.run(into: feed) { note in Terminal.note("nevr overlay: \(note)") }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let signals = SignalCancellation(cancelling: job)
+        let result = await job.result
+        withExtendedLifetime(signals) {}
+        if case .failure(let error) = result, !(error is CancellationError) {
+            CLIOutput.printError(file: label, "\(error)")
+            throw ExitCode.failure
+        }
+        let s = feed.spark.statistics
+        Terminal.note(
+            "nevr overlay: \(feed.rejectedFrames) bodies were not game frames; Spark clients: \(s.messagesOut) messages out, "
+                + "\(s.framesShed) frames shed, \(s.clientsDropped) slow clients dropped, \(s.clientsRefused) refused")
+    }
+
+    static func announce(host: String, http: Int, events: Int, label: String) {
+        // Unbuffered: scripts wait for this line to learn the ports.
+        FileHandle.standardOutput.write(Data("http://\(host):\(http)/ ws://\(host):\(events)/\n".utf8))
+        Terminal.note(
+            "nevr overlay: \(label): pages at http://\(host):\(http)/overlay/ (Spark JSON on the same port), "
+                + "Spark events at ws://\(host):\(events)/; Ctrl-C to stop")
+    }
+}
+
+/// The two bound ports, announced once both servers listen.
+final class ReadyPorts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var http: Int?
+    private var events: Int?
+
+    func set(http p: Int) -> (Int, Int)? { lock.withLock { http = p; return both } }
+    func set(events p: Int) -> (Int, Int)? { lock.withLock { events = p; return both } }
+    private var both: (Int, Int)? { if let http, let events { (http, events) } else { nil } }
+}
