@@ -10,8 +10,10 @@ import NEVRCore
 /// move with their bodies) and restart requests; their detectors are tested on
 /// hand-edited real frames instead.
 struct DerivedTruthState: Sendable {
-    /// The last player who held the disc (index into `people`), -1 before the first.
-    var lastHolder = -1
+    /// The last person seen holding the disc at a sampled instant (index into `people`),
+    /// kept while nobody holds it; -1 before the first. And the one before them.
+    var sampledHolder = -1
+    var sampledHolderBefore = -1
     struct PendingInterception: Sendable {
         var catcher: Int
         var fromSlot: Int32
@@ -30,17 +32,32 @@ extension MatchEngine {
     /// The game clock (s) as the session shows it.
     var shownClock: Double { Double(clockValue) }
 
-    /// The disc changes hands to `i` (a catch, pickup, interception or steal). `viaSave`:
-    /// the catcher's save was counted in the same instant (Spark calls that a pass).
-    mutating func noteNewHolder(_ i: Int, viaSave: Bool) {
-        let from = truthState.lastHolder
-        truthState.lastHolder = i
-        guard from >= 0, from != i, !viaSave else { return }
-        let a = people[from].team, b = people[i].team
-        guard a < 2, b < 2, a != b else { return }
-        record(.turnover, [people[i].slot, people[from].slot])
+    /// At a sampled instant (`previousTick`: the instant sampled before): turnovers and
+    /// steal victims as Spark defines them over the frames a recorder sees, from the
+    /// engine's own state at those instants. A catch is a new holder seen at an instant
+    /// (someone other than the last holder seen, through moments of nobody holding it);
+    /// a turnover when that last holder was on the other team and the catcher made no save
+    /// since the previous instant (the engine's save tick, not a counter read from a frame).
+    /// A steal's victim is the last other holder seen, when on the other team. Holders
+    /// that had and lost the disc between two instants are invisible at that rate; the
+    /// truth does not claim them.
+    mutating func sampleDerivedTruth(previousTick: Int) {
+        let seen = truthState.sampledHolder, seenBefore = truthState.sampledHolderBefore
+        for k in pending.indices where pending[k].kind == .playerSteal {
+            guard let stealer = people.indices.first(where: { people[$0].present && people[$0].slot == pending[k].slots[0] }) else { continue }
+            let victim = seen != stealer ? seen : seenBefore
+            let onOtherTeam = victim >= 0 && people[victim].team < 2 && people[victim].team != people[stealer].team
+            pending[k].slots[1] = onOtherTeam ? people[victim].slot : -1
+        }
+        let h = disc.holder
+        guard h >= 0, h != seen else { return }
+        truthState.sampledHolderBefore = seen
+        truthState.sampledHolder = h
+        guard seen >= 0, people[seen].team < 2, people[h].team < 2, people[seen].team != people[h].team,
+              people[h].lastSaveTick <= previousTick else { return }
+        record(.turnover, [people[h].slot, people[seen].slot])
         if truthState.interceptions.count < 64 {
-            truthState.interceptions.append(.init(catcher: i, fromSlot: people[from].slot, saves: people[i].counters.saves, clock: shownClock))
+            truthState.interceptions.append(.init(catcher: h, fromSlot: people[seen].slot, saves: people[h].counters.saves, clock: shownClock))
         }
     }
 

@@ -489,8 +489,9 @@ extension MatchEngine {
             }
         case .save(let by, let catches):
             bump(by, \.saves, .playerSave)
+            people[by].lastSaveTick = tick
             if catches && isActive(by) {
-                give(to: by, viaSave: true)
+                give(to: by)
             } else {
                 disc.vel = V3(disc.vel.x * 0.5 + rng.uniform(-2, 2), disc.vel.y * 0.5 + rng.uniform(-2, 2), -disc.vel.z * 0.4)
             }
@@ -500,12 +501,11 @@ extension MatchEngine {
         }
     }
 
-    mutating func give(to i: Int, viaSave: Bool = false) {
+    mutating func give(to i: Int) {
         disc.holder = i
         disc.flight = nil
         disc.bounceCount = 0
         people[i].fumbleAt = -1
-        noteNewHolder(i, viaSave: viaSave)
     }
 
     /// The holder loses a just-caught disc (possession flicker): it drifts on with their

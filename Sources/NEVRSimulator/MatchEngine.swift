@@ -60,6 +60,8 @@ struct SimPlayer: Sendable {
     var noPickupUntil = -1
     /// A caught disc pops loose again at this tick (possession flicker), -1 for never.
     var fumbleAt = -1
+    /// The tick of this player's last save (-1: none yet), for the turnover truth.
+    var lastSaveTick = -1
     var counters = Counters()
     var possessionTime: Double = 0
     /// The teammate whose pass this player caught last, and when (for assists).

@@ -66,8 +66,10 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
         let holder = engine.disc.holder
         var truth: [TruthEvent] = []
         if index == 0 {
+            engine.sampleDerivedTruth(previousTick: engine.tick)
             engine.pending.removeAll()  // the first frame is a baseline
         } else {
+            engine.sampleDerivedTruth(previousTick: previousTick)
             truth = engine.pending
             engine.pending.removeAll(keepingCapacity: true)
             // State-based truth compares what the two sampled frames show.

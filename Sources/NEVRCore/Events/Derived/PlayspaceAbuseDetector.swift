@@ -2,7 +2,10 @@
 /// (`spark-events.md`).
 ///
 /// Each player has a playspace point: where their locomotion alone would have put their
-/// head. It is set to the head when play starts, when the player (slot, userid) appears,
+/// head. It is set to the head in the first frame with a running clock after any frame
+/// that is not `playing` (play starts or resumes after a goal: players moved while
+/// nothing was integrated, even when the first `playing` frame still shows the standing
+/// clock), when the player (slot, userid) appears,
 /// and after a frame step |dt| ≥ ``DerivedEventThresholds/playspaceMaximumFrameSeconds``
 /// (a gap in the capture). Each `playing` frame with a running clock it moves by the
 /// player's velocity × dt (the mean of the two frames' velocities, so that the estimate
@@ -17,6 +20,8 @@ public struct PlayspaceAbuseDetector: FrameEventDetector {
     private var points = Array(repeating: Vector3.zero, count: SlotOwners.count)
     private var valid = Array(repeating: false, count: SlotOwners.count)
     private var smoothedStep = 0.0
+    /// A frame that is not `playing` was seen since the last integrated step.
+    private var playInterrupted = true
 
     public init(thresholds: DerivedEventThresholds = .init()) {
         self.thresholds = thresholds
@@ -26,6 +31,7 @@ public struct PlayspaceAbuseDetector: FrameEventDetector {
         owners.reset()
         for i in valid.indices { valid[i] = false }
         smoothedStep = 0
+        playInterrupted = true
     }
 
     public mutating func detect(
@@ -33,9 +39,11 @@ public struct PlayspaceAbuseDetector: FrameEventDetector {
         previousSlots: SlotTable, currentSlots: SlotTable,
         into events: inout [Event]
     ) {
-        guard current.isPlaying, let dt = current.clockStep(since: previous), dt != 0 else { return }
+        guard current.isPlaying else { playInterrupted = true; return }
+        guard let dt = current.clockStep(since: previous), dt != 0 else { return }
         let limit = thresholds.playspaceMaximumFrameSeconds
-        let restart = !previous.isPlaying || abs(dt) >= limit
+        let restart = playInterrupted || !previous.isPlaying || abs(dt) >= limit
+        playInterrupted = false
         smoothedStep = restart ? abs(dt) : smoothedStep * 0.9 + abs(dt) * 0.1
         let teams = current.teams!
         for t in teams.indices where t < 2 {

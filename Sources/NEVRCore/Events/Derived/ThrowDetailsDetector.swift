@@ -8,8 +8,9 @@
 /// non-zero value. The release's figures are taken then: disc speed, relative speed, the
 /// hand nearer the disc in the previous frame, and underhandedness = head-up ·
 /// (that hand - head) in the previous frame. After
-/// ``DerivedEventThresholds/throwConfirmSeconds`` of game clock, if nobody else has caught
-/// the disc and it still moves, the throw is reported (in that frame). A disc standing
+/// ``DerivedEventThresholds/throwConfirmSeconds`` of game clock, if nobody else had caught
+/// the disc and it still moved in the last frame at or before that time (what Spark's
+/// delayed check reads), the throw is reported in the first frame at or after it. A disc standing
 /// exactly still cancels a pending release; one release is pending at a time. A stunned
 /// holder losing the disc is not throwing (as for `DiscThrown`; Spark does not check).
 public struct ThrowDetailsDetector: FrameEventDetector {
@@ -48,9 +49,18 @@ public struct ThrowDetailsDetector: FrameEventDetector {
         if let p = pending {
             let otherHolder = currentSlots.holderSlot >= 0
                 && (currentSlots.holderSlot != p.slot || currentSlots.holderUserID != pendingUserID)
-            if disc == .zero || otherHolder {
+            let elapsed = current.gameClock.map { pendingClock - $0 }
+            // Spark checks the newest frame it has when the confirmation time comes: the last
+            // frame at or before it. A frame past it confirms the throw on the previous
+            // frame's evidence (which did not cancel it); only a frame exactly at the time,
+            // or before it, is judged on its own.
+            let past = elapsed.map { $0 > thresholds.throwConfirmSeconds + 1e-6 || $0 < 0 } ?? false
+            if past {
+                events.append(.derived(.throwDetails(p)))
                 pending = nil
-            } else if let clock = current.gameClock, pendingClock - clock >= thresholds.throwConfirmSeconds || clock > pendingClock {
+            } else if disc == .zero || otherHolder {
+                pending = nil
+            } else if let elapsed, elapsed >= thresholds.throwConfirmSeconds - 1e-6 {
                 events.append(.derived(.throwDetails(p)))
                 pending = nil
             }
