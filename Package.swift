@@ -12,9 +12,19 @@ let package = Package(
         .library(name: "NEVRCapture", targets: ["NEVRCapture"]),
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
         .library(name: "NEVRAnalysis", targets: ["NEVRAnalysis"]),
-        .library(name: "NEVRStreaming", targets: ["NEVRStreaming"]),
+        .library(name: "NEVRGameAPI", targets: ["NEVRGameAPI"]),
+        .library(name: "NEVRHub", targets: ["NEVRHub"]),
         .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
         .executable(name: "nevr", targets: ["nevr"]),
+    ],
+    // The networking modules' heavy dependencies are behind traits: a package that depends on
+    // NEVRCore/NEVRCapture with `traits: []` does not fetch or build them (README "Architecture").
+    traits: [
+        .trait(name: "GameAPI", description: "NEVRGameAPI: game-API server, recorder, file sinks (Hummingbird, AsyncHTTPClient)."),
+        .trait(
+            name: "Hub", description: "NEVRHub: WebSocket hub, publisher, subscriber, metrics (Hummingbird WebSocket, Prometheus).",
+            enabledTraits: ["GameAPI"]),
+        .default(enabledTraits: ["GameAPI", "Hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -51,21 +61,33 @@ let package = Package(
         // Deterministic match simulator with a ground-truth event log.
         .target(name: "NEVRSimulator", dependencies: ["NEVRCore"]),
 
-        // Game-API HTTP server and recorder client, WebSocket hub and client.
+        // Game-API HTTP server, live recorder and its file sinks, frame playback (trait GameAPI).
         .target(
-            name: "NEVRStreaming",
+            name: "NEVRGameAPI",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "NEVRCore", "NEVRCapture",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["GameAPI"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["GameAPI"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["GameAPI"])),
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["GameAPI"])),
+            ]
+        ),
+
+        // WebSocket hub, publisher codec (also a recorder sink), subscriber, stream encodings,
+        // metrics (trait Hub).
+        .target(
+            name: "NEVRHub",
+            dependencies: [
+                "NEVRCore", "NEVRCapture", "NEVRGameAPI",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hub"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Hub"])),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["Hub"])),
+                .product(name: "NIOWebSocket", package: "swift-nio", condition: .when(traits: ["Hub"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hub"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Hub"])),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket", condition: .when(traits: ["Hub"])),
+                .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hub"])),
+                .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["Hub"])),
             ]
         ),
 
@@ -74,7 +96,7 @@ let package = Package(
         .target(
             name: "NEVROverlay",
             dependencies: [
-                "NEVRCore", "NEVRStreaming",
+                "NEVRCore", "NEVRGameAPI", "NEVRHub",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -88,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRStreaming", "NEVROverlay", "NEVRAnalysis",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -102,7 +124,7 @@ let package = Package(
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
         .executableTarget(
             name: "NEVRHubBenchmark",
-            dependencies: ["NEVRCore", "NEVRStreaming", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: ["NEVRCore", "NEVRHub", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Benchmarks/NEVRHubBenchmark"
         ),
 
@@ -119,16 +141,35 @@ let package = Package(
         ),
         .testTarget(name: "NEVRAnalysisTests", dependencies: ["NEVRAnalysis", "NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
-        .testTarget(
-            name: "NEVRStreamingTests",
+        // Loopback game-API server, hub, subscriber collector and `nevr` subprocess helpers
+        // shared by the two networking test targets.
+        .target(
+            name: "NEVRNetworkTestSupport",
             dependencies: [
-                "NEVRStreaming", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport",
+                "NEVRCore", "NEVRCapture", "NEVRGameAPI", "NEVRHub", "NEVRTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/NEVRNetworkTestSupport"
+        ),
+        .testTarget(
+            name: "NEVRGameAPITests",
+            dependencies: [
+                "NEVRGameAPI", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport", "NEVRNetworkTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .testTarget(
+            name: "NEVRHubTests",
+            dependencies: [
+                "NEVRHub", "NEVRGameAPI", "NEVRCapture", "NEVRTestSupport", "NEVRNetworkTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "NEVROverlayTests",
-            dependencies: ["NEVROverlay", "NEVRStreaming", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
+            dependencies: ["NEVROverlay", "NEVRGameAPI", "NEVRHub", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
         ),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),

@@ -1,6 +1,6 @@
 import Foundation
 import NEVRCore
-import NEVRStreaming
+import NEVRHub
 import NIOConcurrencyHelpers
 
 // nevr-hub-bench: WebSocket hub throughput and latency on loopback, everything in one

@@ -1,5 +1,6 @@
 import NEVRCore
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 import NEVRTestSupport
 import XCTest
 

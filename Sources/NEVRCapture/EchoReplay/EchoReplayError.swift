@@ -1,6 +1,7 @@
 /// Why an `.echoreplay` file could not be read or written. The description
 /// names the file: `path: reason`.
 public struct EchoReplayError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, without the file name.
     public enum Reason: Hashable, Sendable, CustomStringConvertible {
         /// An operating-system call failed (`operation` says which, `message` is strerror).
         case io(operation: String, message: String)
@@ -23,6 +24,7 @@ public struct EchoReplayError: Error, Hashable, Sendable, CustomStringConvertibl
         /// The writer was used after ``EchoReplayWriter/close()``.
         case closed
 
+        /// The reason as one line for people (no file name).
         public var description: String {
             switch self {
             case .io(let op, let message): return "cannot \(op): \(message)"
@@ -43,12 +45,15 @@ public struct EchoReplayError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// The file the error is about.
     public var path: String
+    /// What went wrong.
     public var reason: Reason
 
+    /// An error about the file at `path`.
     public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
+    /// `path: reason`, as the CLI prints it.
     public var description: String { "\(path): \(reason)" }
 }

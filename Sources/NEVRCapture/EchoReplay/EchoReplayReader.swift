@@ -27,6 +27,7 @@ import Darwin
 /// print("skipped \(reader.skippedCount) line(s)")
 /// ```
 public final class EchoReplayReader {
+    /// Limits and buffer size of a reader; the defaults suit any real recording.
     public struct Options: Sendable {
         /// Longest accepted line (without its newline); longer lines are skipped.
         public var maxLineBytes: Int = 16 << 20
@@ -38,6 +39,7 @@ public final class EchoReplayReader {
         /// Bytes read from the file at a time.
         public var chunkSize: Int = 256 << 10
 
+        /// The default limits.
         public init() {}
     }
 

@@ -26,6 +26,7 @@ import Darwin
 /// try writer.close()
 /// ```
 public final class EchoReplayWriter {
+    /// How the file is written: zipped or plain, with or without bones, zlib level.
     public struct Options: Sendable {
         /// ZIP archive (true, the default) or plain text.
         public var zipped: Bool = true
@@ -39,6 +40,7 @@ public final class EchoReplayWriter {
         /// From this size or offset on, ZIP64 records are written (the format's limit; tests lower it).
         var zip64Threshold: Int64 = 0xFFFF_FFFF
 
+        /// Options for a zipped file with bones at zlib level 5, unless told otherwise.
         public init(zipped: Bool = true, includeBones: Bool = true, compressionLevel: Int32 = 5) {
             self.zipped = zipped
             self.includeBones = includeBones
@@ -48,6 +50,7 @@ public final class EchoReplayWriter {
 
     /// The file being written.
     public let url: URL
+    /// The options the writer was created with.
     public let options: Options
     /// Frames written so far.
     public private(set) var framesWritten = 0

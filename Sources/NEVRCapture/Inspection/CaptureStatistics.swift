@@ -4,11 +4,16 @@ import NEVRCore
 public struct SeenPlayer: Hashable, Sendable, Comparable {
     /// Index in `teams` (0 blue, 1 orange, 2 spectators).
     public var teamIndex: Int
+    /// The team's `team` name as the frame spells it, if any.
     public var teamName: String?
+    /// The player's `playerid`, if the frame has it.
     public var slot: Int32?
+    /// The player's display name, if the frame has it.
     public var name: String?
+    /// The player's `userid`, if the frame has it.
     public var userID: UInt64?
 
+    /// A player as seen in one frame.
     public init(teamIndex: Int, teamName: String?, slot: Int32?, name: String?, userID: UInt64?) {
         self.teamIndex = teamIndex
         self.teamName = teamName
@@ -27,6 +32,7 @@ public struct SeenPlayer: Hashable, Sendable, Comparable {
         }
     }
 
+    /// Orders by team, then slot, then name (the order `nevr inspect` lists players in).
     public static func < (a: SeenPlayer, b: SeenPlayer) -> Bool {
         (a.teamIndex, a.slot ?? -1, a.name ?? "") < (b.teamIndex, b.slot ?? -1, b.name ?? "")
     }
@@ -50,8 +56,11 @@ public struct CaptureStatistics: Sendable {
     public private(set) var unreadableFrames = 0
     /// The first few unreadable frames with the parser's reason (line number or frame index).
     public private(set) var unreadable: [SkippedLine] = []
+    /// Frames that carried a `/player_bones` body.
     public private(set) var framesWithBones = 0
+    /// Timestamp of the first frame read.
     public private(set) var firstTimestamp: Timestamp?
+    /// Timestamp of the last frame read.
     public private(set) var lastTimestamp: Timestamp?
     /// Frames whose timestamp is earlier than the frame before (kept as recorded).
     public private(set) var framesOutOfOrder = 0
@@ -60,6 +69,7 @@ public struct CaptureStatistics: Sendable {
     private var sessionSet: Set<String> = []
     private var playerSet: Set<SeenPlayer> = []
 
+    /// Empty statistics; feed them frames.
     public init() {}
 
     /// Players seen, sorted by team, slot and name.

@@ -4,6 +4,7 @@ import NEVRCore
 /// record (0 is the header when there is one) and the byte offset of that record in the
 /// decompressed stream, plus how many frames were read before it.
 public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong, without the location.
     public enum Reason: Hashable, Sendable {
         /// Opening, reading or writing the file failed.
         case io(String)
@@ -26,6 +27,7 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
         case damaged(String)
     }
 
+    /// What went wrong.
     public var reason: Reason
     /// The file (or the label given for in-memory data).
     public var file: String
@@ -36,6 +38,7 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Frames read successfully before this error.
     public var framesRecovered: Int
 
+    /// An error about `file` at a record and decompressed byte offset.
     public init(reason: Reason, file: String, recordIndex: Int = 0, byteOffset: Int = 0, framesRecovered: Int = 0) {
         self.reason = reason
         self.file = file
@@ -70,6 +73,7 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// `file: reason`, as the CLI prints it.
     public var description: String { "\(file): \(reasonDescription)" }
 
     /// The reason without the file name.
@@ -98,5 +102,6 @@ public struct NevrcapError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension NevrcapError: CaptureFileError {
+    /// The file the error is about (``file``).
     public var path: String { file }
 }

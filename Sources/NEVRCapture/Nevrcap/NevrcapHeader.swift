@@ -11,10 +11,14 @@ public struct NevrcapHeader: Hashable, Sendable {
     /// One `metadata` map entry. Order is kept as read (the Go tools write map order at random).
     public typealias Entry = Event.MapEntry
 
+    /// `capture_id`: the capture's name (the Go recorder uses the session id).
     public var captureID: String
+    /// `created_at`: when the capture started, if known.
     public var createdAt: Timestamp?
+    /// `metadata` entries in file order (``CaptureConversion/writerEntry`` among them for our files).
     public var metadata: [Entry]
 
+    /// A header from its fields (all optional).
     public init(captureID: String = "", createdAt: Timestamp? = nil, metadata: [Entry] = []) {
         self.captureID = captureID
         self.createdAt = createdAt

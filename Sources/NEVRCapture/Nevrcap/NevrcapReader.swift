@@ -31,6 +31,7 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.index, frame.session.gameStatus ?? "") }
 /// ```
 public final class NevrcapReader {
+    /// Limits of a reader.
     public struct Options: Sendable {
         /// Largest record accepted (default 64 MiB).
         public var maxRecordLength: Int
@@ -45,6 +46,7 @@ public final class NevrcapReader {
         /// Decompressed bytes before ``maxInflationRatio`` applies (default 64 MiB).
         public var inflationCheckBytes: Int
 
+        /// Options with these limits; the defaults suit any real capture.
         public init(
             maxRecordLength: Int = 64 << 20, maxRecords: Int = 100_000_000, maxEmptyRecords: Int = 1_000,
             maxInflationRatio: Double = 5_000, inflationCheckBytes: Int = 64 << 20
@@ -125,6 +127,7 @@ public final class NevrcapReader {
     public private(set) var damagedBytesSkipped = 0
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
+    /// Where the reader is: ``State/clean`` or ``State/truncated`` once the data is used up.
     public private(set) var state: State = .reading
     /// Decompressed bytes consumed so far.
     public var decompressedBytesRead: Int { streamOffset }

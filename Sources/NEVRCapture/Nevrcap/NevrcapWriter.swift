@@ -17,6 +17,7 @@ import NEVRCore
 /// try writer.close()
 /// ```
 public final class NevrcapWriter {
+    /// Compression level, how often a zstd frame ends (durability), and the checksum.
     public struct Options: Sendable {
         /// zstd compression level (1 = the Go tools' level).
         public var compressionLevel: Int32
@@ -27,6 +28,7 @@ public final class NevrcapWriter {
         /// Write zstd's content checksum (the Go tools do).
         public var checksum: Bool
 
+        /// The Go tools' level 1, a zstd frame at least every 600 frames or second of capture time, checksum on.
         public init(compressionLevel: Int32 = 1, framesPerZstdFrame: Int = 600, secondsPerZstdFrame: Double = 1.0, checksum: Bool = true) {
             self.compressionLevel = compressionLevel
             self.framesPerZstdFrame = framesPerZstdFrame

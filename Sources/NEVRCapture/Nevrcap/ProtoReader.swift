@@ -3,6 +3,7 @@ import NEVRCore
 /// Why protobuf bytes could not be decoded. `offset` is relative to the start
 /// of the record (the message handed to the decoder).
 public struct ProtoDecodeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong with the protobuf bytes.
     public enum Reason: Hashable, Sendable {
         case truncatedVarint
         case varintTooLong
@@ -15,14 +16,18 @@ public struct ProtoDecodeError: Error, Hashable, Sendable, CustomStringConvertib
         case tooMany(what: String, limit: Int)
     }
 
+    /// Byte offset from the start of the record.
     public var offset: Int
+    /// What was wrong there.
     public var reason: Reason
 
+    /// An error at `offset` in the record.
     public init(offset: Int, reason: Reason) {
         self.offset = offset
         self.reason = reason
     }
 
+    /// One line for people: the reason and the offset.
     public var description: String {
         switch reason {
         case .truncatedVarint: "varint cut off at byte \(offset)"

@@ -15,14 +15,18 @@
 /// Frames without any possession information switch these rules off; `DiscThrown`
 /// also needs the disc's velocity.
 public struct DiscDetector: FrameEventDetector {
+    /// Slowest disc speed (m/s) counted as a throw; ``EventDetectionOptions/discThrownMinimumSpeed``.
     public var minimumThrowSpeed: Double
 
+    /// A detector with the given throw threshold.
     public init(minimumThrowSpeed: Double = EventDetectionOptions().discThrownMinimumSpeed) {
         self.minimumThrowSpeed = minimumThrowSpeed
     }
 
+    /// Keeps no state between frames: nothing to forget.
     public mutating func reset(baseline: Session, slots: SlotTable) {}
 
+    /// Appends possession changed, thrown and caught, in that order.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

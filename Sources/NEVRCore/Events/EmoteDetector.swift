@@ -4,10 +4,13 @@
 /// The API does not say which emote, so the type is always unspecified. Builds
 /// before 2022 lack the key; the rule is then off.
 public struct EmoteDetector: FrameEventDetector {
+    /// A detector (it keeps no state).
     public init() {}
 
+    /// Keeps no state between frames: nothing to forget.
     public mutating func reset(baseline: Session, slots: SlotTable) {}
 
+    /// Appends one `EmotePlayed` per player whose emote started, by slot.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

@@ -39,12 +39,18 @@ public enum Event: Hashable, Sendable {
 
     /// The scores carried by ``scoreboardUpdated(_:)``.
     public struct Scoreboard: Hashable, Sendable {
+        /// Blue team's points (`blue_points`).
         public var bluePoints: Int32
+        /// Orange team's points (`orange_points`).
         public var orangePoints: Int32
+        /// Rounds won by blue (`blue_round_score`).
         public var blueRoundScore: Int32
+        /// Rounds won by orange (`orange_round_score`).
         public var orangeRoundScore: Int32
+        /// The game clock as the game shows it (`game_clock_display`, e.g. `04:59.82`).
         public var gameClockDisplay: String
 
+        /// Scores as read off one frame.
         public init(bluePoints: Int32, orangePoints: Int32, blueRoundScore: Int32, orangeRoundScore: Int32, gameClockDisplay: String) {
             self.bluePoints = bluePoints
             self.orangePoints = orangePoints
@@ -60,6 +66,7 @@ public enum Event: Hashable, Sendable {
         case primary = 1
         case secondary = 2
 
+        /// The enum value's name in `telemetry.proto` (for JSON output).
         public var protoName: String {
             switch self {
             case .unspecified: "EMOTE_TYPE_UNSPECIFIED"
@@ -71,14 +78,18 @@ public enum Event: Hashable, Sendable {
 
     /// One entry of a protobuf `map<string,string>`, in a stable order.
     public struct MapEntry: Hashable, Sendable {
+        /// The map key.
         public var key: String
+        /// The map value.
         public var value: String
+        /// An entry with `key` and `value`.
         public init(key: String, value: String) {
             self.key = key
             self.value = value
         }
     }
 
+    /// The kind of this event (its `.nevrcap` oneof case), without the payload.
     public var kind: EventKind {
         switch self {
         case .roundStarted: .roundStarted
@@ -196,5 +207,6 @@ public enum EventKind: Int, Hashable, Sendable, CaseIterable, Comparable {
         self = k
     }
 
+    /// Orders kinds by their `.nevrcap` field number.
     public static func < (a: EventKind, b: EventKind) -> Bool { a.rawValue < b.rawValue }
 }

@@ -17,6 +17,8 @@ public struct EventDetectionOptions: Hashable, Sendable {
     /// Thresholds of the derived (Spark-style) detectors.
     public var derived: DerivedEventThresholds
 
+    /// Options with the defaults the detectors were tuned with (3 m/s, one trailing frame,
+    /// Spark's derived-event thresholds).
     public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1, derived: DerivedEventThresholds = .init()) {
         self.discThrownMinimumSpeed = discThrownMinimumSpeed
         self.goalScoreTrailFrames = goalScoreTrailFrames

@@ -29,6 +29,7 @@
 ///
 /// A value type; not thread-safe. Use one detector per stream.
 public struct EventDetector: Sendable {
+    /// The thresholds this detector was made with.
     public let options: EventDetectionOptions
 
     private var gameState = GameStateDetector()
@@ -48,6 +49,7 @@ public struct EventDetector: Sendable {
     private var previousSlots = SlotTable()
     private var currentSlots = SlotTable()
 
+    /// A detector with no baseline yet: the first game frame it sees reports nothing.
     public init(options: EventDetectionOptions = .init()) {
         self.options = options
         disc = DiscDetector(minimumThrowSpeed: options.discThrownMinimumSpeed)

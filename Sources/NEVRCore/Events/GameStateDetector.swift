@@ -20,13 +20,16 @@
 public struct GameStateDetector: FrameEventDetector {
     private var matchEnded = false
 
+    /// A detector for a session whose match has not ended.
     public init() {}
 
+    /// Starts a session; a baseline already in `post_match` does not report the end again.
     public mutating func reset(baseline: Session, slots: SlotTable) {
         // A capture that starts after the match ended must not report that end again.
         matchEnded = baseline.gameStatus == "post_match"
     }
 
+    /// Appends round started, paused, unpaused, round ended and match ended, in that order.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

@@ -15,6 +15,7 @@
 /// `last_score` of that frame). Without a `last_score` key the goal is reported at once
 /// with an empty payload.
 public struct GoalDetector: FrameEventDetector {
+    /// Frames to wait for `last_score` after a goal's first signal; ``EventDetectionOptions/goalScoreTrailFrames``.
     public var trailFrames: Int
     private var windowOpen = false
     private var framesSinceOpen = 0
@@ -24,10 +25,12 @@ public struct GoalDetector: FrameEventDetector {
     /// Signalled but not reported yet (waiting for `last_score`).
     private var pending = false
 
+    /// A detector waiting at most `trailFrames` frames (negative counts as 0) for `last_score`.
     public init(trailFrames: Int = EventDetectionOptions().goalScoreTrailFrames) {
         self.trailFrames = max(0, trailFrames)
     }
 
+    /// Starts a session; a baseline inside a goal's `score` window owns that goal.
     public mutating func reset(baseline: Session, slots: SlotTable) {
         pending = false
         framesSinceOpen = 0
@@ -39,6 +42,7 @@ public struct GoalDetector: FrameEventDetector {
         sawPoints = windowOpen
     }
 
+    /// Appends a `GoalScored` for each goal this frame completes (a pending goal, then a new one).
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

@@ -5,10 +5,13 @@
 /// player (events.md rule 4). Per slot, in ascending slot order: left, joined,
 /// switched team. Players without a `playerid` cannot be tracked and are ignored.
 public struct PlayerPresenceDetector: FrameEventDetector {
+    /// A detector (it keeps no state).
     public init() {}
 
+    /// Keeps no state between frames: nothing to forget.
     public mutating func reset(baseline: Session, slots: SlotTable) {}
 
+    /// Appends left, joined and switched-team events, by slot.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

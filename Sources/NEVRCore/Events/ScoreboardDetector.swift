@@ -5,10 +5,13 @@
 /// scores). Points are compared as the integers the event carries, so Combat's
 /// fractional capture progress does not flood the stream.
 public struct ScoreboardDetector: FrameEventDetector {
+    /// A detector (it keeps no state).
     public init() {}
 
+    /// Keeps no state between frames: nothing to forget.
     public mutating func reset(baseline: Session, slots: SlotTable) {}
 
+    /// Appends one `ScoreboardUpdated` when points or round scores changed.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

@@ -8,12 +8,16 @@
 public struct SlotTable: Sendable {
     /// One player's position in `teams[teamIndex].players[playerIndex]`.
     public struct Entry: Hashable, Sendable {
+        /// The player's `playerid` (slot number).
         public var slot: Int32
         /// Index into `teams` (0 blue, 1 orange, 2 spectators); -1 when the slot is empty.
         public var teamIndex: Int32
+        /// Index into the team's `players`; -1 when the slot is empty.
         public var playerIndex: Int32
+        /// The player's `userid`, when the frame has it.
         public var userID: UInt64?
 
+        /// Whether a player sits in this slot.
         public var isPresent: Bool { teamIndex >= 0 }
 
         static func empty(_ slot: Int32) -> Entry { Entry(slot: slot, teamIndex: -1, playerIndex: -1, userID: nil) }
@@ -26,6 +30,7 @@ public struct SlotTable: Sendable {
     var overflow: [Entry]
     /// Slot of the disc holder, -1 for nobody.
     public private(set) var holderSlot: Int32 = -1
+    /// `userid` of the disc holder, when known.
     public private(set) var holderUserID: UInt64?
     /// Team index of the holder, -1 for nobody.
     public private(set) var holderTeamIndex: Int32 = -1
@@ -35,6 +40,7 @@ public struct SlotTable: Sendable {
     /// `match_type` starts with `Social`: players are social participants, not teams.
     public private(set) var isSocialLobby = false
 
+    /// An empty table (no player, nobody holding the disc), with its storage allocated.
     public init() {
         direct = (0..<Self.directSlotCount).map { Entry.empty($0) }
         overflow = []
@@ -116,7 +122,6 @@ public struct SlotTable: Sendable {
     }
 
     /// The player in `slot`, or an empty entry (binary search in the sorted overflow list).
-
     public func entry(slot: Int32) -> Entry {
         if slot >= 0 && slot < Self.directSlotCount { return direct[Int(slot)] }
         var lo = 0
@@ -131,7 +136,6 @@ public struct SlotTable: Sendable {
 
     /// Every slot present in `a` or `b`, in ascending slot order, with both entries
     /// (empty where absent). No allocation.
-
     public static func forEachSlot(_ a: SlotTable, _ b: SlotTable, _ body: (Entry, Entry) -> Void) {
         var ia = 0, ib = 0
         let oa = a.overflow, ob = b.overflow
@@ -162,7 +166,6 @@ public struct SlotTable: Sendable {
 
 extension Session {
     /// The player at a table entry (which must be present and come from this session).
-
     public func player(at entry: SlotTable.Entry) -> Player {
         teams![Int(entry.teamIndex)].players![Int(entry.playerIndex)]
     }

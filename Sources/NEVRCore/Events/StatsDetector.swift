@@ -29,8 +29,10 @@ public struct StatsDetector: FrameEventDetector {
         static let nobody = Holder(slot: -1, userID: nil, teamIndex: -1)
     }
 
+    /// A detector with no disc holder remembered.
     public init() {}
 
+    /// Starts a session: remembers the baseline's disc holder for steals.
     public mutating func reset(baseline: Session, slots: SlotTable) {
         lastHolder = .nobody
         holderBefore = .nobody
@@ -46,6 +48,7 @@ public struct StatsDetector: FrameEventDetector {
         }
     }
 
+    /// Appends stat events by slot, then kind.
     public mutating func detect(
         previous: Session, current: Session,
         previousSlots: SlotTable, currentSlots: SlotTable,

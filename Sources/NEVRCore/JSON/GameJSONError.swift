@@ -1,5 +1,6 @@
 /// Why a `/session` or `/player_bones` body could not be read.
 public struct GameJSONError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong with the input.
     public enum Reason: Hashable, Sendable {
         /// Not valid JSON at ``GameJSONError/offset``; `expected` says what the reader wanted there.
         case malformed(expected: String)
@@ -13,13 +14,16 @@ public struct GameJSONError: Error, Hashable, Sendable, CustomStringConvertible 
 
     /// Byte offset into the input where the problem was found.
     public var offset: Int
+    /// What was wrong there.
     public var reason: Reason
 
+    /// An error at byte `offset` of the input.
     public init(offset: Int, reason: Reason) {
         self.offset = offset
         self.reason = reason
     }
 
+    /// One line for people: the reason and the byte offset.
     public var description: String {
         switch reason {
         case .malformed(let expected):

@@ -29,6 +29,7 @@ public struct FrameProcessor: Sendable {
     /// The index the next returned frame will carry (frames count from 0).
     public private(set) var nextIndex: UInt32 = 0
 
+    /// A processor for a new capture (the first frame gets index 0 and is the event baseline).
     public init(options: EventDetectionOptions = .init()) {
         detector = EventDetector(options: options)
     }

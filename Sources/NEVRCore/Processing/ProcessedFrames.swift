@@ -13,17 +13,20 @@
 /// throwing the reader's ``GameJSONError``. Each iterator owns its own processor, so
 /// iterating twice processes the stream twice, independently.
 public struct ProcessedFrames<Base: AsyncSequence>: AsyncSequence where Base.Element == RawFrame {
+    /// Each element is a typed frame with its index and events.
     public typealias Element = Frame
 
     let base: Base
     let options: EventDetectionOptions
     let onSkip: (@Sendable (GameJSONError) -> Void)?
 
+    /// Iterates the base sequence with its own ``FrameProcessor``.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
         var processor: FrameProcessor
         let onSkip: (@Sendable (GameJSONError) -> Void)?
 
+        /// The next processed game frame (error objects skipped), or `nil` at the end.
         public mutating func next() async throws -> Frame? {
             while let raw = try await base.next() {
                 do {
@@ -36,6 +39,7 @@ public struct ProcessedFrames<Base: AsyncSequence>: AsyncSequence where Base.Ele
         }
     }
 
+    /// A new iterator with a fresh processor.
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(base: base.makeAsyncIterator(), processor: FrameProcessor(options: options), onSkip: onSkip)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NEVRCore
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 import NIOConcurrencyHelpers
 
 /// The overlay's single entry point for frames, whatever their source (game API, hub,

@@ -1,7 +1,8 @@
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 import NIOCore
 
 /// The overlay HTTP server (port 6724, as Spark's): Spark's JSON endpoints, our own overlay

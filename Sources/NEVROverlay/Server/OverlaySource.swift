@@ -1,6 +1,7 @@
 import Foundation
 import NEVRCore
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 
 /// Where the overlay's frames come from.
 public enum OverlaySource: Sendable {

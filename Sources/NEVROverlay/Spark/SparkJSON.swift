@@ -1,4 +1,5 @@
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 
 /// A small JSON value with ordered object members, for the Spark-compatible
 /// documents (`/stats`, event messages): Spark's clients read keys by name, but a

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NEVRStreaming
+import NEVRHub
 
 /// `nevr hub`: the WebSocket hub between publishers (recorders) and subscribers (overlays, bots).
 struct HubCommand: AsyncParsableCommand {

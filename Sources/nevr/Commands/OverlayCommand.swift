@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import NEVROverlay
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 
 /// `nevr overlay`: Spark-compatible overlay servers and our own overlay pages.
 struct OverlayCommand: AsyncParsableCommand {

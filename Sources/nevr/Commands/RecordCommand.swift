@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import NEVRCore
-import NEVRStreaming
+import NEVRGameAPI
+import NEVRHub
 
 /// `nevr record`: poll one or many live game APIs and write what they answer to files.
 struct RecordCommand: AsyncParsableCommand {

@@ -3,7 +3,7 @@ import Foundation
 import NEVRCapture
 import NEVRCore
 import NEVRSimulator
-import NEVRStreaming
+import NEVRGameAPI
 
 /// `nevr serve`: answer `/session` and `/player_bones` like the game, from a
 /// recording or a simulated match.

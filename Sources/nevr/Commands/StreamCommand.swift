@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NEVRCapture
 import NEVRCore
-import NEVRStreaming
+import NEVRHub
 
 /// `nevr stream`: play a recording into a hub in real time.
 struct StreamCommand: AsyncParsableCommand {

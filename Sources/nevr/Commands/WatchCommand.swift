@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import NEVRStreaming
+import NEVRHub
 
 /// `nevr watch`: subscribe to a hub and print frames or events as they arrive.
 struct WatchCommand: AsyncParsableCommand {

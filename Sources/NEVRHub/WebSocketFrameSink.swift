@@ -1,4 +1,5 @@
 import NEVRCore
+import NEVRGameAPI
 import NIOConcurrencyHelpers
 
 /// A recorder sink that streams every polled frame to a hub (`nevr record --stream`).

@@ -1,6 +1,7 @@
 import NEVRCapture
 import NEVRCore
-import NEVRStreaming
+import NEVRHub
+import NEVRNetworkTestSupport
 import XCTest
 
 /// Binary (protobuf Envelope) publishing and subscribing, and conversion between encodings.

@@ -1,5 +1,6 @@
 import NEVRCore
-@testable import NEVRStreaming
+@testable import NEVRHub
+import NEVRNetworkTestSupport
 import NEVRTestSupport
 import XCTest
 

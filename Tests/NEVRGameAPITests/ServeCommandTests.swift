@@ -6,7 +6,8 @@ import NEVRSimulator
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 /// `nevr serve` and `nevr record` as subprocesses over loopback.
 final class ServeCommandTests: XCTestCase {
@@ -115,13 +116,15 @@ final class ServeCommandTests: XCTestCase {
     /// in simulation order, and the count matches the recorder's summary.
     func testServeSimulateAndRecordSubprocessesEndToEnd() async throws {
         let options = SimulationOptions(seed: 11, duration: 60, rate: 60, players: 8, bones: true)
-        var source = SimulatorFrameSource(options: options)
+        // The same simulation, spelled here (the CLI's `serve --simulate` glue does the same).
+        var simulator = MatchSimulator(options: options)
         var simulatedIndex: [[UInt8]: Int] = [:]
         var bonesIndex: [[UInt8]: Int] = [:]
         var n = 0
-        while let f = source.next() {
-            simulatedIndex[f.session] = simulatedIndex[f.session] ?? n
-            if let b = f.bones { bonesIndex[b] = bonesIndex[b] ?? n }
+        while let f = simulator.next() {
+            let session = GameJSONWriter.bytes(f.session)
+            simulatedIndex[session] = simulatedIndex[session] ?? n
+            if let b = f.bones.map({ GameJSONWriter.bytes($0) }) { bonesIndex[b] = bonesIndex[b] ?? n }
             n += 1
         }
         let port = try freeLoopbackPort()
@@ -175,14 +178,4 @@ final class ServeCommandTests: XCTestCase {
 func reportedFrames(_ stderr: String) throws -> Int {
     let summary = try XCTUnwrap(stderr.split(separator: "\n").last { $0.hasPrefix("nevr record: recorded ") }, stderr)
     return try XCTUnwrap(Int(summary.dropFirst("nevr record: recorded ".count).prefix { $0.isNumber }), String(summary))
-}
-
-/// Every record of a recording, read with the project's reader, which must skip nothing.
-func readRecording(_ url: URL, expectZipped: Bool, file: StaticString = #filePath, line: UInt = #line) throws -> [EchoReplayRecord] {
-    let reader = try EchoReplayReader(url: url)
-    var records: [EchoReplayRecord] = []
-    while let r = try reader.next() { records.append(r) }
-    XCTAssertEqual(reader.isZipped, expectZipped, "zipped", file: file, line: line)
-    XCTAssertEqual(reader.skippedCount, 0, "bad lines: \(reader.skipped)", file: file, line: line)
-    return records
 }

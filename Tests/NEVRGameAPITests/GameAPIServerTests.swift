@@ -5,7 +5,8 @@ import NEVRCore
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 final class GameAPIServerTests: XCTestCase {
     func testServesTheExactBytesOfARecordedFrame() async throws {

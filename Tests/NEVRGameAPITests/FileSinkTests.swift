@@ -4,7 +4,8 @@ import NEVRCore
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 final class FileSinkTests: XCTestCase {
     private func polled(_ frames: [RawFrame], sessionID: String = TestFrames.realSessionID) -> [PolledFrame] {

@@ -4,7 +4,9 @@ import NEVRCore
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRHub
+import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 /// The streaming commands end to end: `nevr record --stream`, `nevr stream`, `nevr watch`.
 final class StreamingCommandTests: XCTestCase {

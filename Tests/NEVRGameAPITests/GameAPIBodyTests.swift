@@ -1,7 +1,8 @@
 import NEVRCore
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 final class GameAPIBodyTests: XCTestCase {
     func testClassifiesTheRealFrameByItsSessionID() {

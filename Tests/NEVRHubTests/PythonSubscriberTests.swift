@@ -1,5 +1,6 @@
 import Foundation
-import NEVRStreaming
+import NEVRHub
+import NEVRNetworkTestSupport
 import NEVRTestSupport
 import XCTest
 

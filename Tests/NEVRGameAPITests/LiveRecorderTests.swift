@@ -3,7 +3,8 @@ import NEVRCore
 import NEVRTestSupport
 import XCTest
 
-@testable import NEVRStreaming
+@testable import NEVRGameAPI
+import NEVRNetworkTestSupport
 
 final class LiveRecorderTests: XCTestCase {
     /// Plays `frames` on a fresh server and returns it with the playback task.
@@ -62,7 +63,8 @@ final class LiveRecorderTests: XCTestCase {
         XCTAssertTrue(files[0].lastPathComponent.hasSuffix("_\(TestFrames.realSessionID).echoreplay"), files[0].lastPathComponent)
         let lines = try verifyRecording(files[0], expectedFrames: stats.framesWritten, served: frames)
         // The two endpoints are polled concurrently, as independent requests: the bones
-        // come from the same frame as the session body or from a neighbouring one (as with the game).
+        // come from the same frame as the session body or from a close one (as with the game;
+        // up to a few 60 Hz frames apart when the machine is loaded: 3 seen at load 14).
         let bonesIndex = Dictionary(uniqueKeysWithValues: frames.enumerated().map { ($0.element.bones!, $0.offset) })
         for l in lines {
             let s = try XCTUnwrap(TestFrames.index(of: l.session))

@@ -1,20 +1,21 @@
 import AsyncHTTPClient
 import Foundation
+import NEVRCapture
 import NEVRCore
 import NEVRTestSupport
 import NIOCore
 import XCTest
 
-@testable import NEVRStreaming
+import NEVRGameAPI
 
 /// Frames for loopback tests, made from the real 2021 frame.
-enum TestFrames {
-    static let realFrame: [UInt8] = try! SharedData.bytes(SharedData.frame2021)
-    static let realSessionID = "892E23E2-8272-4B07-85E8-5E291AC85F93"
+public enum TestFrames {
+    public static let realFrame: [UInt8] = try! SharedData.bytes(SharedData.frame2021)
+    public static let realSessionID = "892E23E2-8272-4B07-85E8-5E291AC85F93"
 
     /// The real frame with `game_clock` set to `index` (so every frame's bytes are
     /// distinct and say their position) and `sessionid` replaced by `sessionID`.
-    static func frame(_ index: Int, sessionID: String = realSessionID) -> [UInt8] {
+    public static func frame(_ index: Int, sessionID: String = realSessionID) -> [UInt8] {
         var text = String(decoding: realFrame, as: UTF8.self)
         text = text.replacingOccurrences(of: #""game_clock":600.0"#, with: #""game_clock":\#(index).0"#)
         text = text.replacingOccurrences(of: realSessionID, with: sessionID)
@@ -22,7 +23,7 @@ enum TestFrames {
     }
 
     /// `count` frames `interval` apart starting at a fixed instant.
-    static func sequence(_ count: Int, interval: Double = 1.0 / 60, sessionID: String = realSessionID, bones: Bool = false)
+    public static func sequence(_ count: Int, interval: Double = 1.0 / 60, sessionID: String = realSessionID, bones: Bool = false)
         -> [RawFrame]
     {
         let start = Timestamp(millisecondsSinceEpoch: 1_637_442_333_407)
@@ -35,7 +36,7 @@ enum TestFrames {
     }
 
     /// The `game_clock` value written by ``frame(_:sessionID:)``.
-    static func index(of body: [UInt8]) -> Int? {
+    public static func index(of body: [UInt8]) -> Int? {
         let text = String(decoding: body, as: UTF8.self)
         guard let r = text.range(of: #""game_clock":"#) else { return nil }
         let digits = text[r.upperBound...].prefix { $0.isNumber }
@@ -44,9 +45,9 @@ enum TestFrames {
 }
 
 /// A game-API server running in this process on a free port.
-final class RunningServer: @unchecked Sendable {
-    let port: Int
-    let store: CurrentFrameStore
+public final class RunningServer: @unchecked Sendable {
+    public let port: Int
+    public let store: CurrentFrameStore
     private let task: Task<Void, any Error>
 
     private init(port: Int, store: CurrentFrameStore, task: Task<Void, any Error>) {
@@ -55,10 +56,10 @@ final class RunningServer: @unchecked Sendable {
         self.task = task
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a server (port 0: a free one) and waits until it accepts connections.
-    static func start(store: CurrentFrameStore = CurrentFrameStore(), port: Int = 0) async throws -> RunningServer {
+    public static func start(store: CurrentFrameStore = CurrentFrameStore(), port: Int = 0) async throws -> RunningServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let server = GameAPIServer(store: store, options: .init(host: "127.0.0.1", port: port))
         let task = Task {
@@ -74,14 +75,14 @@ final class RunningServer: @unchecked Sendable {
     }
 
     /// Stops the server and waits until it has let go of the port.
-    func stop() async {
+    public func stop() async {
         task.cancel()
         _ = await task.result
     }
 }
 
 /// A free TCP port on 127.0.0.1 (bound to port 0, then released).
-func freeLoopbackPort() throws -> Int {
+public func freeLoopbackPort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw POSIXError(.EBADF) }
     defer { close(fd) }
@@ -102,13 +103,13 @@ func freeLoopbackPort() throws -> Int {
 }
 
 /// One GET over a shared client: status, content type and body.
-struct HTTPAnswer {
-    var status: Int
-    var contentType: String?
-    var body: [UInt8]
+public struct HTTPAnswer {
+    public var status: Int
+    public var contentType: String?
+    public var body: [UInt8]
 }
 
-func httpGet(_ client: HTTPClient, _ url: String) async throws -> HTTPAnswer {
+public func httpGet(_ client: HTTPClient, _ url: String) async throws -> HTTPAnswer {
     let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
     let body = try await response.body.collect(upTo: 1 << 24)
     return HTTPAnswer(
@@ -117,7 +118,7 @@ func httpGet(_ client: HTTPClient, _ url: String) async throws -> HTTPAnswer {
 }
 
 /// Waits until `condition` holds, checking every 20 ms, failing the test after `timeout` seconds.
-func waitUntil(
+public func waitUntil(
     _ what: String, timeout: Double = 15, file: StaticString = #filePath, line: UInt = #line,
     _ condition: () async throws -> Bool
 ) async throws {
@@ -131,14 +132,14 @@ func waitUntil(
 }
 
 /// A plain-text `.echoreplay` line split into its columns.
-struct RecordedLine {
-    var timestamp: Timestamp
-    var session: [UInt8]
-    var bones: [UInt8]?
+public struct RecordedLine {
+    public var timestamp: Timestamp
+    public var session: [UInt8]
+    public var bones: [UInt8]?
 }
 
 /// Reads a plain-text `.echoreplay` written by the recorder, checking the line format strictly.
-func readRecordedLines(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [RecordedLine] {
+public func readRecordedLines(_ url: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [RecordedLine] {
     let data = try [UInt8](Data(contentsOf: url))
     XCTAssertFalse(data.starts(with: [0x50, 0x4B]), "expected a plain-text recording", file: file, line: line)
     var lines: [RecordedLine] = []
@@ -163,7 +164,7 @@ func readRecordedLines(_ url: URL, file: StaticString = #filePath, line: UInt = 
 }
 
 /// `yyyy/MM/dd HH:mm:ss.fff` (the test's own oracle, independent of the writer).
-func parseEchoReplayTimestamp(_ b: [UInt8]) -> Timestamp? {
+public func parseEchoReplayTimestamp(_ b: [UInt8]) -> Timestamp? {
     guard b.count == 23 else { return nil }
     let text = String(decoding: b, as: UTF8.self)
     let f = DateFormatter()
@@ -175,8 +176,18 @@ func parseEchoReplayTimestamp(_ b: [UInt8]) -> Timestamp? {
 }
 
 /// The recorded files in `directory`, sorted by name.
-func recordedFiles(_ directory: URL, extension ext: String = "echoreplay") throws -> [URL] {
+public func recordedFiles(_ directory: URL, extension ext: String = "echoreplay") throws -> [URL] {
     try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
         .filter { $0.pathExtension == ext }
         .sorted { $0.lastPathComponent < $1.lastPathComponent }
+}
+
+/// Every record of a recording, read with the project's reader, which must skip nothing.
+public func readRecording(_ url: URL, expectZipped: Bool, file: StaticString = #filePath, line: UInt = #line) throws -> [EchoReplayRecord] {
+    let reader = try EchoReplayReader(url: url)
+    var records: [EchoReplayRecord] = []
+    while let r = try reader.next() { records.append(r) }
+    XCTAssertEqual(reader.isZipped, expectZipped, "zipped", file: file, line: line)
+    XCTAssertEqual(reader.skippedCount, 0, "bad lines: \(reader.skipped)", file: file, line: line)
+    return records
 }
