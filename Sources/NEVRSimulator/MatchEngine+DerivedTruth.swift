@@ -14,6 +14,8 @@ struct DerivedTruthState: Sendable {
     /// kept while nobody holds it; -1 before the first. And the one before them.
     var sampledHolder = -1
     var sampledHolderBefore = -1
+    /// Who held the disc at the last sampled instant (-1: nobody).
+    var holderAtLastSample = -1
     struct PendingInterception: Sendable {
         var catcher: Int
         var fromSlot: Int32
@@ -50,6 +52,7 @@ extension MatchEngine {
             pending[k].slots[1] = onOtherTeam ? people[victim].slot : -1
         }
         let h = disc.holder
+        truthState.holderAtLastSample = h
         guard h >= 0, h != seen else { return }
         truthState.sampledHolderBefore = seen
         truthState.sampledHolder = h
@@ -63,9 +66,13 @@ extension MatchEngine {
 
     /// The disc leaves `h`'s hand at `velocity` (m/s): a throw for the throw-details truth
     /// when it leaves 3 m/s faster than the thrower moves, or when it is the recording
-    /// client's own throw (the game then updates `last_throw`), and the thrower is not stunned.
+    /// client's own throw (the game then updates `last_throw`), the thrower is not stunned
+    /// and was holding the disc at the last sampled instant.
     mutating func noteRelease(_ h: Int, velocity: V3, clientThrow: Bool = false) {
-        if !people[h].isStunned(at: tick) && ((velocity - people[h].vel).length > 3 || clientThrow) {
+        // A holder who picked the disc up after the last sampled instant was never seen
+        // holding it: no recorder at this rate can see that release.
+        let seenHolding = truthState.holderAtLastSample == h
+        if seenHolding && !people[h].isStunned(at: tick) && ((velocity - people[h].vel).length > 3 || clientThrow) {
             truthState.throwDetail = (h, shownClock)
         } else {
             truthState.throwDetail = nil
@@ -76,12 +83,14 @@ extension MatchEngine {
     mutating func settleDerivedTruth() {
         let clock = shownClock
         if let (h, at) = truthState.throwDetail {
-            if disc.holder >= 0 && disc.holder != h {
+            // Spark's check runs 150 ms after the release; a catch at that very instant
+            // comes after it (the check reads the frame before).
+            if at - clock >= 0.15 - 1e-9 || clock > at {
+                record(.throwDetails, [people[h].slot])
+                truthState.throwDetail = nil
+            } else if disc.holder >= 0 && disc.holder != h {
                 truthState.throwDetail = nil  // caught by someone else within 150 ms
             } else if disc.vel == .zero {
-                truthState.throwDetail = nil
-            } else if at - clock >= 0.15 - 1e-9 || clock > at {
-                record(.throwDetails, [people[h].slot])
                 truthState.throwDetail = nil
             }
         }
