@@ -50,7 +50,8 @@ public struct PlotData: Sendable {
                 switch e {
                 case .roundStarted(let n):
                     currentRound = Int(n)
-                    data.rounds.append((t, Int(n)))
+                    // The capture's first frame already named this round (pre-match): one mark.
+                    if data.rounds.count == 1, data.rounds[0].round == Int(n) { data.rounds[0].t = t } else { data.rounds.append((t, Int(n))) }
                 case .goalScored(let g):
                     let team = g.team == "blue" ? 0 : (g.team == "orange" ? 1 : -1)
                     let pts = Int(max(0, min(g.pointAmount ?? 0, 10)))

@@ -179,7 +179,7 @@ public enum PlotSVG {
                 out += "<line x1=\"\(f(s.x(m.t)))\" y1=\"\(f(y - 3))\" x2=\"\(f(s.x(m.t)))\" y2=\"\(f(y + 3))\" stroke=\"\(colour)\" stroke-width=\"1.5\"/>"
             }
         }
-        out += "</g>\n<g font-size=\"11\" fill=\"#444\"><text x=\"\(f(s.plot.r - 4))\" y=\"\(f(s.plot.t + 12))\" text-anchor=\"end\">lines: points (blue, orange); dots: goals; ticks from bottom: stuns, saves, jousts, turnovers, pauses</text></g>\n"
+        out += "</g>\n<g font-size=\"11\" fill=\"#444\"><text x=\"\(f(s.plot.r))\" y=\"\(f(s.plot.t - 6))\" text-anchor=\"end\">lines: points (blue, orange); dots: goals; ticks from bottom: stuns, saves, jousts, turnovers, pauses</text></g>\n"
         return out + axes(s, xLabel: "capture time (s)", yLabel: "points (all rounds)")
     }
 
