@@ -117,7 +117,8 @@ public final class LiveRecorder: @unchecked Sendable {
         public var sessionID: String?
         /// Where the current segment goes (from the sink).
         public var destination: String?
-        /// The last connection error, for status lines.
+        /// The last connection error in plain words (e.g. `connection refused (is the game
+        /// running with its API enabled?)`), for status lines and error messages.
         public var lastConnectionError: String?
         /// Time between consecutive frames while in a match, summed.
         public var activePollingSeconds: Double = 0
@@ -248,7 +249,7 @@ public final class LiveRecorder: @unchecked Sendable {
                 outcome = try await pollOnce(client, within: limit)
             } catch {
                 if Task.isCancelled { break }
-                outcome = .unreachable(String(describing: error))
+                outcome = .unreachable(ConnectionFailure.describe(error))
             }
 
             switch outcome {

@@ -206,5 +206,24 @@ final class CLIConsistencyTests: XCTestCase {
             XCTAssertTrue(body.contains("convert") && body.contains("record"), "\(completion): \(body.prefix(200))")
         }
         XCTAssertTrue(text.contains("installed 0."), text)
+
+        // The installed binary runs, and bash loads its completion script and completes a command.
+        let bash = Process()
+        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let completion = prefix.appendingPathComponent("share/bash-completion/completions/nevr").path
+        bash.arguments = ["--norc", "-c", """
+            '\(nevr.path)' --version && source '\(completion)' && complete -p nevr \
+            && COMP_WORDS=(nevr rec) COMP_CWORD=1 COMP_LINE='nevr rec' COMP_POINT=8 && $(complete -p nevr | sed -E 's/.*-F ([^ ]+).*/\\1/') nevr rec nevr \
+            && printf 'words:%s\\n' "${COMPREPLY[@]}"
+            """]
+        let bashOut = Pipe()
+        bash.standardOutput = bashOut
+        bash.standardError = bashOut
+        try bash.run()
+        let loaded = String(decoding: bashOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bash.waitUntilExit()
+        XCTAssertEqual(bash.terminationStatus, 0, loaded)
+        XCTAssertTrue(loaded.range(of: #"^[0-9]+\.[0-9]+"#, options: .regularExpression) != nil, "nevr --version: \(loaded)")
+        XCTAssertTrue(loaded.contains("words:record"), loaded)
     }
 }

@@ -107,6 +107,34 @@ final class SimulateDemoCLITests: XCTestCase {
         let out = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.contains("  output ") })
         let path = String(out.split(separator: " ", omittingEmptySubsequences: true)[1])
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "/demo.nevrcap"))
+        XCTAssertTrue(r.stderr.contains("the files are kept in \(path) (a temporary folder"), r.stderr)
         try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// On a terminal (a pseudo-terminal made by `script`), the long jobs `demo` and `inspect`
+    /// draw a progress line with a percentage, and erase it before their summary.
+    func testDemoAndInspectShowProgressOnATerminal() throws {
+        let dir = try SharedData.temporaryDirectory("nevr-progress")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let nevr = try NEVRProcess.binary().path
+        func onTerminal(_ command: String) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            p.arguments = ["-qec", command, "/dev/null"]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, command)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let demo = try onTerminal("'\(nevr)' demo --out '\(dir.path)' --duration 30s --rate 20")
+        XCTAssertTrue(demo.range(of: #"demo [0-9]+%"#, options: .regularExpression) != nil, demo)
+        XCTAssertTrue(demo.contains("\u{1B}[K"), "the progress line is erased: \(demo)")
+        let inspect = try onTerminal("'\(nevr)' inspect '\(dir.path)/demo.echoreplay'")
+        XCTAssertTrue(inspect.range(of: #"inspecting demo.echoreplay [0-9]+%"#, options: .regularExpression) != nil, inspect)
     }
 }

@@ -65,6 +65,7 @@ public struct FolderConversionPlan: Sendable {
             files.append((resolved, relative))
         }
         files.sort { $0.relative < $1.relative }
+        // Every file below the input, recordings or not: none of them may be overwritten.
         let inputPaths = Set(files.map(\.url.path))
 
         var candidates: [(source: URL, relative: String, format: CaptureFormat)] = []
@@ -105,15 +106,21 @@ public struct FolderConversionPlan: Sendable {
             }
             planned.append((i, dst))
         }
-        var taken = Set<String>()
+        // The library's batch check (issue 15) decides what is refused: an output that is an
+        // input (also through a symlink or hard link), or an output two inputs still share.
+        let conflicts = OutputPaths.conflicts(in: planned.map { (input: candidates[$0.0].source, output: $0.1) })
         for (i, dst) in planned {
             let c = candidates[i]
-            if inputPaths.contains(dst.resolvingSymlinksInPath().path) || inputPaths.contains(dst.path) {
+            let resolved = dst.standardizedFileURL.resolvingSymlinksInPath().path
+            let hits = conflicts.filter { $0.path == dst.path || $0.path == resolved }
+            if hits.contains(where: { if case .wouldOverwriteInput = $0.reason { true } else { false } }) || inputPaths.contains(resolved) {
                 refused += 1
                 notes.append(Note(file: c.source.path, text: "its output \(dst.path) is one of the input files; not converted (nothing is overwritten)"))
                 continue
             }
-            guard taken.insert(dst.path).inserted else {
+            // Of inputs still sharing an output, the first (in name order) writes it.
+            if let shared = hits.lazy.compactMap({ if case .collision(let inputs) = $0.reason { inputs } else { nil } }).first,
+               shared.first != c.source.path {
                 refused += 1
                 notes.append(Note(file: c.source.path, text: "its output \(dst.path) is already written by another input; not converted"))
                 continue

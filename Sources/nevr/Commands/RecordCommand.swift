@@ -70,6 +70,12 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Start a new file per match (default) or per round: match or round.")
     var split: RecordingFilter.Split = .match
 
+    @Option(help: "Keep only the last this long in memory (e.g. 30s) and write nothing but clips: on SIGUSR1, on --save-on events.")
+    var buffer: DurationArgument?
+
+    @Option(name: .customLong("save-on"), help: "With --buffer: event kinds that save a clip, comma-separated (e.g. goal_scored,player_save).")
+    var saveOn: String?
+
     @Option(help: "Also stream every frame to a hub, e.g. ws://127.0.0.1:8080/publish.")
     var hub: String?
 
@@ -81,6 +87,9 @@ struct RecordCommand: AsyncParsableCommand {
 
     @Flag(help: "Detect events locally and stream them with the frames (--hub).")
     var streamEvents = false
+
+    @Flag(name: .customLong("status-log"), help: "Print the status line (every server's state) once a second as a plain line, also when stderr is not a terminal (for logs).")
+    var statusLog = false
 
     @Option(name: .customLong("stream"), help: .hidden)
     var deprecatedStream: String?
@@ -108,11 +117,29 @@ struct RecordCommand: AsyncParsableCommand {
         guard rate > 0, rate <= 10_000 else { throw ValidationError("--rate must be between 0 and 10000 polls per second") }
         guard idleRate > 0, idleRate <= rate else { throw ValidationError("--idle-rate must be greater than 0 and at most --rate") }
         guard idleTimeout.seconds >= 1 else { throw ValidationError("--idle-timeout must be at least 1s") }
+        if let buffer, buffer.seconds < 1 || buffer.seconds > 3600 {
+            throw ValidationError("--buffer must be between 1s and 1h")
+        }
+        if saveOn != nil, buffer == nil { throw ValidationError("--save-on needs --buffer (e.g. --buffer 30s --save-on goal_scored)") }
+        _ = try saveOnKinds()
         do {
             _ = try GameAPIEndpoints.expand(url.isEmpty ? ["http://127.0.0.1:6721"] : url)
         } catch {
             throw ValidationError("--url \(error)")
         }
+    }
+
+    /// The `--save-on` kinds, checked against the known event names.
+    func saveOnKinds() throws -> Set<EventKind> {
+        var kinds: Set<EventKind> = []
+        for name in (saveOn ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            guard let kind = EventKind(name: name), kind != .unknown else {
+                let known = EventKind.allCases.filter { $0 != .unknown }.map(\.name).joined(separator: ", ")
+                throw ValidationError("--save-on: unknown event kind \(name); known: \(known)")
+            }
+            kinds.insert(kind)
+        }
+        return kinds
     }
 
     var filter: RecordingFilter {
@@ -130,6 +157,7 @@ struct RecordCommand: AsyncParsableCommand {
         var echoReplay: EchoReplayFileSink?
         var nevrcap: NevrcapFileSink?
         var stream: WebSocketFrameSink?
+        var clips: ClipBufferSink?
     }
 
     func run() async throws {
@@ -139,9 +167,22 @@ struct RecordCommand: AsyncParsableCommand {
         for server in urls {
             // One folder per server when there are several, so their files never mix.
             let directory = urls.count == 1 ? root : root.appendingPathComponent(Self.folderName(server), isDirectory: true)
-            let echoReplay = format != .nevrcap
+            // With --buffer nothing but clips is written: no full-recording sinks.
+            let echoReplay = format != .nevrcap && buffer == nil
                 ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
-            let nevrcap = format != .echoreplay ? NevrcapFileSink(directory: directory) : nil
+            let nevrcap = format != .echoreplay && buffer == nil ? NevrcapFileSink(directory: directory) : nil
+            let clips = try buffer.map { window in
+                var formats: [ClipBufferSink.Format] = []
+                if format != .nevrcap { formats.append(.echoReplay) }
+                if format != .echoreplay { formats.append(.nevrcap) }
+                let options = ClipBufferSink.Options(window: window.duration, maximumFrames: Int((window.seconds * rate * 1.5).rounded(.up)) + 16,
+                                                     saveOn: try saveOnKinds(), formats: formats, zip: !plain, includeBones: bones)
+                return ClipBufferSink(directory: directory, options: options) { clip in
+                    // Unbuffered, so a script watching stdout sees each clip as it is saved.
+                    for file in clip.files { FileHandle.standardOutput.write(Data((file.path + "\n").utf8)) }
+                    Terminal.note(String(format: "nevr record: saved a clip of %d frames (%.1f s) on %@", clip.frames, clip.seconds, clip.reason))
+                }
+            }
             var streamSink: WebSocketFrameSink?
             if let hub {
                 do {
@@ -152,13 +193,13 @@ struct RecordCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
             }
-            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, streamSink].compactMap { $0 })
+            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, clips, streamSink].compactMap { $0 })
             var options = LiveRecorder.Options(url: server, rate: rate, bones: bones, duration: duration?.duration)
             options.maximumBackoff = .nanoseconds(Int64(1e9 / idleRate))
             options.segmentIdleTimeout = idleTimeout.duration
             options.filter = filter
             list.append(Server(url: server, recorder: LiveRecorder(options: options, sink: sinks),
-                               echoReplay: echoReplay, nevrcap: nevrcap, stream: streamSink))
+                               echoReplay: echoReplay, nevrcap: nevrcap, stream: streamSink, clips: clips))
         }
         let recorders = list.map(\.recorder)
         let recording = Task {
@@ -168,13 +209,17 @@ struct RecordCommand: AsyncParsableCommand {
             }
         }
         let signals = SignalCancellation(cancelling: recording)
+        let clipSinks = list.compactMap(\.clips)
+        let clipSignal = clipSinks.isEmpty ? nil : ClipSignal { Self.saveClips(clipSinks, reason: "SIGUSR1") }
         let watched = list.map { ($0.url, $0.recorder) }
-        let status = Task { await Self.showStatus(of: watched) }
+        let plainStatus = statusLog
+        let status = Task { await Self.showStatus(of: watched, plain: plainStatus) }
         let result = await recording.result
         status.cancel()
         _ = await status.result
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
+        withExtendedLifetime(clipSignal) {}
 
         var failed = false
         for server in list {
@@ -190,6 +235,13 @@ struct RecordCommand: AsyncParsableCommand {
             var files = await server.echoReplay?.finishedFiles ?? []
             files += await server.nevrcap?.finishedFiles ?? []
             for file in files { print(file.path) }
+            if let clips = server.clips {
+                // Clip files were printed as they were saved.
+                let saved = await clips.clips
+                files += saved.flatMap(\.files)
+                for warning in await clips.warnings { Terminal.note("nevr: \(warning)") }
+                Terminal.note("nevr record:\(name) \(saved.count) clip\(saved.count == 1 ? "" : "s") saved")
+            }
             for warning in await server.echoReplay?.warnings ?? [] { Terminal.note("nevr: \(warning)") }
             if let nevrcap = server.nevrcap, await nevrcap.framesSkipped > 0 {
                 Terminal.note("nevr: .nevrcap: \(await nevrcap.framesSkipped) frames could not be parsed and were left out")
@@ -198,7 +250,7 @@ struct RecordCommand: AsyncParsableCommand {
             let stats = server.recorder.statistics
             Terminal.note("nevr record:\(name) " + Self.summary(stats, files: files.count))
             if stats.framesWritten == 0, stats.connectionFailures > 0, stats.polls == 0, let why = stats.lastConnectionError {
-                Terminal.note("nevr: \(server.url): never answered: \(why)")
+                Terminal.note("nevr: \(Self.hostAndPort(server.url)): \(why)")
             }
         }
         if case .failure(let error) = result, !(error is CancellationError) {
@@ -209,11 +261,32 @@ struct RecordCommand: AsyncParsableCommand {
         if failed { throw ExitCode.failure }
     }
 
-    /// `127.0.0.1_6721` for `http://127.0.0.1:6721`.
-    static func folderName(_ url: String) -> String {
+    /// Saves a clip from every server's buffer (SIGUSR1, a hub request); failures are reported, not fatal.
+    static func saveClips(_ sinks: [ClipBufferSink], reason: String) {
+        Task {
+            for sink in sinks {
+                do {
+                    if try await sink.saveClip(reason: reason) == nil {
+                        Terminal.note("nevr record: no clip on \(reason): nothing buffered yet (no match frames)")
+                    }
+                } catch {
+                    Terminal.note("nevr: clip on \(reason) not saved: \(ErrorText.reason(error))")
+                }
+            }
+        }
+    }
+
+    /// `127.0.0.1:6721` for `http://127.0.0.1:6721/`: what a user typed, for error lines.
+    static func hostAndPort(_ url: String) -> String {
         var name = url
         for prefix in ["http://", "https://"] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
-        return String(name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
+        while name.hasSuffix("/") { name.removeLast() }
+        return name
+    }
+
+    /// `127.0.0.1_6721` for `http://127.0.0.1:6721`.
+    static func folderName(_ url: String) -> String {
+        String(hostAndPort(url).map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" })
     }
 
     static func summary(_ s: LiveRecorder.Statistics, files: Int) -> String {
@@ -226,11 +299,12 @@ struct RecordCommand: AsyncParsableCommand {
         return text
     }
 
-    /// Redraws the status line four times a second (terminal only): one entry per server.
-    static func showStatus(of servers: [(url: String, recorder: LiveRecorder)]) async {
-        guard Terminal.stderrIsTTY else { return }
+    /// Redraws the status line four times a second (terminal only), or with `plain` prints it once
+    /// a second as a line of its own: one entry per server, so servers that come and go show.
+    static func showStatus(of servers: [(url: String, recorder: LiveRecorder)], plain: Bool) async {
+        guard Terminal.stderrIsTTY || plain else { return }
         while !Task.isCancelled {
-            do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+            do { try await Task.sleep(for: .milliseconds(plain ? 1000 : 250)) } catch { return }
             var parts: [String] = []
             for (url, recorder) in servers {
                 let s = recorder.statistics
@@ -244,7 +318,8 @@ struct RecordCommand: AsyncParsableCommand {
                 }
             }
             let total = servers.reduce(0) { $0 + $1.recorder.statistics.framesWritten }
-            Terminal.status("\(parts.joined(separator: " · ")) · \(total) frames in all")
+            let line = "\(parts.joined(separator: " · ")) · \(total) frames in all"
+            if plain { Terminal.note("nevr record: status: " + line) } else { Terminal.status(line) }
         }
     }
 }
