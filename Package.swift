@@ -118,7 +118,8 @@ let package = Package(
         // Release-mode throughput benchmarks (scripts/bench.sh); never part of `swift test`.
         .executableTarget(
             name: "NEVRBenchmarks",
-            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRAnalysis"],
+            // NEVRTestSupport: the random-walk frames derived from the real frame (.nvr benchmark).
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRAnalysis", "NEVRTestSupport"],
             path: "Benchmarks/NEVRBenchmarks"
         ),
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).

@@ -72,6 +72,7 @@ struct EventsCommand: ParsableCommand {
     /// (unless --redetect), otherwise detected from the sessions. Returns the summary and
     /// whether anything of the input could not be read.
     private func read(_ url: URL, label: String, _ printer: inout EventPrinter, progress: ProgressLine) throws -> (String, Bool) {
+        if !redetect, url.pathExtension.lowercased() == "nvr" { return try readNVR(url, label: label, &printer) }
         let reader = try CaptureFormat.open(url)
         let stored = reader.carriesEvents && !redetect
         var processor = FrameProcessor()

@@ -14,22 +14,24 @@ struct VerifyCommand: ParsableCommand {
             is listed, not counted as a loss. Example: nevr verify match.echoreplay
             """)
 
-    @Argument(help: "A recording (.echoreplay or .nevrcap).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, or .nvr: every block decoded and checked).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2; reports tape.md's documented holes by name).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; nvr: byte for byte).")
     var via: String?
 
     func run() throws {
         if let via {
-            guard via.lowercased() == "tape" else {
-                throw ValidationError("--via supports tape (got \(via))")
+            switch via.lowercased() {
+            case "tape": return try runViaTape()
+            case "nvr": return try runNVR(roundTrip: true)
+            default: throw ValidationError("--via supports tape and nvr (got \(via))")
             }
-            return try runViaTape()
         }
+        if URL(fileURLWithPath: file).pathExtension.lowercased() == "nvr" { return try runNVR(roundTrip: false) }
         let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
