@@ -62,6 +62,21 @@ public enum EventAccuracy {
         }
     }
 
+    /// How far from its truth event a detection may come, for kinds reported later than
+    /// they happen (``EventAccuracy/windows(rate:detection:tolerance:)``).
+    public struct MatchWindow: Hashable, Sendable {
+        /// Allowed (detected frame - truth frame).
+        public var range: ClosedRange<Int>
+        /// Count that offset in frames of running play (playing, clock moved since the
+        /// previous frame) rather than in frames: the detector's samples.
+        public var inPlayFrames: Bool
+
+        public init(range: ClosedRange<Int>, inPlayFrames: Bool = false) {
+            self.range = range
+            self.inPlayFrames = inPlayFrames
+        }
+    }
+
     /// Counts for one kind.
     public struct Score: Hashable, Sendable {
         public var truth = 0
@@ -88,10 +103,19 @@ public enum EventAccuracy {
     public static func isStat(_ kind: EventKind) -> Bool { kind.rawValue >= 41 && kind.rawValue <= 57 }
 
     /// Scores per kind for `detected` against `truth`; `tolerance` frames either way
-    /// for non-stat events, 0 for stat events. Unmatched observations are returned too.
+    /// for non-stat events, 0 for stat events, and for the kinds in `windows` the window
+    /// given there (`playFrames[i]`: frames of running play up to frame `i`, for windows
+    /// counted in them). Unmatched observations are returned too.
     public static func compare(
-        truth: [Observation], detected: [Observation], tolerance: Int
+        truth: [Observation], detected: [Observation], tolerance: Int,
+        windows: [EventKind: MatchWindow] = [:], playFrames: [Int] = []
     ) -> (scores: [EventKind: Score], missed: [Observation], spurious: [Observation]) {
+        func offset(_ d: Observation, _ t: Observation, _ w: MatchWindow?) -> Int {
+            if let w, w.inPlayFrames, playFrames.indices.contains(d.frameIndex), playFrames.indices.contains(t.frameIndex) {
+                return playFrames[d.frameIndex] - playFrames[t.frameIndex]
+            }
+            return d.frameIndex - t.frameIndex
+        }
         struct Key: Hashable { var kind: EventKind; var slots: [Int32]; var total: Int32?; var payload: String? }
         var truthByKey: [Key: [Observation]] = [:]
         for t in truth { truthByKey[Key(kind: t.kind, slots: t.slots, total: t.total, payload: t.payload), default: []].append(t) }
@@ -102,11 +126,12 @@ public enum EventAccuracy {
         for d in detected.sorted(by: { $0.frameIndex < $1.frameIndex }) {
             scores[d.kind, default: Score()].detected += 1
             let key = Key(kind: d.kind, slots: d.slots, total: d.total, payload: d.payload)
-            let window = isStat(d.kind) ? 0 : tolerance
+            let special = windows[d.kind]
+            let window = special?.range ?? (isStat(d.kind) ? 0...0 : -tolerance...tolerance)
             guard let candidates = truthByKey[key] else { spurious.append(d); continue }
             // The nearest unused truth event within the window.
             var best: Int?
-            for (i, c) in candidates.enumerated() where !used[key]![i] && abs(c.frameIndex - d.frameIndex) <= window {
+            for (i, c) in candidates.enumerated() where !used[key]![i] && window.contains(offset(d, c, special)) {
                 if best == nil || abs(c.frameIndex - d.frameIndex) < abs(candidates[best!].frameIndex - d.frameIndex) { best = i }
             }
             if let best {
@@ -148,8 +173,15 @@ public enum EventAccuracy {
         var detected: [Observation] = []
         var counters = StatInvariant()
         var frames = 0
+        var playFrames: [Int] = []
+        var running = 0
+        var previousClock: Double?
         while let simulated = simulator.next() {
             frames += 1
+            let clock = simulated.session.gameClock
+            if simulated.session.gameStatus == "playing", let clock, let previousClock, clock != previousClock { running += 1 }
+            previousClock = clock
+            playFrames.append(running)
             truth.append(contentsOf: simulated.truth.map(Observation.init))
             let frame = processor.process(session: simulated.session, bones: nil, timestamp: simulated.timestamp)
             for event in frame.events {
@@ -157,10 +189,29 @@ public enum EventAccuracy {
             }
             counters.observe(frame)
         }
-        let result = compare(truth: truth, detected: detected, tolerance: tolerance)
+        let result = compare(truth: truth, detected: detected, tolerance: tolerance,
+                             windows: windows(rate: options.rate, detection: detection, tolerance: tolerance),
+                             playFrames: playFrames)
         return Report(options: options, frames: frames, scores: result.scores, missed: result.missed,
                       spurious: result.spurious, invariantViolations: counters.violations(),
                       checkedIncrements: counters.checkedIncrements)
+    }
+
+    /// Match windows of the kinds whose report does not come with the occurrence:
+    ///
+    /// - `big_boost`: the truth is the instant the engine has slowed the player to walking
+    ///   pace; Spark's rule reports the boost when the mean of the last samples (the
+    ///   detection's smoothing count) falls below 10 m/s, up to that many samples later,
+    ///   counted in frames of running play (a goal or a pause in between adds frames
+    ///   the rule does not sample).
+    /// - `playspace_abuse`: the truth instant assumes the playspace point sat on the head
+    ///   when the walk began; the point's earlier error (integrating sampled velocities
+    ///   through turns and wall bounces) moves the crossing by up to 0.1 s either way.
+    public static func windows(rate: Double, detection: EventDetectionOptions, tolerance: Int) -> [EventKind: MatchWindow] {
+        let smoothing = min(max(detection.derived.bigBoostSmoothingSamples, 0), 100_000)
+        let playspace = max(tolerance, Int((min(max(rate, 0), 10_000) * 0.1).rounded(.up)))
+        return [.bigBoost: MatchWindow(range: -tolerance...(smoothing + 1 + tolerance), inPlayFrames: true),
+                .playspaceAbuse: MatchWindow(range: -playspace...playspace)]
     }
 
     /// The compared payload of a truth event, spelled like ``payload(_:)-(Event)`` spells a
@@ -178,9 +229,14 @@ public enum EventAccuracy {
         case .roundPaused, .playerJoined, .restartRequest, .pauseRequest: return "team=\(t.team ?? -1)"
         case .playerSwitchedTeam: return "team=\(t.team ?? -1) from=\(t.previousTeam ?? -1)"
         case .joust: return "team=\(t.team ?? -1)"
+        case .bigBoost: return "speed=\(wholeSpeed(t.speed ?? 0))"
         default: return nil
         }
     }
+
+    /// A speed rounded to whole m/s (the engine's boost speeds are whole; the reported
+    /// 99th percentile sits on the game's 1/1000 grid around them).
+    static func wholeSpeed(_ v: Double) -> Int { v.isFinite ? Int(min(max(v, -1e6), 1e6).rounded()) : -1 }
 
     /// The compared payload of a detected event (see ``payload(_:)-(TruthEvent)``).
     public static func payload(_ e: Event) -> String? {
@@ -199,6 +255,7 @@ public enum EventAccuracy {
         case .playerSwitchedTeam(_, let new, let old): return "team=\(team(new)) from=\(team(old))"
         case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): return "team=\(team(r.team))"
         case .derived(.joust(let j)): return "team=\(team(j.team))"
+        case .derived(.bigBoost(let b)): return "speed=\(wholeSpeed(b.speed))"
         default: return nil
         }
     }

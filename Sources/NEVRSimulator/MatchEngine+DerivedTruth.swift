@@ -4,11 +4,8 @@ import NEVRCore
 /// who the engine gave the disc to and from whom, who it stunned, what speed it released
 /// the disc at, whose head it moved past the centre line first. Nothing here reads a
 /// session or compares frames; the sampler only assigns each occurrence to the first
-/// sampled frame after it.
-///
-/// Not simulated: big boosts (player speeds stay under 11 m/s), playspace abuse (heads
-/// move with their bodies) and restart requests; their detectors are tested on
-/// hand-edited real frames instead.
+/// sampled frame after it. Big boosts, playspace abuse and the restart request are
+/// scripted stunts (MatchEngine+Stunts).
 struct DerivedTruthState: Sendable {
     /// The last person seen holding the disc at a sampled instant (index into `people`),
     /// kept while nobody holds it; -1 before the first. And the one before them.
@@ -23,11 +20,21 @@ struct DerivedTruthState: Sendable {
         var clock: Double
     }
     var interceptions: [PendingInterception] = []
-    /// A release being confirmed (Spark's 150 ms): thrower and the clock at release.
-    var throwDetail: (person: Int, clock: Double)?
+    /// A release being confirmed (Spark's 150 ms): the thrower, and the clock of the first
+    /// sampled instant after the release (`nil` until then).
+    var throwDetail: (person: Int, seenClock: Double?)?
     /// Per team (blue, orange): the joust being timed.
     var joustTiming = [false, false]
     var joustClock = 0.0
+    /// A room walk took a head over the playspace limit; reported at the next sampled
+    /// instant unless a frame step of 0.1 s or more came in between (see below).
+    struct PlayspaceClaim: Sendable {
+        var slot: Int32
+        var walkStart: Int
+    }
+    var playspaceClaims: [PlayspaceClaim] = []
+    /// The last sampled instant reached by a step of 0.1 game seconds or more.
+    var lastLongStepTick = Int.min
 }
 
 extension MatchEngine {
@@ -44,6 +51,8 @@ extension MatchEngine {
     /// that had and lost the disc between two instants are invisible at that rate; the
     /// truth does not claim them.
     mutating func sampleDerivedTruth(previousTick: Int) {
+        sampleStuntTruth(previousTick: previousTick)
+        sampleThrowTruth()
         let seen = truthState.sampledHolder, seenBefore = truthState.sampledHolderBefore
         for k in pending.indices where pending[k].kind == .playerSteal {
             guard let stealer = people.indices.first(where: { people[$0].present && people[$0].slot == pending[k].slots[0] }) else { continue }
@@ -73,7 +82,7 @@ extension MatchEngine {
         // holding it: no recorder at this rate can see that release.
         let seenHolding = truthState.holderAtLastSample == h
         if seenHolding && !people[h].isStunned(at: tick) && ((velocity - people[h].vel).length > 3 || clientThrow) {
-            truthState.throwDetail = (h, shownClock)
+            truthState.throwDetail = (h, nil)
         } else {
             truthState.throwDetail = nil
         }
@@ -82,18 +91,6 @@ extension MatchEngine {
     /// Once per tick, after the world moved: settles the pending confirmations.
     mutating func settleDerivedTruth() {
         let clock = shownClock
-        if let (h, at) = truthState.throwDetail {
-            // Spark's check runs 150 ms after the release; a catch at that very instant
-            // comes after it (the check reads the frame before).
-            if at - clock >= 0.15 - 1e-9 || clock > at {
-                record(.throwDetails, [people[h].slot])
-                truthState.throwDetail = nil
-            } else if disc.holder >= 0 && disc.holder != h {
-                truthState.throwDetail = nil  // caught by someone else within 150 ms
-            } else if disc.vel == .zero {
-                truthState.throwDetail = nil
-            }
-        }
         var k = 0
         while k < truthState.interceptions.count {
             let p = truthState.interceptions[k]
@@ -129,6 +126,62 @@ extension MatchEngine {
     mutating func startJoust() {
         truthState.joustTiming = [true, true]
         truthState.joustClock = shownClock
+    }
+
+    /// At a sampled instant: Spark's delayed check of a throw. A recorder learns of a
+    /// release from the first frame after it, so the 150 ms run from that instant; at each
+    /// later instant the release is confirmed once they have passed (a frame past the time
+    /// stands on the instant before, which did not cancel it), or cancelled when someone
+    /// else holds the disc or it stands exactly still; at the very instant of the time it
+    /// is judged on its own. Who threw, and that it was a throw at all, is the engine's.
+    mutating func sampleThrowTruth() {
+        guard let (h, seen) = truthState.throwDetail else { return }
+        let clock = shownClock
+        guard let seen else {
+            // Caught by someone else before any frame showed the disc free, or the thrower
+            // stunned in that frame: no release seen (Spark's rule; for us a stunned holder
+            // losing the disc is not throwing).
+            let hidden = (disc.holder >= 0 && disc.holder != h) || people[h].isStunned(at: tick)
+            truthState.throwDetail = hidden ? nil : (h, clock)
+            return
+        }
+        let elapsed = seen - clock
+        if elapsed > 0.15 + 1e-6 || elapsed < 0 {
+            record(.throwDetails, [people[h].slot])
+            truthState.throwDetail = nil
+        } else if disc.vel == .zero || (disc.holder >= 0 && disc.holder != h) {
+            truthState.throwDetail = nil
+        } else if elapsed >= 0.15 - 1e-6 {
+            record(.throwDetails, [people[h].slot])
+            truthState.throwDetail = nil
+        }
+    }
+
+    /// At a sampled instant: the terminal requests get the player at the terminal now (the
+    /// frame that shows the request is the one whose hands are measured), a restart request
+    /// counts only while playing (Spark's rule; the flag then stays up, so no later frame
+    /// reports it), and a playspace claim counts unless the walk saw a frame step of 0.1 s
+    /// or more: Spark's rule then puts the point back on the head instead of measuring
+    /// (at 10 Hz and below that is every frame).
+    mutating func sampleStuntTruth(previousTick: Int) {
+        let longStep = Double(tick - previousTick) / MatchEngine.hz >= 0.1 - 1e-9
+        if longStep { truthState.lastLongStepTick = tick }
+        var k = 0
+        while k < pending.count {
+            let e = pending[k]
+            if e.kind == .restartRequest && status != .playing {
+                pending.remove(at: k)
+                continue
+            }
+            if e.kind == .restartRequest || e.kind == .pauseRequest, let team = e.team {
+                pending[k].slots = [nearestToTerminal(team: Int(team))]
+            }
+            k += 1
+        }
+        for claim in truthState.playspaceClaims where truthState.lastLongStepTick < claim.walkStart {
+            pending.append(TruthEvent(frameIndex: -1, kind: .playspaceAbuse, slots: [claim.slot]))
+        }
+        truthState.playspaceClaims.removeAll()
     }
 
     /// The team's player whose hand is nearest its terminal (blue -z, orange +z).

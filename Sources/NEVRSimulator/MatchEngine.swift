@@ -69,6 +69,10 @@ struct SimPlayer: Sendable {
     var lastPassTick = -1
     /// Velocity kept while the game is paused.
     var frozenVel = V3.zero
+    /// A scripted big boost in progress (MatchEngine+Stunts).
+    var sprint: Sprint?
+    /// A step in the real room in progress (MatchEngine+Stunts).
+    var walk: RoomWalk?
 
     func isStunned(at tick: Int) -> Bool { tick < stunnedUntil }
     func isInvulnerable(at tick: Int) -> Bool { tick >= stunnedUntil && tick < invulnerableUntil }
@@ -137,7 +141,8 @@ struct SimDisc: Sendable {
 struct Release: Sendable {
     var person: Int
     var tick: Int
-    var isThrow: Bool
+    /// Let go by hand (a throw or a fumble), not knocked loose by a stun nor carried into the goal.
+    var byHand: Bool
 }
 
 /// The underlying match, advanced one internal tick (1/60 s) at a time. It records every
@@ -210,6 +215,18 @@ struct MatchEngine: Sendable {
     var pending: [TruthEvent] = []
     /// World-state bookkeeping for the derived events' truth (MatchEngine+DerivedTruth).
     var truthState = DerivedTruthState()
+    /// Randomness of the stunts (MatchEngine+Stunts), apart from ``rng`` so that adding
+    /// them left the rest of every seed's match as it was.
+    var stuntRng: SimulationRandom
+    /// `blue/orange_team_restart_request` as the session shows them.
+    var restartFlags: [Int32] = [0, 0]
+    var restartTeam: Int
+    var restartLowerAt = -1
+    var restartDone = false
+    /// The last tick the game was not `playing` (stunts wait half a second after it).
+    var lastStoppedTick = 0
+    /// Round clock (ticks left) at which this round's sprint and room walk are due; -1 once started.
+    var stuntsDue = (sprint: -1, walk: -1)
 
     var frozen: Bool { pausedState == "paused" || pausedState == "unpausing" }
 
@@ -217,6 +234,8 @@ struct MatchEngine: Sendable {
         self.options = options
         plan = MatchPlan(duration: options.duration)
         rng = SimulationRandom(seed: options.seed)
+        stuntRng = SimulationRandom(seed: options.seed ^ 0x57A7_5EED)
+        restartTeam = stuntRng.below(2)
         clockTicks = plan.roundClockTicks
         slack = plan.slackSeconds
         var ids = SplitMix64(state: options.seed ^ 0x5EED_1D5)
@@ -355,6 +374,10 @@ struct MatchEngine: Sendable {
                 if let who = members[winners].first(where: { !people[$0].isEmoting(at: tick) }) { people[who].emoteStartAt = tick + 1 }
             }
         }
+        if status != .playing {
+            cancelWalks()
+            lastStoppedTick = tick
+        }
         updateOrientations()
         placeDiscWithHolder()
         settleDerivedTruth()
@@ -385,6 +408,7 @@ struct MatchEngine: Sendable {
         points = [0, 0]
         roundNumber = roundScores[0] + roundScores[1] + 1
         record(.roundStarted, [], round: roundNumber)
+        scheduleStunts()
         disc = SimDisc()
         for i in people.indices where people[i].present {
             spawn(i)
@@ -430,7 +454,7 @@ struct MatchEngine: Sendable {
                 pausedTimer = 0
                 pausePhaseEnd = tick + plan.pausedTicks
                 record(.roundPaused, [], team: 1)
-                record(.pauseRequest, [nearestToTerminal(team: 1)], team: 1)
+                record(.pauseRequest, [-1], team: 1)  // the player: at the sampled instant
                 for i in people.indices {
                     people[i].frozenVel = people[i].vel
                     people[i].vel = .zero

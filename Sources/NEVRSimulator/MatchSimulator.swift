@@ -79,7 +79,11 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
                 truth.append(TruthEvent(frameIndex: index, kind: .discPossessionChanged, slots: [now, before]))
                 if holder >= 0 {
                     truth.append(TruthEvent(frameIndex: index, kind: .discCaught, slots: [now]))
-                } else if let r = engine.lastRelease, r.isThrow, r.person == previousHolder, r.tick > previousTick {
+                } else if let r = engine.lastRelease, r.byHand, r.person == previousHolder, r.tick > previousTick,
+                          engine.disc.vel.length >= 3, !engine.people[previousHolder].isStunned(at: engine.tick) {
+                    // events.md: a throw when the disc moves at 3 m/s or more in this frame (a
+                    // free disc slows down: a release at 3.01 m/s may show 2.99 a tick later)
+                    // and the thrower is not stunned in it (a stun just after the release hides it).
                     truth.append(TruthEvent(frameIndex: index, kind: .discThrown, slots: [before]))
                 }
             }

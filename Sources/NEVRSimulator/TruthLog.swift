@@ -77,7 +77,7 @@ public enum TruthLog {
         return TruthEvent(
             frameIndex: frame, kind: kind, slots: slots.map(Int32.init), total: i32("total"), points: i32("points"),
             team: i32("team"), previousTeam: i32("previous_team"), round: i32("round"), goalType: obj["goal_type"] as? String,
-            scores: (obj["scores"] as? [Int]).map { $0.map(Int32.init) })
+            scores: (obj["scores"] as? [Int]).map { $0.map(Int32.init) }, speed: (obj["speed"] as? NSNumber)?.doubleValue)
     }
 
     /// Reads a whole truth log; fails on the first bad line, naming the file and line.

@@ -70,10 +70,34 @@ final class EventAccuracyTests: XCTestCase {
             }
         }
         // Not vacuous: the simulated matches contain every kind except those it does not simulate.
-        let unsimulated: Set<EventKind> = [.bigBoost, .playspaceAbuse, .restartRequest, .genericEvent, .unknown]
+        let unsimulated: Set<EventKind> = [.genericEvent, .unknown]
         for kind in EventKind.allCases where !unsimulated.contains(kind) {
             XCTAssertTrue(seen.contains(kind), "\(kind.name) never happened in the simulated matches")
         }
+    }
+
+    /// A big boost is reported when the smoothed speed has fallen, up to the smoothing
+    /// window after the truth instant, never before it; its speed must agree to the metre per second.
+    func testBigBoostMatchesWithinTheSmoothingLagAndOnItsSpeed() {
+        typealias O = EventAccuracy.Observation
+        var detection = EventDetectionOptions()
+        detection.derived.bigBoostSmoothingSamples = 32
+        let windows = EventAccuracy.windows(rate: 60, detection: detection, tolerance: 2)
+        XCTAssertEqual(windows[.bigBoost], .init(range: -2...35, inPlayFrames: true))
+        XCTAssertEqual(windows[.playspaceAbuse], .init(range: -6...6))
+        let truth = TruthEvent(frameIndex: 100, kind: .bigBoost, slots: [4], speed: 27)
+        // Frames 110..<130 stand still (a pause): they do not count toward the window.
+        let playFrames = (0..<300).map { $0 < 110 ? $0 : ($0 < 130 ? 110 : $0 - 20) }
+        func matched(_ frame: Int, _ speed: Double) -> Int {
+            let d = O(Event.derived(.bigBoost(.init(slot: 4, speed: speed, secondsAgo: 1))), frameIndex: frame, session: Session())
+            return EventAccuracy.compare(truth: [O(truth)], detected: [d], tolerance: 2, windows: windows, playFrames: playFrames)
+                .scores[.bigBoost]?.matched ?? 0
+        }
+        XCTAssertEqual(matched(105, 27.001), 1)
+        XCTAssertEqual(matched(155, 26.9), 1, "35 frames of play after the truth, 20 paused ones not counted")
+        XCTAssertEqual(matched(156, 27), 0, "later than the smoothing window")
+        XCTAssertEqual(matched(97, 27), 0, "before the player slowed down")
+        XCTAssertEqual(matched(104, 25.4), 0, "a different speed")
     }
 
     func testPayloadsMustAgreeNotOnlyKindAndSlots() {

@@ -7,7 +7,7 @@
 /// nothing was integrated, even when the first `playing` frame still shows the standing
 /// clock), when the player (slot, userid) appears,
 /// and after a frame step |dt| ≥ ``DerivedEventThresholds/playspaceMaximumFrameSeconds``
-/// (a gap in the capture). Each `playing` frame with a running clock it moves by the
+/// (a gap in the capture; within 1 ms of the limit counts, so at 10 Hz every frame resets). Each `playing` frame with a running clock it moves by the
 /// player's velocity × dt (the mean of the two frames' velocities, so that the estimate
 /// does not depend on which end of the step is sampled) and then drifts toward the head
 /// at ``DerivedEventThresholds/playspacePullSpeed``. A player (not a spectator) whose head
@@ -41,7 +41,10 @@ public struct PlayspaceAbuseDetector: FrameEventDetector {
     ) {
         guard current.isPlaying else { playInterrupted = true; return }
         guard let dt = current.clockStep(since: previous), dt != 0 else { return }
-        let limit = thresholds.playspaceMaximumFrameSeconds
+        // Within a millisecond of the limit counts as reaching it: the clock is a float32
+        // printed to a few digits, so frames exactly 0.1 s apart read 0.1 ± a few 1e-5 s
+        // and would otherwise be measured or not at random.
+        let limit = thresholds.playspaceMaximumFrameSeconds - 0.001
         let restart = playInterrupted || !previous.isPlaying || abs(dt) >= limit
         playInterrupted = false
         smoothedStep = restart ? abs(dt) : smoothedStep * 0.9 + abs(dt) * 0.1
