@@ -130,7 +130,7 @@ let package = Package(
         ),
 
         // Locates ../shared/data for the tests (never copied into the project).
-        .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),
+        .target(name: "NEVRTestSupport", dependencies: ["NEVRCore"], path: "Tests/NEVRTestSupport"),
         .testTarget(name: "NEVRCoreTests", dependencies: ["NEVRCore", "NEVRTestSupport"]),
         .testTarget(
             name: "NEVRCaptureTests",
@@ -186,6 +186,7 @@ if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
         ("FuzzEchoReplay", ["NEVRCapture"]),
         ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
         ("FuzzHubMessage", ["NEVRCore"]),
+        ("FuzzTapeButterNVR", ["NEVRCapture", "NEVRCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {

@@ -284,7 +284,7 @@ enum NVRBenchmark {
         try w.finish()
         let writeSeconds = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         let r = try NVRReader(url: url)
-        var rng = SplitMix64(state: 99)
+        var rng = SeededGenerator(seed: 99)
         var latencies: [Double] = []
         var typedLatencies: [Double] = []
         for i in 0..<400 {

@@ -135,7 +135,7 @@ final class NVRCodecTests: XCTestCase {
     func testMutatedFramesRoundTripByteForByte() throws {
         let base = try GameJSONReader.parseSession(SharedData.bytes(SharedData.frame2021))
         var gen = RandomWalkFrames(base: base, options: .init(rate: 60, seed: 11))
-        var r = SeededRNG(0x5EED)
+        var r = SeededGenerator(seed: 0x5EED)
         var docs: [Doc] = []
         for i in 0..<80 {
             var s = gen.next().session
@@ -176,7 +176,7 @@ final class NVRCodecTests: XCTestCase {
         // Every spelling the writer may meet comes back as it was.
         var samples: [String] = ["0.0", "-0.0", "600.0", "600", "0.1", "-1.7870001", "-0.047000002", "6.6384706e-7", "1e20",
             "1.0E-5", "12345678901234567890", "-0", "0", "-12", "3.4028235e38", "1.401298e-45", "0.30000001", "49.230003"]
-        var rng = SeededRNG(42)
+        var rng = SeededGenerator(seed: 42)
         for _ in 0..<1000 {
             let f = Float(bitPattern: UInt32(truncatingIfNeeded: rng.next()))
             if f.isFinite { samples.append(String(decoding: GameFloatFormatter.spelling(Double(f)), as: UTF8.self)) }
@@ -300,7 +300,7 @@ final class NVRCodecTests: XCTestCase {
     func testDamagedFilesNeverCrashOrHang() throws {
         let docs = simulated(0.5, rate: 30, bones: true)
         let (bytes, _) = try write(docs, options: .init(maxBlockFrames: 5, compressionLevel: 1))
-        var rng = SeededRNG(7)
+        var rng = SeededGenerator(seed: 7)
         for round in 0..<40 {
             var b = bytes
             let flips = 1 + Int(rng.next() % 8)
@@ -384,18 +384,4 @@ final class NVRCodecTests: XCTestCase {
         while let rec = try r.nextRecord() { back.append(Doc(time: rec.timestamp, session: rec.session, bones: rec.bones, events: rec.events)) }
         XCTAssertEqual(back, docs)
     }
-}
-
-/// SplitMix64 for reproducible mutations.
-struct SeededRNG {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

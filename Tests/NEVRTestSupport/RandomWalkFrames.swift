@@ -1,5 +1,11 @@
 import NEVRCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Frames derived from the real 2021 frame with random-walk motion, made without the match
 /// simulator (so a codec tuned to the simulator's motion is not flattered): every player's
 /// head, hands and the disc move with a velocity that follows a random walk (acceleration
@@ -29,7 +35,7 @@ public struct RandomWalkFrames {
 
     public let options: Options
     var base: Session
-    var rng: Rng
+    var rng: SeededGenerator
     var heads: [Body] = []
     var hands: [[Body]] = []
     var torsos: [Body] = []
@@ -42,9 +48,9 @@ public struct RandomWalkFrames {
     public init(base: Session, options: Options = .init()) {
         self.base = base
         self.options = options
-        rng = Rng(state: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        rng = SeededGenerator(seed: options.seed &* 0x9E37_79B9_7F4A_7C15 &+ 1)
         clock = Float(base.gameClock ?? 300)
-        func body(_ p: Vector3?, _ r: inout Rng) -> Body {
+        func body(_ p: Vector3?, _ r: inout SeededGenerator) -> Body {
             let v = p ?? .zero
             return Body(
                 position: [v.x, v.y, v.z], velocity: [0, 0, 0],
@@ -88,7 +94,7 @@ public struct RandomWalkFrames {
 
     static func gridVector(_ v: [Double]) -> Vector3 { Vector3(grid(v[0]), grid(v[1]), grid(v[2])) }
 
-    static func step(_ b: inout Body, _ rng: inout Rng, accel: Double, maxSpeed: Double, dt: Double, bounds: [Double]) {
+    static func step(_ b: inout Body, _ rng: inout SeededGenerator, accel: Double, maxSpeed: Double, dt: Double, bounds: [Double]) {
         for i in 0..<3 {
             b.velocity[i] += rng.normal() * accel * dt
             b.velocity[i] = min(max(b.velocity[i], -maxSpeed), maxSpeed)
@@ -158,13 +164,13 @@ public struct RandomWalkFrames {
                     players[j].rightHand = Pose(
                         position: RandomWalkFrames.gridVector(hands[n][1].position), forward: r.forward, left: r.left, up: r.up)
                     players[j].velocity = RandomWalkFrames.gridVector(heads[n].velocity)
-                    if rng.uniform() < 0.02 {
+                    if rng.unit() < 0.02 {
                         let ping = players[j].ping ?? 50
-                        players[j].ping = max(1, ping + Int32(rng.uniform() * 7) - 3)
+                        players[j].ping = max(1, ping + Int32(rng.unit() * 7) - 3)
                     }
-                    if rng.uniform() < 0.002, let passes = players[j].stats?.passes { players[j].stats?.passes = passes + 1 }
+                    if rng.unit() < 0.002, let passes = players[j].stats?.passes { players[j].stats?.passes = passes + 1 }
                     if options.bones {
-                        for i in 0..<bones[n].count where rng.uniform() < 0.7 {
+                        for i in 0..<bones[n].count where rng.unit() < 0.7 {
                             bones[n][i] += Float(rng.normal() * 0.002)
                         }
                         userBones.append(
@@ -181,27 +187,3 @@ public struct RandomWalkFrames {
         return (ts, s, GameJSONWriter.bytes(s), options.bones ? PlayerBones(userBones: userBones, errCode: 0) : nil)
     }
 }
-
-/// SplitMix64 with a Gaussian helper (deterministic test data).
-struct Rng {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(uniform(), 1e-12)
-        let v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -70,6 +70,12 @@ public final class NVRFrameReader: CaptureFrameReader {
         return r
     }
 
+    /// Jumps through the block index (one block decoded on the next ``next()``).
+    public func seek(toFrame index: Int) throws -> Bool {
+        try reader.seek(frame: index)
+        return true
+    }
+
     public func next() throws -> CaptureRecord? {
         guard let rec = try reader.nextRecord() else { return nil }
         return CaptureRecord(timestamp: rec.timestamp, sessionJSON: rec.session, bonesJSON: rec.bones, events: rec.events, position: rec.frameIndex)

@@ -20,14 +20,7 @@ final class NVRZstd {
     func compress(_ bytes: [UInt8], level: Int32) -> [UInt8] {
         ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters)
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)
-        let bound = ZSTD_compressBound(bytes.count)
-        var out = [UInt8](repeating: 0, count: bound)
-        let n = out.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in ZSTD_compress2(cctx, dst.baseAddress, bound, src.baseAddress, src.count) }
-        }
-        precondition(ZSTD_isError(n) == 0, "zstd compression of an in-memory buffer failed")
-        out.removeSubrange(n...)
-        return out
+        return Zstd.compress(bytes, with: cctx)
     }
 
     /// Decompresses `input`, which must hold exactly `rawLength` bytes of content.

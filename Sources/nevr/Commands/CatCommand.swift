@@ -9,9 +9,9 @@ struct CatCommand: ParsableCommand {
         commandName: "cat",
         abstract: "Print each frame's /session JSON, one per line, in the game's spelling.",
         discussion: """
-            .echoreplay and .nvr: the recorded bytes, unchanged. .nevrcap: rebuilt with the game-JSON writer. \
+            .echoreplay and .nvr: the recorded bytes, unchanged. .nevrcap, .tape, .butter: rebuilt with the game-JSON writer. \
             Bad lines or records are skipped and reported on stderr. --frames and --time pick a range; \
-            an .nvr seeks to it through its index (one block decoded), other formats read up to it. \
+            an .nvr seeks to it through its index (one block decoded), a per-block .tape through its seek table (--frames), other formats read up to it. \
             Examples: nevr cat match.echoreplay | jq .game_clock; nevr cat match.nvr --time 10m:10m1s
             """)
 
@@ -28,23 +28,29 @@ struct CatCommand: ParsableCommand {
         if frames != nil && time != nil { throw ValidationError("give --frames or --time, not both") }
     }
 
+    @OptionGroup var dictionaries: DictionaryArguments
+
     func run() throws {
         let source = try CLIOutput.run(file: file) { try StandardStream.input(file) }
         let report = try CLIOutput.run(file: source.label) { () throws -> CaptureReadReport in
             let out = StandardOutputBuffer()
-            let reader = try CaptureFormat.open(source.url)
+            let reader = try CaptureFormat.open(source.url, options: try dictionaries.readOptions())
             // Seek first when the format can; the filter below then only stops at the end.
             var firstTimestamp: Int64?
-            if let nvr = (reader as? NVRFrameReader)?.reader {
-                if let lower = frames?.range.lower { try nvr.seek(frame: lower) }
-                if let first = nvr.blocks.first?.firstTimestamp.nanosecondsSinceEpoch {
-                    firstTimestamp = first
-                    if let lower = time?.range.lower { try nvr.seek(time: Timestamp(nanosecondsSinceEpoch: first &+ lower)) }
-                }
+            var index = -1
+            if let lower = frames?.range.lower, lower > 0 {
+                // .nvr jumps through its index and a per-block .tape through its seek table;
+                // other formats read up to it.
+                try reader.skip(toFrame: lower)
+                index = lower - 1
+            }
+            // Time has no seam-level seek: only .nvr's index knows timestamps without reading.
+            if let nvr = (reader as? NVRFrameReader)?.reader, let first = nvr.blocks.first?.firstTimestamp.nanosecondsSinceEpoch {
+                firstTimestamp = first
+                if let lower = time?.range.lower { try nvr.seek(time: Timestamp(nanosecondsSinceEpoch: first &+ lower)) }
             }
             var json: [UInt8] = []
             json.reserveCapacity(32 << 10)
-            var index = -1
             while let record = try reader.next() {
                 index += 1
                 if let r = frames?.range {

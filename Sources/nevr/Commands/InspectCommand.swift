@@ -16,6 +16,8 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
 
+    @OptionGroup var dictionaries: DictionaryArguments
+
     /// What every format reports; a format adds its own `details`.
     struct Report {
         var format: String
@@ -37,7 +39,7 @@ struct InspectCommand: ParsableCommand {
             switch format {
             case .echoReplay: return try Self.inspectEchoReplay(url, progress: progress)
             case .nevrcap: return try Self.inspectNevrcap(url, progress: progress)
-            case .tape: return try Self.inspectTape(url)
+            case .tape: return try Self.inspectTape(url, options: try dictionaries.readOptions().tape)
             case .butter: return try Self.inspectButter(url)
             case .nvr: return try Self.inspectNVR(url)
             }

@@ -32,11 +32,10 @@ extension VerifyCommand {
                 "nvr_bytes": report.nvrBytes, "json_bytes": report.jsonBytes, "session_sha256": report.sessionSHA256,
                 "problems": damage, "lossless": report.isLossless && damage.isEmpty,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", file)
             row("check:", mode)
             row("frames:", "\(report.frames)")

@@ -14,14 +14,16 @@ struct VerifyCommand: ParsableCommand {
             is listed, not counted as a loss. Example: nevr verify match.echoreplay
             """)
 
-    @Argument(help: "A recording (.echoreplay, .nevrcap, or .nvr: every block decoded and checked).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter, or .nvr: every block decoded and checked).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; nvr: byte for byte).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; the default for .tape and .butter files; nvr: byte for byte).")
     var via: String?
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
         if let via {
@@ -32,6 +34,11 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         if URL(fileURLWithPath: file).pathExtension.lowercased() == "nvr" { return try runNVR(roundTrip: false) }
+        // A .tape or .butter file has no lossless "other format": it goes through .tape again,
+        // which checks the reader and writer against each other and names tape's holes.
+        if let format = try? CaptureFormat(url: URL(fileURLWithPath: file)), format == .tape || format == .butter {
+            return try runViaTape()
+        }
         let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
@@ -57,11 +64,10 @@ struct VerifyCommand: ParsableCommand {
                 "dropped_key_paths": receipt.droppedKeyPaths,
                 "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("format:", receipt.format.rawValue + " (round trip through \(other), in memory)")
             row("sha256:", receipt.sha256)
@@ -104,7 +110,8 @@ struct VerifyCommand: ParsableCommand {
 extension VerifyCommand {
     /// `--via tape`: every frame to telemetry v2 and back (``TapeVerification``).
     func runViaTape() throws {
-        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file)) }
+        let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
+        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
         if json {
             let object: [String: Any] = [
@@ -114,11 +121,10 @@ extension VerifyCommand {
                 "protobuf_bytes_per_frame": receipt.framesOut > 0 ? receipt.protobufBytes / receipt.framesOut : 0,
                 "unreadable": receipt.unreadable, "truncated": receipt.truncated as Any? ?? NSNull(), "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("round trip:", "through .tape (telemetry v2, sparse event tier), in memory")
             row("frames in/out:", "\(receipt.framesIn) / \(receipt.framesOut)")
@@ -133,5 +139,16 @@ extension VerifyCommand {
             print(out, terminator: "")
         }
         if !receipt.isLossless { throw ExitCode.failure }
+    }
+
+    /// One receipt as a single sorted JSON line on standard output (`--json`).
+    static func printJSONLine(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// One `label: value` line of a text receipt, labels padded to one column.
+    static func receiptRow(_ label: String, _ value: String) -> String {
+        label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n"
     }
 }

@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand {
         } catch is WatchLimitReached {
         } catch {
             if let count, stats.frames + stats.eventMessages >= count {} else {
-                CLIOutput.printError(file: url, "\(error)")
+                CLIOutput.printError(file: url, (error as? StreamClientError)?.reason ?? "\(error)")
                 throw ExitCode.failure
             }
         }
