@@ -11,7 +11,10 @@ import NEVRCore
 ///   (counters) or 0...1e6 s (possession time) are ignored as corrupt.
 /// - **Rounds**: the round number at the start of the capture is blue + orange round
 ///   scores + 1 (the round just ended, in `round_over`/`post_match`); every `RoundStarted`
-///   event moves on to its round.
+///   event moves on to its round. The game numbers a round by the round scores, so a round
+///   after a tie repeats the number of the tied one: a `RoundStarted` that does not move
+///   past the round already started in this capture counts as the next round instead, so
+///   that rounds are numbered as played.
 /// - **Play time and speed**: frames in `playing` whose clock ran forward by 0-1 s add that
 ///   step to each blue or orange player's play time and |velocity| × step to their
 ///   distance; top speed is the largest |velocity| below 100 m/s seen while playing.
@@ -24,6 +27,8 @@ public struct MatchStatsBuilder {
     private(set) var finished: [MatchStats] = []
     private var current: MatchStats?
     private var round = 1
+    /// A `RoundStarted` was seen in this session (later ones move on at least by one).
+    private var roundStartSeen = false
     private var lastCounters: [UInt64: SIMD16<Int64>] = [:]
     private var lastPossession: [UInt64: Double] = [:]
     private var previousClock: Double?
@@ -46,10 +51,15 @@ public struct MatchStatsBuilder {
             let played = Int((session.blueRoundScore ?? 0) &+ (session.orangeRoundScore ?? 0))
             let ended = session.gameStatus == "round_over" || session.gameStatus == "post_match"
             round = max(1, ended ? played : played + 1)
+            roundStartSeen = false
         }
         var match = current!
         match.frames += 1
-        for event in frame.events { if case .roundStarted(let n) = event, n > 0, n < 10_000 { round = Int(n) } }
+        for event in frame.events {
+            guard case .roundStarted(let n) = event, n > 0, n < 10_000 else { continue }
+            round = roundStartSeen ? max(Int(n), round + 1) : Int(n)
+            roundStartSeen = true
+        }
         var lines = match.rounds[round] ?? [:]
 
         var step: Double?

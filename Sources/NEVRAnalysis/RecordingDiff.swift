@@ -39,28 +39,44 @@ public struct RecordingDiff {
         let ra = try ProcessedCapture(url: a), rb = try ProcessedCapture(url: b)
         var result = RecordingDiff()
         var summaries: [String: PathSummary] = [:]
+        // One frame of lookahead on each side: a frame within the tolerance is paired only
+        // when the other side's next frame is not nearer (at 30 Hz the frame before is within
+        // 50 ms too).
         var fa = try ra.next(), fb = try rb.next()
+        var na = try fa.flatMap { _ in try ra.next() }, nb = try fb.flatMap { _ in try rb.next() }
         var ia = 0, ib = 0
         let tol = Int64(tolerance * 1e9)
+        func advanceA() throws { fa = na; na = try fa.flatMap { _ in try ra.next() }; ia += 1 }
+        func advanceB() throws { fb = nb; nb = try fb.flatMap { _ in try rb.next() }; ib += 1 }
         while let x = fa, let y = fb {
             let dx = x.timestamp.nanosecondsSinceEpoch, dy = y.timestamp.nanosecondsSinceEpoch
-            if abs(dx - dy) <= tol {
-                // Take the nearer of y and B's next frame for x.
+            let gap = abs(dx - dy)
+            if gap <= tol {
+                if dx < dy, let n = na, abs(n.timestamp.nanosecondsSinceEpoch - dy) < gap {
+                    result.unpairedA += 1  // A's next frame is y's partner
+                    try advanceA()
+                    continue
+                }
+                if dy < dx, let n = nb, abs(n.timestamp.nanosecondsSinceEpoch - dx) < gap {
+                    result.unpairedB += 1
+                    try advanceB()
+                    continue
+                }
                 result.pairs += 1
                 let changed = compare(x.session, y.session, ia, ib, &summaries)
                 if !changed { result.identicalPairs += 1 }
-                fa = try ra.next(); ia += 1
-                fb = try rb.next(); ib += 1
+                try advanceA()
+                try advanceB()
             } else if dx < dy {
                 result.unpairedA += 1
-                fa = try ra.next(); ia += 1
+                try advanceA()
             } else {
                 result.unpairedB += 1
-                fb = try rb.next(); ib += 1
+                try advanceB()
             }
         }
-        while fa != nil { result.unpairedA += 1; fa = try ra.next() }
-        while fb != nil { result.unpairedB += 1; fb = try rb.next() }
+        while fa != nil { result.unpairedA += 1; try advanceA() }
+        while fb != nil { result.unpairedB += 1; try advanceB() }
         result.paths = summaries.values.sorted { $0.frames != $1.frames ? $0.frames > $1.frames : $0.path < $1.path }
         return result
     }

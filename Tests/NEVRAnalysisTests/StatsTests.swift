@@ -126,6 +126,18 @@ final class StatsTests: XCTestCase {
         XCTAssertTrue(table.text().contains("round 2"))
     }
 
+    /// The game numbers rounds by the round scores, so the round after a tie repeats the tied
+    /// round's number; stats count it as the next round played.
+    func testARoundAfterATieIsTheNextRound() throws {
+        let (url, truth) = try simulate("tie.echoreplay", seed: 11, duration: 60)
+        let starts = truth.filter { $0.0.kind == .roundStarted }.map { $0.0.round }
+        XCTAssertEqual(starts, [1, 1], "seed 11: a tied first round, then round 1 again")
+        XCTAssertTrue(truth.contains { $0.0.kind == .roundEnded && $0.0.team == -1 })
+        let run = try StatsRun.run(paths: [url.path])
+        XCTAssertEqual(run.matches.count, 1)
+        XCTAssertEqual(run.matches[0].rounds.keys.sorted(), [1, 2])
+    }
+
     func testMissingPathsAndEmptyFoldersAreClearErrors() throws {
         XCTAssertThrowsError(try StatsRun.run(paths: [dir.appendingPathComponent("nope.echoreplay").path])) { e in
             XCTAssertTrue("\(e)".contains("no such file"))

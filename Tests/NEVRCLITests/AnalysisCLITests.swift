@@ -54,6 +54,14 @@ final class AnalysisCLITests: XCTestCase {
                                           dir.appendingPathComponent("goal.echoreplay").path])
         XCTAssertEqual(around.status, 0, around.stderr)
         XCTAssertTrue(around.stderr.contains("frames"), around.stderr)
+        // A clip is its source's frames: each pairs with the frame it was cut from (not with
+        // the one before, which is within the 50 ms tolerance too).
+        let cut = try NEVRProcess.run(["diff", source.path, dir.appendingPathComponent("goal.echoreplay").path, "--json"])
+        XCTAssertEqual(cut.status, 0, cut.stderr)
+        let c = try XCTUnwrap(JSONSerialization.jsonObject(with: cut.stdoutBytes) as? [String: Any])
+        XCTAssertGreaterThan(c["pairs"] as? Int ?? 0, 30)
+        XCTAssertEqual(c["identical_pairs"] as? Int, c["pairs"] as? Int)
+        XCTAssertEqual(c["only_in_b"] as? Int, 0)
         let missing = try NEVRProcess.run(["clip", source.path, "--around", "goal_scored:999", dir.appendingPathComponent("x.nevrcap").path])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("no goal_scored number 999"), missing.stderr)
