@@ -15,6 +15,7 @@ import NEVRCore
 /// let written = try Clip.write(url, window: window, to: URL(fileURLWithPath: "goal2.nevrcap"))
 /// ```
 public enum Clip {
+    /// Which part of a capture to cut.
     public enum Selection: Sendable, Equatable {
         /// Seconds after the capture's first game frame.
         case time(from: Double, to: Double)
@@ -26,8 +27,11 @@ public enum Clip {
 
     /// Game-frame positions (0-based, in the source) of the first and last frame of the clip.
     public struct Window: Sendable, Equatable {
+        /// First game frame of the clip.
         public var first: Int
+        /// Last game frame of the clip (inclusive).
         public var last: Int
+        /// Frames in the clip.
         public var count: Int { last - first + 1 }
     }
 

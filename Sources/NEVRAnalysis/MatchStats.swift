@@ -5,15 +5,18 @@ import NEVRCore
 public struct MatchStats: Sendable {
     /// The capture the match was read from.
     public var source: String
+    /// The match's `sessionid`.
     public var sessionID: String
     /// Game frames of this match in the capture.
     public var frames = 0
     /// Final scores as last seen: points this round and round scores, blue then orange.
     public var points: (blue: Double, orange: Double) = (0, 0)
+    /// Round scores (blue, orange) as last seen.
     public var roundScores: (blue: Int32, orange: Int32) = (0, 0)
     /// Per round (by round number), every player seen in it, by userid.
     public var rounds: [Int: [UInt64: PlayerStatLine]] = [:]
 
+    /// An empty match.
     public init(source: String, sessionID: String) {
         self.source = source
         self.sessionID = sessionID

@@ -23,6 +23,7 @@ import NEVRCore
 ///
 /// A new `sessionid` finishes the match and starts another.
 public struct MatchStatsBuilder {
+    /// The capture's path, copied into every ``MatchStats``.
     public let source: String
     private(set) var finished: [MatchStats] = []
     private var current: MatchStats?
@@ -33,6 +34,7 @@ public struct MatchStatsBuilder {
     private var lastPossession: [UInt64: Double] = [:]
     private var previousClock: Double?
 
+    /// A builder for the capture at `source`.
     public init(source: String) {
         self.source = source
     }

@@ -10,9 +10,12 @@ import NEVRCore
 /// orange), `speed` (m/s over capture time), `timeline` (each team's running points, goals
 /// as dots, stuns/saves/jousts/turnovers as ticks, round starts as lines).
 public enum PlotSVG {
+    /// What to draw: a heat map, paths of a round, speed over time, or a score and event timeline.
     public enum Kind: String, Sendable, CaseIterable { case heatmap, paths, speed, timeline }
 
+    /// Picture width (SVG user units; PNG pixels at scale 1).
     public static let width = 960.0
+    /// Picture height.
     public static let height = 540.0
     static let margin = (left: 70.0, right: 30.0, top: 50.0, bottom: 60.0)
     static let blue = "#2f6fdf", orange = "#f08a24"

@@ -13,6 +13,7 @@ import NEVRCore
 /// print(capture.problems)   // records skipped, with reasons
 /// ```
 public final class ProcessedCapture {
+    /// The capture being read.
     public let url: URL
     /// Keeps `/player_bones` with the frames when `bones` (parsed: slower).
     public let bones: Bool
@@ -22,6 +23,7 @@ public final class ProcessedCapture {
     /// Records that could not be read (bad lines, malformed records, unparsable sessions),
     /// the first 20 with their reason; ``skippedCount`` counts them all.
     public private(set) var problems: [String] = []
+    /// All records that could not be read (``problems`` keeps the first 20).
     public private(set) var skippedCount = 0
     /// Error objects (`err_code` != 0): not game frames, not counted as problems.
     public private(set) var errorFrames = 0

@@ -14,27 +14,39 @@ import NEVRCore
 /// differs, is only in A, or only in B, with the largest numeric difference and the
 /// first frame pair that showed it. Frames without a partner are counted.
 public struct RecordingDiff {
+    /// The differences found under one JSON path (array indices collapsed to `[]`).
     public struct PathSummary: Sendable {
+        /// The JSON path, e.g. `teams[].players[].head.position[]`.
         public var path: String
         /// Frame pairs in which some field under this path differed.
         public var frames = 0
+        /// Fields under the path present only in A (one per field and frame pair).
         public var onlyInA = 0
+        /// Fields under the path present only in B (one per field and frame pair).
         public var onlyInB = 0
+        /// Largest numeric difference seen (0 when only strings or booleans differed).
         public var maxDifference: Double = 0
         /// Frame positions (A, B) of the first difference, and an example field with both values.
         public var first: (Int, Int) = (0, 0)
+        /// The example: field path with A's and B's values.
         public var example = ""
     }
 
+    /// Frame pairs compared.
     public var pairs = 0
+    /// Pairs without any difference.
     public var identicalPairs = 0
+    /// Frames of A with no partner in B.
     public var unpairedA = 0
+    /// Frames of B with no partner in A.
     public var unpairedB = 0
+    /// Per path, most frames first.
     public var paths: [PathSummary] = []
 
     /// Pairs frames within this many seconds of each other.
     public static let tolerance = 0.05
 
+    /// Compares the captures `a` and `b` (any readable formats), pairing frames within `tolerance` seconds.
     public static func run(_ a: URL, _ b: URL, tolerance: Double = RecordingDiff.tolerance) throws -> RecordingDiff {
         let ra = try ProcessedCapture(url: a), rb = try ProcessedCapture(url: b)
         var result = RecordingDiff()

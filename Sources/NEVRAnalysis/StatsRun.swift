@@ -15,10 +15,15 @@ public struct StatsRun: Sendable {
     /// Per file: frames read and the problems met (skipped records, truncation).
     public var files: [FileSummary]
 
+    /// What reading one file gave.
     public struct FileSummary: Sendable {
+        /// The file.
         public var path: String
+        /// Game frames read.
         public var frames: Int
+        /// Records skipped as unreadable.
         public var skipped: Int
+        /// The first problems, with their reasons.
         public var problems: [String]
         /// Why the file could not be read at all, if so.
         public var failure: String?
@@ -111,7 +116,9 @@ public struct StatsRun: Sendable {
 
 /// A `nevr stats` input problem.
 public struct StatsError: Error, CustomStringConvertible {
+    /// What is wrong, naming the path.
     public var description: String
+    /// An error with this text.
     public init(_ description: String) { self.description = description }
 }
 

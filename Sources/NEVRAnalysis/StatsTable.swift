@@ -7,12 +7,17 @@ import Foundation
 /// `players` (display names, case-insensitive) limits the player rows; team totals
 /// always cover the whole team.
 public struct StatsTable {
+    /// Per match only, or per round too.
     public enum Grouping: String, Sendable, CaseIterable { case match, round }
 
+    /// The stats to show.
     public var run: StatsRun
+    /// How to group them.
     public var grouping: Grouping
+    /// Only these display names (team totals stay whole), `nil` for everyone.
     public var players: Set<String>?
 
+    /// A table of `run`.
     public init(run: StatsRun, grouping: Grouping = .match, players: [String]? = nil) {
         self.run = run
         self.grouping = grouping

@@ -15,8 +15,11 @@ import NEVRCore
 public enum EventAccuracy {
     /// One event reduced to what is compared.
     public struct Observation: Hashable, Sendable {
+        /// Frame index (0-based) the event belongs to.
         public var frameIndex: Int
+        /// The event kind.
         public var kind: EventKind
+        /// Slots by the ``TruthEvent`` conventions (acting player first).
         public var slots: [Int32]
         /// Running total of stat events (compared exactly); `nil` otherwise.
         public var total: Int32?
@@ -24,6 +27,7 @@ public enum EventAccuracy {
         /// winner, goal points/type/team, scores, teams; `nil` for kinds without one.
         public var payload: String?
 
+        /// An observation from its parts.
         public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, payload: String? = nil) {
             self.frameIndex = frameIndex
             self.kind = kind
@@ -32,6 +36,7 @@ public enum EventAccuracy {
             self.payload = payload
         }
 
+        /// The compared form of a truth event.
         public init(_ truth: TruthEvent) {
             self.init(frameIndex: truth.frameIndex, kind: truth.kind, slots: truth.slots,
                       total: EventAccuracy.isStat(truth.kind) ? truth.total : nil, payload: EventAccuracy.payload(truth))
@@ -71,6 +76,7 @@ public enum EventAccuracy {
         /// previous frame) rather than in frames: the detector's samples.
         public var inPlayFrames: Bool
 
+        /// A window of `range` frames (or frames of running play when `inPlayFrames`).
         public init(range: ClosedRange<Int>, inPlayFrames: Bool = false) {
             self.range = range
             self.inPlayFrames = inPlayFrames
@@ -79,10 +85,14 @@ public enum EventAccuracy {
 
     /// Counts for one kind.
     public struct Score: Hashable, Sendable {
+        /// Truth events of this kind.
         public var truth = 0
+        /// Detected events of this kind.
         public var detected = 0
+        /// Detections matched with a truth event.
         public var matched = 0
 
+        /// No events.
         public init() {}
 
         /// Matched / detected (1 when nothing was detected).
@@ -90,6 +100,7 @@ public enum EventAccuracy {
         /// Matched / truth (1 when there was nothing to find).
         public var recall: Double { truth == 0 ? 1 : Double(matched) / Double(truth) }
 
+        /// The counts of two runs added up.
         public static func + (a: Score, b: Score) -> Score {
             var s = Score()
             s.truth = a.truth + b.truth
@@ -151,10 +162,15 @@ public enum EventAccuracy {
 
     /// The result of one simulated capture.
     public struct Report: Sendable {
+        /// What was simulated.
         public var options: SimulationOptions
+        /// Frames sampled.
         public var frames: Int
+        /// Counts per kind.
         public var scores: [EventKind: Score]
+        /// Truth events no detection matched.
         public var missed: [Observation]
+        /// Detections that matched no truth event.
         public var spurious: [Observation]
         /// Stat invariant violations: (slot, userid, counter) where events != last - first.
         public var invariantViolations: [String]
@@ -281,10 +297,13 @@ public struct StatInvariant: Sendable {
     private var counted: [PlayerKey: [Int]] = [:]
     private var gameFrames = 0
 
+    /// The checked counters, in the order of ``violations()``'s text.
     public static let counterNames = ["goals", "saves", "stuns", "passes", "steals", "blocks", "interceptions", "assists", "shots_taken"]
 
+    /// An empty check.
     public init() {}
 
+    /// Takes one processed frame (frames that are not game frames are ignored).
     public mutating func observe(_ frame: Frame) {
         guard frame.session.isGameFrame else { return }
         gameFrames += 1

@@ -11,6 +11,9 @@ struct DerivedTruthState: Sendable {
     /// kept while nobody holds it; -1 before the first. And the one before them.
     var sampledHolder = -1
     var sampledHolderBefore = -1
+    /// The team ``sampledHolder`` was on while holding the disc (a player may switch teams
+    /// before anyone catches it: the disc was still that team's).
+    var sampledHolderTeam = -1
     /// Who held the disc at the last sampled instant (-1: nobody).
     var holderAtLastSample = -1
     struct PendingInterception: Sendable {
@@ -63,9 +66,11 @@ extension MatchEngine {
         let h = disc.holder
         truthState.holderAtLastSample = h
         guard h >= 0, h != seen else { return }
+        let seenTeam = truthState.sampledHolderTeam
         truthState.sampledHolderBefore = seen
         truthState.sampledHolder = h
-        guard seen >= 0, people[seen].team < 2, people[h].team < 2, people[seen].team != people[h].team,
+        truthState.sampledHolderTeam = people[h].team
+        guard seen >= 0, seenTeam < 2, people[h].team < 2, seenTeam != people[h].team,
               people[h].lastSaveTick <= previousTick else { return }
         record(.turnover, [people[h].slot, people[seen].slot])
         if truthState.interceptions.count < 64 {

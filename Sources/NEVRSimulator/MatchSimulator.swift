@@ -17,6 +17,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
     /// The internal tick rate of the underlying match (Hz).
     public static let tickRate = MatchPlan.tickRate
 
+    /// The options in effect (out-of-range values clamped).
     public let options: SimulationOptions
     /// Frames this simulator yields in total.
     public let frameCount: Int
@@ -57,6 +58,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
         Int((Double(i) * Double(MatchPlan.tickRate) / options.rate + 1e-9).rounded(.down))
     }
 
+    /// The next sampled frame with the truth that became visible in it, `nil` after the last.
     public mutating func next() -> SimulatedFrame? {
         guard index < frameCount else { return nil }
         let target = tick(forFrame: index)

@@ -21,7 +21,9 @@ import NEVRCore
 public struct TruthEvent: Hashable, Sendable {
     /// Index of the sampled frame (0-based, as `Frame.index`).
     public var frameIndex: Int
+    /// The event kind.
     public var kind: EventKind
+    /// Slots by the conventions above (acting player first).
     public var slots: [Int32]
     /// Running total after this increment (stat events).
     public var total: Int32?
@@ -41,6 +43,7 @@ public struct TruthEvent: Hashable, Sendable {
     /// The speed the engine held during a big boost (m/s, whole numbers).
     public var speed: Double?
 
+    /// A truth event; details not given are absent.
     public init(
         frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, points: Int32? = nil,
         team: Int32? = nil, previousTeam: Int32? = nil, round: Int32? = nil, goalType: String? = nil, scores: [Int32]? = nil,
