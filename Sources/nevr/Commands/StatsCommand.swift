@@ -8,7 +8,8 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Per-player and per-team stats of one or many captures, added up by player across matches.",
         discussion: """
-            Reads every FILE (a folder: every .echoreplay and .nevrcap inside, recursively),
+            Reads every FILE (a folder: every capture inside, recursively: .echoreplay,
+            .nevrcap, .tape, .butter, .nvr),
             detects events with this version's detectors and prints, per match, each player's
             goals, points, assists, saves, steals, stuns, blocks, passes, catches, interceptions,
             shots, throws, possession and play time, average and top speed, jousts, big boosts,
