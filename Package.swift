@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "NEVRCore", targets: ["NEVRCore"]),
         .library(name: "NEVRCapture", targets: ["NEVRCapture"]),
         .library(name: "NEVRSimulator", targets: ["NEVRSimulator"]),
+        .library(name: "NEVRAnalysis", targets: ["NEVRAnalysis"]),
         .library(name: "NEVRGameAPI", targets: ["NEVRGameAPI"]),
         .library(name: "NEVRHubWire", targets: ["NEVRHubWire"]),
         .library(name: "NEVRHub", targets: ["NEVRHub"]),
@@ -67,6 +68,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+
+        // Per-player stats across matches, clips, diffs and plots (no networking).
+        .target(name: "NEVRAnalysis", dependencies: ["NEVRCore", "NEVRCapture"]),
 
         // Deterministic match simulator with a ground-truth event log.
         .target(name: "NEVRSimulator", dependencies: ["NEVRCore"]),
@@ -142,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -151,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "NEVRBenchmarks",
             // NEVRTestSupport: the random-walk frames derived from the real frame (.nvr benchmark).
-            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"],
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRAnalysis", "NEVRTestSupport"],
             path: "Benchmarks/NEVRBenchmarks"
         ),
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
@@ -172,6 +176,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .testTarget(name: "NEVRAnalysisTests", dependencies: ["NEVRAnalysis", "NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         .testTarget(name: "NEVRSimulatorTests", dependencies: ["NEVRSimulator", "NEVRCapture", "NEVRTestSupport"]),
         // Loopback game-API server, hub, subscriber collector and `nevr` subprocess helpers
         // shared by the two networking test targets.

@@ -12,6 +12,8 @@ pkg-config --exists zlib 2>/dev/null || need_apt+=(zlib1g-dev)
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+# rsvg-convert rasterises `nevr plot` SVGs to PNG (the plot tests render and check PNGs).
+command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 # Debian's chromium: the overlay pages are tested in a real headless browser.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 # python3 (its zipfile and protobuf modules) is the tests' independent implementation.

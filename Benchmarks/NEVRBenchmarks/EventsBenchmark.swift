@@ -23,6 +23,18 @@ enum EventsBenchmark {
         }
         print("  detect only            \(format(1e6 / detect.fps, 3)) us/frame (\(format(detect.fps)) frames/s; \(events) events on cycle wraps)")
 
+        // The same without the derived (Spark-style) detectors: their cost as a ratio.
+        var options = EventDetectionOptions()
+        options.derived.enabled = false
+        var seedOnly = EventDetector(options: options)
+        var j = 0, seedEvents = 0
+        let seed = measure(seconds: args.seconds, framesPerCall: 1, bytesPerCall: 0) {
+            seedEvents &+= seedOnly.detect(frames[j]).count
+            j = j == frames.count - 1 ? 0 : j + 1
+        }
+        print("  detect, derived off    \(format(1e6 / seed.fps, 3)) us/frame (\(format(seed.fps)) frames/s; \(seedEvents) events); "
+              + "derived detectors cost \(format(seed.fps / detect.fps, 2))x the seed's detection time")
+
         // Parse alone versus parse + detect on the same bytes.
         var sink = 0
         let parse = try measure(seconds: args.seconds, framesPerCall: 1, bytesPerCall: bytes.count) {
@@ -64,6 +76,10 @@ enum EventsBenchmark {
             for ti in (s.teams ?? []).indices {
                 for pi in (s.teams![ti].players ?? []).indices {
                     s.teams![ti].players![pi].velocity = Vector3(t, 0, 1)
+                    // Heads move with the velocity (no playspace abuse in steady state).
+                    if let h = base.teams![ti].players![pi].head?.position {
+                        s.teams![ti].players![pi].head?.position = Vector3(h.x + t * t / 2, h.y, h.z + t)
+                    }
                     s.teams![ti].players![pi].stats?.possessionTime? += t
                 }
             }

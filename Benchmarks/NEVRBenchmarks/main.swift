@@ -23,6 +23,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("tape", ".tape write/read throughput and bytes per frame vs .nevrcap (same frames, same run)", TapeBenchmark.run),
     ("simulate", "match simulator throughput, alone and with game-JSON writing", SimulatorBenchmark.run),
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
+    ("stats", "nevr stats over simulated matches, all cores vs one", StatsBenchmark.run),
     ("events-allocs", "(child of events) N detections, for valgrind's allocation count", EventsBenchmark.runAllocations),
     ("nvr", ".nvr size vs zip/nevrcap/zstd/xz, encode/decode vs nevrcap, seek, entropy coders", NVRBenchmark.run),
     ("sha256", "SHA-256 of verify receipts: swift-crypto vs the hand-written one it replaced", SHA256Benchmark.run),

@@ -15,28 +15,31 @@ import NEVRCore
 public enum EventAccuracy {
     /// One event reduced to what is compared.
     public struct Observation: Hashable, Sendable {
-        /// Index of the sampled frame (0-based, as ``TruthEvent/frameIndex``).
+        /// Frame index (0-based) the event belongs to.
         public var frameIndex: Int
-        /// The event kind; only observations of the same kind can match.
+        /// The event kind.
         public var kind: EventKind
-        /// Player slots involved, acting player first: `[now, before]` for a possession change,
-        /// `[thief, victim]` for a steal, `[scorer, assister]` (or `[scorer]`) for a goal.
+        /// Slots by the ``TruthEvent`` conventions (acting player first).
         public var slots: [Int32]
         /// Running total of stat events (compared exactly); `nil` otherwise.
         public var total: Int32?
+        /// The payload that must agree too (``EventAccuracy/payload(_:)``): round number,
+        /// winner, goal points/type/team, scores, teams; `nil` for kinds without one.
+        public var payload: String?
 
-        /// An observation from its parts; pass `total` only for stat events.
-        public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil) {
+        /// An observation from its parts.
+        public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, payload: String? = nil) {
             self.frameIndex = frameIndex
             self.kind = kind
             self.slots = slots
             self.total = total
+            self.payload = payload
         }
 
-        /// The simulator's truth event reduced to what is compared (its `total` kept for stat events only).
+        /// The compared form of a truth event.
         public init(_ truth: TruthEvent) {
             self.init(frameIndex: truth.frameIndex, kind: truth.kind, slots: truth.slots,
-                      total: EventAccuracy.isStat(truth.kind) ? truth.total : nil)
+                      total: EventAccuracy.isStat(truth.kind) ? truth.total : nil, payload: EventAccuracy.payload(truth))
         }
 
         /// A detected event in `session` (used to turn goal names into slots).
@@ -55,9 +58,28 @@ public enum EventAccuracy {
                  .playerBlock(let slot, let t), .playerInterception(let slot, let t), .playerAssist(let slot, let t),
                  .playerShotTaken(let slot, let t):
                 slots = [slot]; total = t
+            case .derived(.stun(let st)): slots = [st.slot, st.victimSlot]
+            case .derived(.turnover(let p)), .derived(.interception(let p)): slots = [p.slot, p.previousSlot]
+            case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): slots = [r.slot]
             default: slots = event.slot.map { [$0] } ?? []
             }
-            self.init(frameIndex: frameIndex, kind: event.kind, slots: slots, total: total)
+            self.init(frameIndex: frameIndex, kind: event.kind, slots: slots, total: total, payload: EventAccuracy.payload(event))
+        }
+    }
+
+    /// How far from its truth event a detection may come, for kinds reported later than
+    /// they happen (``EventAccuracy/windows(rate:detection:tolerance:)``).
+    public struct MatchWindow: Hashable, Sendable {
+        /// Allowed (detected frame - truth frame).
+        public var range: ClosedRange<Int>
+        /// Count that offset in frames of running play (playing, clock moved since the
+        /// previous frame) rather than in frames: the detector's samples.
+        public var inPlayFrames: Bool
+
+        /// A window of `range` frames (or frames of running play when `inPlayFrames`).
+        public init(range: ClosedRange<Int>, inPlayFrames: Bool = false) {
+            self.range = range
+            self.inPlayFrames = inPlayFrames
         }
     }
 
@@ -67,10 +89,10 @@ public enum EventAccuracy {
         public var truth = 0
         /// Detected events of this kind.
         public var detected = 0
-        /// Detections paired with a truth event (each truth event pairs at most once).
+        /// Detections matched with a truth event.
         public var matched = 0
 
-        /// All counts zero.
+        /// No events.
         public init() {}
 
         /// Matched / detected (1 when nothing was detected).
@@ -78,7 +100,7 @@ public enum EventAccuracy {
         /// Matched / truth (1 when there was nothing to find).
         public var recall: Double { truth == 0 ? 1 : Double(matched) / Double(truth) }
 
-        /// The counts of both added (to sum kinds or runs).
+        /// The counts of two runs added up.
         public static func + (a: Score, b: Score) -> Score {
             var s = Score()
             s.truth = a.truth + b.truth
@@ -92,25 +114,35 @@ public enum EventAccuracy {
     public static func isStat(_ kind: EventKind) -> Bool { kind.rawValue >= 41 && kind.rawValue <= 57 }
 
     /// Scores per kind for `detected` against `truth`; `tolerance` frames either way
-    /// for non-stat events, 0 for stat events. Unmatched observations are returned too.
+    /// for non-stat events, 0 for stat events, and for the kinds in `windows` the window
+    /// given there (`playFrames[i]`: frames of running play up to frame `i`, for windows
+    /// counted in them). Unmatched observations are returned too.
     public static func compare(
-        truth: [Observation], detected: [Observation], tolerance: Int
+        truth: [Observation], detected: [Observation], tolerance: Int,
+        windows: [EventKind: MatchWindow] = [:], playFrames: [Int] = []
     ) -> (scores: [EventKind: Score], missed: [Observation], spurious: [Observation]) {
-        struct Key: Hashable { var kind: EventKind; var slots: [Int32]; var total: Int32? }
+        func offset(_ d: Observation, _ t: Observation, _ w: MatchWindow?) -> Int {
+            if let w, w.inPlayFrames, playFrames.indices.contains(d.frameIndex), playFrames.indices.contains(t.frameIndex) {
+                return playFrames[d.frameIndex] - playFrames[t.frameIndex]
+            }
+            return d.frameIndex - t.frameIndex
+        }
+        struct Key: Hashable { var kind: EventKind; var slots: [Int32]; var total: Int32?; var payload: String? }
         var truthByKey: [Key: [Observation]] = [:]
-        for t in truth { truthByKey[Key(kind: t.kind, slots: t.slots, total: t.total), default: []].append(t) }
+        for t in truth { truthByKey[Key(kind: t.kind, slots: t.slots, total: t.total, payload: t.payload), default: []].append(t) }
         var used: [Key: [Bool]] = truthByKey.mapValues { Array(repeating: false, count: $0.count) }
         var scores: [EventKind: Score] = [:]
         var spurious: [Observation] = []
         for t in truth { scores[t.kind, default: Score()].truth += 1 }
         for d in detected.sorted(by: { $0.frameIndex < $1.frameIndex }) {
             scores[d.kind, default: Score()].detected += 1
-            let key = Key(kind: d.kind, slots: d.slots, total: d.total)
-            let window = isStat(d.kind) ? 0 : tolerance
+            let key = Key(kind: d.kind, slots: d.slots, total: d.total, payload: d.payload)
+            let special = windows[d.kind]
+            let window = special?.range ?? (isStat(d.kind) ? 0...0 : -tolerance...tolerance)
             guard let candidates = truthByKey[key] else { spurious.append(d); continue }
             // The nearest unused truth event within the window.
             var best: Int?
-            for (i, c) in candidates.enumerated() where !used[key]![i] && abs(c.frameIndex - d.frameIndex) <= window {
+            for (i, c) in candidates.enumerated() where !used[key]![i] && window.contains(offset(d, c, special)) {
                 if best == nil || abs(c.frameIndex - d.frameIndex) < abs(candidates[best!].frameIndex - d.frameIndex) { best = i }
             }
             if let best {
@@ -130,13 +162,13 @@ public enum EventAccuracy {
 
     /// The result of one simulated capture.
     public struct Report: Sendable {
-        /// The simulation that was run (seed, rate, ...).
+        /// What was simulated.
         public var options: SimulationOptions
-        /// Frames the simulator produced.
+        /// Frames sampled.
         public var frames: Int
-        /// Counts per event kind that occurred in the truth or in the detections.
+        /// Counts per kind.
         public var scores: [EventKind: Score]
-        /// Truth events no detection matched, by frame.
+        /// Truth events no detection matched.
         public var missed: [Observation]
         /// Detections that matched no truth event.
         public var spurious: [Observation]
@@ -157,8 +189,15 @@ public enum EventAccuracy {
         var detected: [Observation] = []
         var counters = StatInvariant()
         var frames = 0
+        var playFrames: [Int] = []
+        var running = 0
+        var previousClock: Double?
         while let simulated = simulator.next() {
             frames += 1
+            let clock = simulated.session.gameClock
+            if simulated.session.gameStatus == "playing", let clock, let previousClock, clock != previousClock { running += 1 }
+            previousClock = clock
+            playFrames.append(running)
             truth.append(contentsOf: simulated.truth.map(Observation.init))
             let frame = processor.process(session: simulated.session, bones: nil, timestamp: simulated.timestamp)
             for event in frame.events {
@@ -166,10 +205,75 @@ public enum EventAccuracy {
             }
             counters.observe(frame)
         }
-        let result = compare(truth: truth, detected: detected, tolerance: tolerance)
+        let result = compare(truth: truth, detected: detected, tolerance: tolerance,
+                             windows: windows(rate: options.rate, detection: detection, tolerance: tolerance),
+                             playFrames: playFrames)
         return Report(options: options, frames: frames, scores: result.scores, missed: result.missed,
                       spurious: result.spurious, invariantViolations: counters.violations(),
                       checkedIncrements: counters.checkedIncrements)
+    }
+
+    /// Match windows of the kinds whose report does not come with the occurrence:
+    ///
+    /// - `big_boost`: the truth is the instant the engine has slowed the player to walking
+    ///   pace; Spark's rule reports the boost when the mean of the last samples (the
+    ///   detection's smoothing count) falls below 10 m/s, up to that many samples later,
+    ///   counted in frames of running play (a goal or a pause in between adds frames
+    ///   the rule does not sample).
+    /// - `playspace_abuse`: the truth instant assumes the playspace point sat on the head
+    ///   when the walk began; the point's earlier error (integrating sampled velocities
+    ///   through turns and wall bounces) moves the crossing by up to 0.1 s either way.
+    public static func windows(rate: Double, detection: EventDetectionOptions, tolerance: Int) -> [EventKind: MatchWindow] {
+        let smoothing = min(max(detection.derived.bigBoostSmoothingSamples, 0), 100_000)
+        let playspace = max(tolerance, Int((min(max(rate, 0), 10_000) * 0.1).rounded(.up)))
+        return [.bigBoost: MatchWindow(range: -tolerance...(smoothing + 1 + tolerance), inPlayFrames: true),
+                .playspaceAbuse: MatchWindow(range: -playspace...playspace)]
+    }
+
+    /// The compared payload of a truth event, spelled like ``payload(_:)-(Event)`` spells a
+    /// detected one (teams as indices: 0 blue, 1 orange, -1 none).
+    public static func payload(_ t: TruthEvent) -> String? {
+        switch t.kind {
+        case .roundStarted: return "round=\(t.round ?? 0)"
+        case .roundEnded: return "round=\(t.round ?? 0) winner=\(t.team ?? -1)"
+        case .matchEnded: return "winner=\(t.team ?? -1)"
+        case .goalScored: return "team=\(t.team ?? -1) points=\(t.points ?? 0) type=\(t.goalType ?? "")"
+        case .playerGoal: return "points=\(t.points ?? 0)"
+        case .scoreboardUpdated: return "scores=" + (t.scores ?? []).map(String.init).joined(separator: ",")
+        // RoundUnpaused carries the pause object of the frame that shows `unpaused`, where the
+        // game has already cleared `unpaused_team`: no team to compare.
+        case .roundPaused, .playerJoined, .restartRequest, .pauseRequest: return "team=\(t.team ?? -1)"
+        case .playerSwitchedTeam: return "team=\(t.team ?? -1) from=\(t.previousTeam ?? -1)"
+        case .joust: return "team=\(t.team ?? -1)"
+        case .bigBoost: return "speed=\(wholeSpeed(t.speed ?? 0))"
+        default: return nil
+        }
+    }
+
+    /// A speed rounded to whole m/s (the engine's boost speeds are whole; the reported
+    /// 99th percentile sits on the game's 1/1000 grid around them).
+    static func wholeSpeed(_ v: Double) -> Int { v.isFinite ? Int(min(max(v, -1e6), 1e6).rounded()) : -1 }
+
+    /// The compared payload of a detected event (see ``payload(_:)-(TruthEvent)``).
+    public static func payload(_ e: Event) -> String? {
+        func team(_ r: Role) -> Int32 { r == .blueTeam ? 0 : (r == .orangeTeam ? 1 : (r == .spectator ? 2 : -1)) }
+        func team(_ name: String?) -> Int32 { name == "blue" ? 0 : (name == "orange" ? 1 : -1) }
+        switch e {
+        case .roundStarted(let n): return "round=\(n)"
+        case .roundEnded(let n, let w): return "round=\(n) winner=\(team(w))"
+        case .matchEnded(let w): return "winner=\(team(w))"
+        case .goalScored(let s): return "team=\(team(s.team)) points=\(s.pointAmount ?? 0) type=\(s.goalType ?? "")"
+        case .playerGoal(_, _, let points): return "points=\(points)"
+        case .scoreboardUpdated(let s):
+            return "scores=\(s.bluePoints),\(s.orangePoints),\(s.blueRoundScore),\(s.orangeRoundScore)"
+        case .roundPaused(let p): return "team=\(team(p.pausedRequestedTeam))"
+        case .playerJoined(_, let r): return "team=\(team(r))"
+        case .playerSwitchedTeam(_, let new, let old): return "team=\(team(new)) from=\(team(old))"
+        case .derived(.restartRequest(let r)), .derived(.pauseRequest(let r)): return "team=\(team(r.team))"
+        case .derived(.joust(let j)): return "team=\(team(j.team))"
+        case .derived(.bigBoost(let b)): return "speed=\(wholeSpeed(b.speed))"
+        default: return nil
+        }
     }
 
     static func slot(named name: String?, in session: Session) -> Int32? {
@@ -193,14 +297,13 @@ public struct StatInvariant: Sendable {
     private var counted: [PlayerKey: [Int]] = [:]
     private var gameFrames = 0
 
-    /// The nine counters checked, as `stats` keys, in the order violations are counted (`possession_time`,
-    /// `points` and `catches` have no counter events).
+    /// The checked counters, in the order of ``violations()``'s text.
     public static let counterNames = ["goals", "saves", "stuns", "passes", "steals", "blocks", "interceptions", "assists", "shots_taken"]
 
-    /// An invariant that has seen no frame.
+    /// An empty check.
     public init() {}
 
-    /// Takes one processed frame (frames in capture order); frames that are not game frames are skipped.
+    /// Takes one processed frame (frames that are not game frames are ignored).
     public mutating func observe(_ frame: Frame) {
         guard frame.session.isGameFrame else { return }
         gameFrames += 1

@@ -11,7 +11,11 @@ extension MatchEngine {
     /// Rates are per second; `chance(rate)` is the probability for one tick.
     mutating func chance(perSecond rate: Double) -> Bool { rng.chance(rate * MatchEngine.dt) }
 
-    func isActive(_ i: Int) -> Bool { people[i].present && people[i].team < 2 && !people[i].isStunned(at: tick) }
+    /// In play: present, on a team, not stunned and not in a big boost (a sprinter takes no
+    /// part in contact, passes or pick-ups until it is over).
+    func isActive(_ i: Int) -> Bool {
+        people[i].present && people[i].team < 2 && !people[i].isStunned(at: tick) && people[i].sprint == nil
+    }
 
     /// One tick of `playing` (not paused).
     mutating func play() {
@@ -22,13 +26,18 @@ extension MatchEngine {
             return
         }
         stepRoster()
+        stepStunts()
         if disc.holder >= 0 {
             people[disc.holder].possessionTime += MatchEngine.dt
-            holderDecides()
+            if people[disc.holder].fumbleAt == tick { fumble(disc.holder) } else { holderDecides() }
         }
         contact()
         grabs()
         moveEveryone()
+        for i in people.indices where people[i].present {
+            if people[i].sprint != nil { advanceSprint(i) }
+            if people[i].walk != nil { advanceWalk(i) }
+        }
         moveDisc()
         pickUpFreeDisc()
     }
@@ -42,7 +51,7 @@ extension MatchEngine {
             join(lateJoiner, slot: freeSlot())
             rosterStep += 1
         case 1 where played >= leaveAt:
-            if let who = members[0].first(where: { $0 != client && isUninvolved($0) }) {
+            if let who = members[0].first(where: { $0 != client && isUninvolved($0) && !isInStunt($0) }) {
                 leaver = who
                 people[who].present = false
                 members[0].removeAll { $0 == who }
@@ -51,7 +60,7 @@ extension MatchEngine {
                 rosterStep += 1
             }
         case 2 where played >= switchAt:
-            if let who = members[1].first(where: { $0 != lateJoiner && isUninvolved($0) }) {
+            if let who = members[1].first(where: { $0 != lateJoiner && isUninvolved($0) && !isInStunt($0) }) {
                 switcher = who
                 members[1].removeAll { $0 == who }
                 members[0].append(who)
@@ -98,7 +107,7 @@ extension MatchEngine {
         let d = (goal - people[h].pos).length
         if d < 2.5 && goalAllowed {
             // Carried in: a slam dunk.
-            lastRelease = Release(person: h, tick: tick, isThrow: false)
+            lastRelease = Release(person: h, tick: tick, byHand: false)
             scoreGoal(by: h, type: "SLAM DUNK", points: 2, speed: people[h].vel.length, distance: 0)
             return
         }
@@ -132,10 +141,16 @@ extension MatchEngine {
         for k in 0..<(waypoints.count - 1) {
             legs.append(max(4, Int(((waypoints[k + 1] - waypoints[k]).length / speed * MatchEngine.hz).rounded())))
         }
-        disc.flight = Flight(thrower: h, waypoints: waypoints, legTicks: legs, outcome: outcome, releasePos: waypoints[0], speed: speed)
+        let flight = Flight(thrower: h, waypoints: waypoints, legTicks: legs, outcome: outcome, releasePos: waypoints[0], speed: speed)
+        disc.flight = flight
         disc.holder = -1
         disc.bounceCount = 0
-        lastRelease = Release(person: h, tick: tick, isThrow: true)
+        // What the disc really leaves the hand at decides whether Spark's throw rule sees it
+        // (3 m/s faster than the thrower); whether it is a throw by events.md (>= 3 m/s) is
+        // the disc's speed when the next frame shows it (MatchSimulator).
+        let v0 = flight.state(at: 1).vel
+        lastRelease = Release(person: h, tick: tick, byHand: true)
+        noteRelease(h, velocity: v0, clientThrow: h == client)
         people[h].noPickupUntil = tick + 30
         if h == client { recordClientThrow(speed: speed, movement: people[h].vel.length) }
     }
@@ -184,6 +199,9 @@ extension MatchEngine {
             release(h, waypoints: [start, mid], speed: speed, outcome: .intercept(by: opp))
         } else if roll < 0.28 {
             release(h, waypoints: [start, target], speed: speed, outcome: .drop)
+        } else if roll < 0.36 && (target - start).length < 9 {
+            // A soft lob to a near teammate, around the 3 m/s line between a throw and a drop.
+            release(h, waypoints: [start, target], speed: rng.uniform(2.0, 4.0), outcome: .pass(receiver: r))
         } else {
             release(h, waypoints: [start, target], speed: speed, outcome: .pass(receiver: r))
         }
@@ -213,11 +231,13 @@ extension MatchEngine {
                 let dist = (people[a].pos - people[v].pos).length
                 if v == holder && dist < 1.8 && chance(perSecond: 0.5) {
                     // Steal: the disc changes hands directly.
-                    disc.holder = a
-                    disc.bounceCount = 0
+                    give(to: a)
                     bump(a, \.steals, .playerSteal, extraSlot: people[v].slot)
                     people[a].attackCooldownUntil = tick + 60
                     people[v].noPickupUntil = tick + 60
+                    // The one robbed needs a moment before hitting back (no counter-stun in
+                    // the same 1/60 s, which no frame could tell apart from a throw).
+                    people[v].attackCooldownUntil = max(people[v].attackCooldownUntil, tick + 30)
                     break
                 }
                 guard dist < 2.5, chance(perSecond: v == holder ? 0.9 : 0.35) else { continue }
@@ -227,6 +247,7 @@ extension MatchEngine {
                     bump(v, \.blocks, .playerBlock)
                 } else {
                     bump(a, \.stuns, .playerStun)
+                    record(.stun, [people[a].slot, people[v].slot])
                     people[v].stunnedUntil = tick + 2 * MatchPlan.tickRate
                     people[v].invulnerableUntil = tick + 2 * MatchPlan.tickRate + 90
                     people[v].grabSlot = -1
@@ -234,7 +255,8 @@ extension MatchEngine {
                         // Knocked loose: a slow drop, not a throw.
                         disc.holder = -1
                         disc.vel = (people[v].vel * 0.4).clamped(maxLength: 1.5) + V3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5))
-                        lastRelease = Release(person: v, tick: tick, isThrow: false)
+                        lastRelease = Release(person: v, tick: tick, byHand: false)
+                        noteRelease(v, velocity: disc.vel)
                         people[v].noPickupUntil = people[v].invulnerableUntil
                     }
                 }
@@ -283,6 +305,7 @@ extension MatchEngine {
         for i in people.indices where people[i].present {
             let p = people[i]
             if p.team == 2 { continue }  // the spectator watches from a fixed seat in the stands
+            if p.sprint != nil { continue }  // MatchEngine+Stunts moves sprinters
             if p.isStunned(at: tick) {
                 people[i].vel *= 0.97
                 integrate(i)
@@ -367,6 +390,10 @@ extension MatchEngine {
     /// `score`: back toward the own half for the restart; the disc rests in the goal.
     mutating func regroup() {
         for i in people.indices where people[i].present && people[i].team < 2 {
+            if people[i].sprint != nil {  // waits for play to resume (MatchEngine+Stunts)
+                people[i].vel = .zero
+                continue
+            }
             let p = people[i]
             let home = V3(p.anchor.x, p.anchor.y, -MatchEngine.attackDirection(p.team) * 20)
             steer(i, toward: home, maxSpeed: 4, accel: 4)
@@ -461,6 +488,7 @@ extension MatchEngine {
         case .pass(let r):
             if isActive(r) {
                 give(to: r)
+                if rng.chance(0.06) { people[r].fumbleAt = tick + 1 + rng.below(3) }
                 if people[thrower].present && people[thrower].team == people[r].team { bump(thrower, \.passes, .playerPass) }
                 bump(r, \.catches, nil)
                 people[r].lastPassFrom = thrower
@@ -479,6 +507,7 @@ extension MatchEngine {
             }
         case .save(let by, let catches):
             bump(by, \.saves, .playerSave)
+            people[by].lastSaveTick = tick
             if catches && isActive(by) {
                 give(to: by)
             } else {
@@ -494,6 +523,19 @@ extension MatchEngine {
         disc.holder = i
         disc.flight = nil
         disc.bounceCount = 0
+        people[i].fumbleAt = -1
+    }
+
+    /// The holder loses a just-caught disc (possession flicker): it drifts on with their
+    /// motion, slowing down; a throw only if the next frame shows it at 3 m/s or more
+    /// (events.md), never a Spark throw.
+    mutating func fumble(_ h: Int) {
+        disc.holder = -1
+        disc.vel = people[h].vel + V3(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+        people[h].fumbleAt = -1
+        people[h].noPickupUntil = tick + 20
+        lastRelease = Release(person: h, tick: tick, byHand: true)
+        noteRelease(h, velocity: disc.vel)
     }
 
     mutating func pickUpFreeDisc() {

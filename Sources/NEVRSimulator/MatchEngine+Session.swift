@@ -45,8 +45,8 @@ extension MatchEngine {
         s.blueRoundScore = roundScores[0]
         s.orangeRoundScore = roundScores[1]
         s.totalRoundCount = Int32(plan.rounds)
-        s.blueTeamRestartRequest = 0
-        s.orangeTeamRestartRequest = 0
+        s.blueTeamRestartRequest = restartFlags[0]
+        s.orangeTeamRestartRequest = restartFlags[1]
         let c = people[client]
         let grabbing = holdingLeft(client) != "none"
         s.leftShoulderPressed = grabbing ? 1.0 : 0.0

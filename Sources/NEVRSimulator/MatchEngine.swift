@@ -58,6 +58,10 @@ struct SimPlayer: Sendable {
     var grabSlot: Int32 = -1
     var attackCooldownUntil = -1
     var noPickupUntil = -1
+    /// A caught disc pops loose again at this tick (possession flicker), -1 for never.
+    var fumbleAt = -1
+    /// The tick of this player's last save (-1: none yet), for the turnover truth.
+    var lastSaveTick = -1
     var counters = Counters()
     var possessionTime: Double = 0
     /// The teammate whose pass this player caught last, and when (for assists).
@@ -65,6 +69,10 @@ struct SimPlayer: Sendable {
     var lastPassTick = -1
     /// Velocity kept while the game is paused.
     var frozenVel = V3.zero
+    /// A scripted big boost in progress (MatchEngine+Stunts).
+    var sprint: Sprint?
+    /// A step in the real room in progress (MatchEngine+Stunts).
+    var walk: RoomWalk?
 
     func isStunned(at tick: Int) -> Bool { tick < stunnedUntil }
     func isInvulnerable(at tick: Int) -> Bool { tick >= stunnedUntil && tick < invulnerableUntil }
@@ -133,7 +141,8 @@ struct SimDisc: Sendable {
 struct Release: Sendable {
     var person: Int
     var tick: Int
-    var isThrow: Bool
+    /// Let go by hand (a throw or a fumble), not knocked loose by a stun nor carried into the goal.
+    var byHand: Bool
 }
 
 /// The underlying match, advanced one internal tick (1/60 s) at a time. It records every
@@ -204,6 +213,20 @@ struct MatchEngine: Sendable {
 
     /// Occurrence events since the sampler last drained them.
     var pending: [TruthEvent] = []
+    /// World-state bookkeeping for the derived events' truth (MatchEngine+DerivedTruth).
+    var truthState = DerivedTruthState()
+    /// Randomness of the stunts (MatchEngine+Stunts), apart from ``rng`` so that adding
+    /// them left the rest of every seed's match as it was.
+    var stuntRng: SimulationRandom
+    /// `blue/orange_team_restart_request` as the session shows them.
+    var restartFlags: [Int32] = [0, 0]
+    var restartTeam: Int
+    var restartLowerAt = -1
+    var restartDone = false
+    /// The last tick the game was not `playing` (stunts wait half a second after it).
+    var lastStoppedTick = 0
+    /// Round clock (ticks left) at which this round's sprint and room walk are due; -1 once started.
+    var stuntsDue = (sprint: -1, walk: -1)
 
     var frozen: Bool { pausedState == "paused" || pausedState == "unpausing" }
 
@@ -211,6 +234,8 @@ struct MatchEngine: Sendable {
         self.options = options
         plan = MatchPlan(duration: options.duration)
         rng = SimulationRandom(seed: options.seed)
+        stuntRng = SimulationRandom(seed: options.seed ^ 0x57A7_5EED)
+        restartTeam = stuntRng.below(2)
         clockTicks = plan.roundClockTicks
         slack = plan.slackSeconds
         var ids = SplitMix64(state: options.seed ^ 0x5EED_1D5)
@@ -330,6 +355,7 @@ struct MatchEngine: Sendable {
                 // The joust: everyone launches out of the tubes.
                 status = .playing
                 for i in people.indices where people[i].present { people[i].boostUntil = tick + 90 }
+                startJoust()
             }
         case .playing:
             stepPause()
@@ -348,8 +374,13 @@ struct MatchEngine: Sendable {
                 if let who = members[winners].first(where: { !people[$0].isEmoting(at: tick) }) { people[who].emoteStartAt = tick + 1 }
             }
         }
+        if status != .playing {
+            cancelWalks()
+            lastStoppedTick = tick
+        }
         updateOrientations()
         placeDiscWithHolder()
+        settleDerivedTruth()
     }
 
     mutating func startScheduledEmotes() {
@@ -377,6 +408,7 @@ struct MatchEngine: Sendable {
         points = [0, 0]
         roundNumber = roundScores[0] + roundScores[1] + 1
         record(.roundStarted, [], round: roundNumber)
+        scheduleStunts()
         disc = SimDisc()
         for i in people.indices where people[i].present {
             spawn(i)
@@ -422,6 +454,7 @@ struct MatchEngine: Sendable {
                 pausedTimer = 0
                 pausePhaseEnd = tick + plan.pausedTicks
                 record(.roundPaused, [], team: 1)
+                record(.pauseRequest, [-1], team: 1)  // the player: at the sampled instant
                 for i in people.indices {
                     people[i].frozenVel = people[i].vel
                     people[i].vel = .zero

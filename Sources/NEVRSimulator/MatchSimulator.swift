@@ -17,7 +17,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
     /// The internal tick rate of the underlying match (Hz).
     public static let tickRate = MatchPlan.tickRate
 
-    /// What is simulated (seed, duration, rate, players, bones).
+    /// The options in effect (out-of-range values clamped).
     public let options: SimulationOptions
     /// Frames this simulator yields in total.
     public let frameCount: Int
@@ -58,7 +58,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
         Int((Double(i) * Double(MatchPlan.tickRate) / options.rate + 1e-9).rounded(.down))
     }
 
-    /// The next sampled frame with its ground truth; `nil` after ``frameCount`` frames.
+    /// The next sampled frame with the truth that became visible in it, `nil` after the last.
     public mutating func next() -> SimulatedFrame? {
         guard index < frameCount else { return nil }
         let target = tick(forFrame: index)
@@ -68,8 +68,10 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
         let holder = engine.disc.holder
         var truth: [TruthEvent] = []
         if index == 0 {
+            engine.sampleDerivedTruth(previousTick: engine.tick)
             engine.pending.removeAll()  // the first frame is a baseline
         } else {
+            engine.sampleDerivedTruth(previousTick: previousTick)
             truth = engine.pending
             engine.pending.removeAll(keepingCapacity: true)
             // State-based truth compares what the two sampled frames show.
@@ -79,7 +81,11 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
                 truth.append(TruthEvent(frameIndex: index, kind: .discPossessionChanged, slots: [now, before]))
                 if holder >= 0 {
                     truth.append(TruthEvent(frameIndex: index, kind: .discCaught, slots: [now]))
-                } else if let r = engine.lastRelease, r.isThrow, r.person == previousHolder, r.tick > previousTick {
+                } else if let r = engine.lastRelease, r.byHand, r.person == previousHolder, r.tick > previousTick,
+                          engine.disc.vel.length >= 3, !engine.people[previousHolder].isStunned(at: engine.tick) {
+                    // events.md: a throw when the disc moves at 3 m/s or more in this frame (a
+                    // free disc slows down: a release at 3.01 m/s may show 2.99 a tick later)
+                    // and the thrower is not stunned in it (a stun just after the release hides it).
                     truth.append(TruthEvent(frameIndex: index, kind: .discThrown, slots: [before]))
                 }
             }

@@ -4,16 +4,16 @@ import NEVRCore
 public struct SimulatedFrame: Hashable, Sendable {
     /// Position in the capture, from 0.
     public var index: Int
-    /// Capture instant of the frame (``MatchSimulator/startTime`` plus index / rate).
+    /// Capture time of the frame (frame 0 at ``MatchSimulator/startTime``, then 1/rate apart).
     public var timestamp: Timestamp
-    /// The `/session` the game would answer at that instant.
+    /// The typed `/session` of the frame.
     public var session: Session
     /// `/player_bones` when ``SimulationOptions/bones`` is set.
     public var bones: PlayerBones?
     /// What an ideal detector should report for this frame (empty for frame 0, the baseline).
     public var truth: [TruthEvent]
 
-    /// A simulated frame.
+    /// A frame from its parts.
     public init(index: Int, timestamp: Timestamp, session: Session, bones: PlayerBones?, truth: [TruthEvent]) {
         self.index = index
         self.timestamp = timestamp

@@ -6,6 +6,8 @@ import NEVRCore
 /// `slots` by kind (first is the acting player):
 /// - `disc_possession_changed`: `[new holder, previous holder]`, -1 for nobody
 /// - `player_steal`: `[stealer, victim]`; `goal_scored`: `[scorer]` or `[scorer, assister]`
+/// - `stun`: `[stunner, victim]`; `turnover`, `interception`: `[catcher, previous holder]`
+/// - `restart_request`, `pause_request`: `[the requesting team's player nearest its terminal]`
 /// - round, match, pause and scoreboard events: `[]`; every other kind: `[slot]`
 ///
 /// Attribution follows a streaming detector: `goal_scored` comes in the first frame that
@@ -19,9 +21,9 @@ import NEVRCore
 public struct TruthEvent: Hashable, Sendable {
     /// Index of the sampled frame (0-based, as `Frame.index`).
     public var frameIndex: Int
-    /// What happened (the detector's event kinds).
+    /// The event kind.
     public var kind: EventKind
-    /// Player slots involved, acting player first (see the type's discussion).
+    /// Slots by the conventions above (acting player first).
     public var slots: [Int32]
     /// Running total after this increment (stat events).
     public var total: Int32?
@@ -38,11 +40,14 @@ public struct TruthEvent: Hashable, Sendable {
     public var goalType: String?
     /// `[blue_points, orange_points, blue_round_score, orange_round_score]` (`scoreboard_updated`).
     public var scores: [Int32]?
+    /// The speed the engine held during a big boost (m/s, whole numbers).
+    public var speed: Double?
 
-    /// A truth event; the details that do not apply to `kind` stay `nil`.
+    /// A truth event; details not given are absent.
     public init(
         frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, points: Int32? = nil,
-        team: Int32? = nil, previousTeam: Int32? = nil, round: Int32? = nil, goalType: String? = nil, scores: [Int32]? = nil
+        team: Int32? = nil, previousTeam: Int32? = nil, round: Int32? = nil, goalType: String? = nil, scores: [Int32]? = nil,
+        speed: Double? = nil
     ) {
         self.frameIndex = frameIndex
         self.kind = kind
@@ -54,6 +59,7 @@ public struct TruthEvent: Hashable, Sendable {
         self.round = round
         self.goalType = goalType
         self.scores = scores
+        self.speed = speed
     }
 
     /// The first slot, or -1 for events without players.
@@ -71,6 +77,7 @@ public struct TruthEvent: Hashable, Sendable {
         if let round { s += ",\"round\":\(round)" }
         if let goalType { s += ",\"goal_type\":\"\(goalType)\"" }
         if let scores { s += ",\"scores\":[" + scores.map(String.init).joined(separator: ",") + "]" }
+        if let speed { s += ",\"speed\":\(speed)" }
         s += "}"
         return s
     }

@@ -12,12 +12,12 @@ public final class TruthLogWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var closed = false
-    /// The file being written.
+    /// The log file.
     public let url: URL
     /// Events written so far.
     public private(set) var eventsWritten = 0
 
-    /// Creates (or truncates) `url`.
+    /// Creates (or truncates) the log at `url`.
     public init(url: URL) throws {
         self.url = url
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -27,7 +27,7 @@ public final class TruthLogWriter {
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// Appends one line per event (buffered; written at 64 KiB and on ``close()``).
+    /// Appends one line per event (buffered; ``close()`` flushes).
     public func write(_ events: [TruthEvent]) throws {
         for e in events {
             buffer.append(contentsOf: e.jsonLine.utf8)
@@ -60,9 +60,9 @@ public enum TruthLog {
     public struct LineError: Error, CustomStringConvertible {
         /// The file, when reading one.
         public var path: String?
-        /// The line, from 1.
+        /// 1-based line number.
         public var lineNumber: Int
-        /// What is wrong with it.
+        /// What is wrong with the line.
         public var reason: String
         /// `path: line N: reason`.
         public var description: String { (path.map { "\($0): " } ?? "") + "line \(lineNumber): \(reason)" }
@@ -83,7 +83,7 @@ public enum TruthLog {
         return TruthEvent(
             frameIndex: frame, kind: kind, slots: slots.map(Int32.init), total: i32("total"), points: i32("points"),
             team: i32("team"), previousTeam: i32("previous_team"), round: i32("round"), goalType: obj["goal_type"] as? String,
-            scores: (obj["scores"] as? [Int]).map { $0.map(Int32.init) })
+            scores: (obj["scores"] as? [Int]).map { $0.map(Int32.init) }, speed: (obj["speed"] as? NSNumber)?.doubleValue)
     }
 
     /// Reads a whole truth log; fails on the first bad line, naming the file and line.

@@ -120,6 +120,15 @@ enum NevrcapFixtures {
         .playerAssist(slot: 8, total: 9),
         .playerShotTaken(slot: 9, total: 10),
         .generic(eventType: "joust", data: [.init(key: "team", value: "blue"), .init(key: "ms", value: "2150")], payload: "{}"),
+        .derived(.joust(.init(slot: 3, team: .orangeTeam, type: .defensive, time: 2.25, maxSpeed: 18.5, tubeExitSpeed: 11.75))),
+        .derived(.bigBoost(.init(slot: 4, speed: 23.5, secondsAgo: 0.5))),
+        .derived(.playspaceAbuse(.init(slot: 5, distance: 1.875))),
+        .derived(.turnover(.init(slot: 6, previousSlot: 1))),
+        .derived(.interception(.init(slot: 7, previousSlot: -1))),
+        .derived(.throwDetails(.init(slot: 8, discSpeed: 14.5, relativeSpeed: 9.25, hand: .left, underhandedness: -0.375))),
+        .derived(.stun(.init(slot: 9, victimSlot: 2))),
+        .derived(.restartRequest(.init(team: .blueTeam, slot: 0, distance: 0.625))),
+        .derived(.pauseRequest(.init(team: .unspecified, slot: -1, distance: 0))),
     ]
 
     static func frame(_ index: Int, bones withBones: Bool = true, events: [Event] = []) -> Frame {

@@ -48,6 +48,7 @@ final class NevrcapIndependentCheckTests: XCTestCase {
             XCTAssertEqual(ts["nanos"] as? Int, Int(f.timestamp.nanos))
             XCTAssertEqual(d["has_bones"] as? Bool, f.bones != nil)
             XCTAssertEqual(d["event_kinds"] as? [String], f.events.map(\.kind.name))
+            try checkDerivedEvents(d["events"] as? [[String: Any]] ?? [], f)
             let s = try XCTUnwrap(d["session"] as? [String: Any])
             try checkSession(s, f.session)
             if let bones = f.bones?.userBones {
@@ -215,4 +216,22 @@ final class NevrcapIndependentCheckTests: XCTestCase {
         XCTAssertNil(first.lastThrow, "no 2021 objects invented")
         XCTAssertNil(first.totalRoundCount)
     }
+
+    /// The derived events' payloads as Python's protobuf reads them must be what
+    /// `EventJSON` prints for them (proto3 JSON leaves zero values out).
+    private func checkDerivedEvents(_ decoded: [[String: Any]], _ frame: Frame) throws {
+        XCTAssertEqual(decoded.count, frame.events.count)
+        for (event, d) in zip(frame.events, decoded) where event.kind.isDerived {
+            let python = try XCTUnwrap(d[event.kind.name] as? [String: Any], event.kind.name)
+            let line = EventJSON.line(for: event, frameIndex: 0, timestamp: frame.timestamp)
+            var ours = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            for key in ["frame", "timestamp", "kind"] { ours[key] = nil }
+            for (key, value) in ours {
+                if let n = value as? NSNumber, n.doubleValue == 0 { ours[key] = nil }
+                if let s = value as? String, s.hasSuffix("_UNSPECIFIED") { ours[key] = nil }
+            }
+            XCTAssertEqual(NSDictionary(dictionary: python), NSDictionary(dictionary: ours), event.kind.name)
+        }
+    }
 }
+

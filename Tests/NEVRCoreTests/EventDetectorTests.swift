@@ -177,6 +177,8 @@ final class EventDetectorTests: XCTestCase {
             .discPossessionChanged(slot: 0, previousSlot: 1),
             .discCaught(slot: 0),
             .playerSteal(slot: 0, total: steals + 1, victimSlot: 1),
+            // Derived: an other-team catch without a save is Spark's turnover.
+            .derived(.turnover(.init(slot: 0, previousSlot: 1))),
         ])
     }
 
@@ -362,9 +364,15 @@ final class EventDetectorTests: XCTestCase {
         unpausing.pause!.unpausedTeam = "blue"
         var resumed = unpausing
         resumed.pause!.pausedState = "unpaused"
-        XCTAssertEqual(detectAll([a, requested, paused, paused, unpausing, resumed]), [
+        let all = detectAll([a, requested, paused, paused, unpausing, resumed])
+        // The derived pause request (orange, its player nearest the terminal) follows the pause.
+        XCTAssertEqual(all.map { $0.filter { $0.kind != .pauseRequest } }, [
             [], [], [.roundPaused(paused.pause!)], [], [], [.roundUnpaused(resumed.pause!)],
         ])
+        let requests = all.map { $0.compactMap { e -> DerivedEvent.TerminalRequest? in
+            if case .derived(.pauseRequest(let r)) = e { return r } else { return nil } } }
+        XCTAssertEqual(requests.map(\.count), [0, 0, 1, 0, 0, 0])
+        XCTAssertEqual(requests[2].first?.team, .orangeTeam)
         // Community servers say `none` instead of `unpaused`.
         var none = paused
         none.pause!.pausedState = "none"

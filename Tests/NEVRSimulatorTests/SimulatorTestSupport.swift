@@ -5,10 +5,22 @@ import NEVRCore
 struct SimulationRun {
     var frames: [SimulatedFrame] = []
     var truth: [TruthEvent] { frames.flatMap(\.truth) }
+    /// Per frame, the slots the engine had in a room walk / a big boost when it was sampled.
+    var walking: [Set<Int32>] = []
+    var sprinting: [Set<Int32>] = []
 
     init(_ options: SimulationOptions) {
         var sim = MatchSimulator(options: options)
-        while let f = sim.next() { frames.append(f) }
+        while let f = sim.next() {
+            frames.append(f)
+            var w = Set<Int32>(), s = Set<Int32>()
+            for p in sim.engine.people where p.present {
+                if p.walk != nil { w.insert(p.slot) }
+                if p.sprint != nil { s.insert(p.slot) }
+            }
+            walking.append(w)
+            sprinting.append(s)
+        }
     }
 
     /// Every player present in `frame`, with their team index.

@@ -69,6 +69,8 @@ extension ProtoWriter {
             string(1, eventType)
             for entry in data { mapEntry(2, entry.key, entry.value) }
             string(3, payload)
+        case .derived(let d):
+            derivedEventPayload(d)
         case .unknown:
             break  // handled above
         }
@@ -100,7 +102,9 @@ extension ProtoReader {
             var sub = self
             sub.position = range.lowerBound
             sub.end = range.upperBound
-            if let kind = EventKind(rawValue: f), kind != .unknown {
+            if let kind = EventKind(rawValue: f), kind.isDerived {
+                result = try sub.derivedEventPayload(kind, &notes)
+            } else if let kind = EventKind(rawValue: f), kind != .unknown {
                 result = try sub.eventPayload(kind, &notes)
             } else {
                 notes.unknownEvents += 1
@@ -190,6 +194,7 @@ extension ProtoReader {
         case .playerShotTaken: return .playerShotTaken(slot: ints.0, total: ints.1)
         case .genericEvent: return .generic(eventType: text, data: entries, payload: text2)
         case .unknown: return .unknown(fieldNumber: 0, payload: [])
+        default: return try derivedEventPayload(kind, &notes)  // not reached: event() routes derived kinds
         }
     }
 }

@@ -249,6 +249,10 @@ public struct TapeFrameEncoder: Sendable {
             return .generic(eventType: type, data: data.map { TapeMapEntry(key: $0.key, value: $0.value) }, payload: payload)
         case .scoreboardUpdated, .playerJoined, .playerLeft, .playerSwitchedTeam, .goalScored, .unknown:
             return nil
+        case .derived:
+            // telemetry v2 has no derived (Spark-style) kinds: a reader detects them again
+            // from the frames, which the tape keeps.
+            return nil
         }
     }
 

@@ -32,6 +32,8 @@ public enum Event: Hashable, Sendable {
     case playerAssist(slot: Int32, total: Int32)
     case playerShotTaken(slot: Int32, total: Int32)
     case generic(eventType: String, data: [MapEntry], payload: String)
+    /// Spark-style derived events (jousts, big boosts, turnovers, ...), kinds 100-108.
+    case derived(DerivedEvent)
     /// An event kind this version does not know: its oneof field number and raw message bytes.
     case unknown(fieldNumber: Int, payload: [UInt8])
 
@@ -114,6 +116,7 @@ public enum Event: Hashable, Sendable {
         case .playerAssist: .playerAssist
         case .playerShotTaken: .playerShotTaken
         case .generic: .genericEvent
+        case .derived(let d): d.kind
         case .unknown: .unknown
         }
     }
@@ -145,6 +148,16 @@ public enum EventKind: Int, Hashable, Sendable, CaseIterable, Comparable {
     case playerAssist = 56
     case playerShotTaken = 57
     case genericEvent = 60
+    // Derived events (DerivedEvent); numbers clear of the NEVR tools' 10-60.
+    case joust = 100
+    case bigBoost = 101
+    case playspaceAbuse = 102
+    case turnover = 103
+    case interception = 104
+    case throwDetails = 105
+    case stun = 106
+    case restartRequest = 107
+    case pauseRequest = 108
     /// Not a real field number: stands for any number this version does not know.
     case unknown = 0
 
@@ -175,6 +188,15 @@ public enum EventKind: Int, Hashable, Sendable, CaseIterable, Comparable {
         case .playerAssist: "player_assist"
         case .playerShotTaken: "player_shot_taken"
         case .genericEvent: "generic_event"
+        case .joust: "joust"
+        case .bigBoost: "big_boost"
+        case .playspaceAbuse: "playspace_abuse"
+        case .turnover: "turnover"
+        case .interception: "interception"
+        case .throwDetails: "throw_details"
+        case .stun: "stun"
+        case .restartRequest: "restart_request"
+        case .pauseRequest: "pause_request"
         case .unknown: "unknown"
         }
     }

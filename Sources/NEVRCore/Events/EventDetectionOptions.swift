@@ -14,10 +14,14 @@ public struct EventDetectionOptions: Hashable, Sendable {
     /// goal with whatever `last_score` it has. The game updates `last_score` up to one
     /// frame after the status.
     public var goalScoreTrailFrames: Int
+    /// Thresholds of the derived (Spark-style) detectors.
+    public var derived: DerivedEventThresholds
 
-    /// Options with the defaults the detectors were tuned with (3 m/s, one trailing frame).
-    public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1) {
+    /// Options with the defaults the detectors were tuned with (3 m/s, one trailing frame,
+    /// Spark's derived-event thresholds).
+    public init(discThrownMinimumSpeed: Double = 3.0, goalScoreTrailFrames: Int = 1, derived: DerivedEventThresholds = .init()) {
         self.discThrownMinimumSpeed = discThrownMinimumSpeed
         self.goalScoreTrailFrames = goalScoreTrailFrames
+        self.derived = derived
     }
 }

@@ -21,7 +21,8 @@
 /// - Deterministic order: game-state events (``GameStateDetector``,
 ///   ``ScoreboardDetector``), then player events (``PlayerPresenceDetector``,
 ///   ``EmoteDetector``, merged by slot), disc (``DiscDetector``), goal
-///   (``GoalDetector``), stat events (``StatsDetector``, by slot).
+///   (``GoalDetector``), stat events (``StatsDetector``, by slot), then the derived
+///   Spark-style events (``DerivedEventDetectors``, in their documented order).
 ///
 /// Steady state allocates nothing: per-slot state lives in reused fixed-size tables,
 /// and the returned array is allocated only when there are events.
@@ -38,6 +39,7 @@ public struct EventDetector: Sendable {
     private var disc: DiscDetector
     private var goal: GoalDetector
     private var stats = StatsDetector()
+    private var derived: DerivedEventDetectors
 
     /// The last game frame (meaningful once ``hasBaseline``). Kept non-optional so
     /// detectors borrow it in place instead of copying an unwrapped value per frame.
@@ -52,6 +54,7 @@ public struct EventDetector: Sendable {
         self.options = options
         disc = DiscDetector(minimumThrowSpeed: options.discThrownMinimumSpeed)
         goal = GoalDetector(trailFrames: options.goalScoreTrailFrames)
+        derived = DerivedEventDetectors(thresholds: options.derived)
     }
 
     /// Forgets the last frame: the next game frame is a baseline again.
@@ -85,6 +88,7 @@ public struct EventDetector: Sendable {
         disc.detect(previous: previous, current: current, previousSlots: previousSlots, currentSlots: currentSlots, into: &events)
         goal.detect(previous: previous, current: current, previousSlots: previousSlots, currentSlots: currentSlots, into: &events)
         stats.detect(previous: previous, current: current, previousSlots: previousSlots, currentSlots: currentSlots, into: &events)
+        derived.detect(previous: previous, current: current, previousSlots: previousSlots, currentSlots: currentSlots, into: &events)
 
         self.previous = current
         return events
@@ -101,6 +105,7 @@ public struct EventDetector: Sendable {
         disc.reset(baseline: session, slots: currentSlots)
         goal.reset(baseline: session, slots: currentSlots)
         stats.reset(baseline: session, slots: currentSlots)
+        derived.reset(baseline: session, slots: currentSlots)
     }
 
     /// Insertion sort (stable, in place, no allocation) of a short run of player events by slot.
@@ -133,6 +138,7 @@ extension Event {
              .playerPass(let slot, _), .playerSteal(let slot, _, _), .playerBlock(let slot, _),
              .playerInterception(let slot, _), .playerAssist(let slot, _), .playerShotTaken(let slot, _):
             slot
+        case .derived(let d): d.slot
         default: nil
         }
     }

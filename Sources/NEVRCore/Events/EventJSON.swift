@@ -90,6 +90,8 @@ public enum EventJSON {
             for entry in data { w.key(entry.key); w.string(entry.value) }
             w.close()
             w.key("payload"); w.string(payload)
+        case .derived(let d):
+            DerivedEventJSON.payload(d, &w)
         case .unknown(let number, let bytes):
             w.key("field_number"); w.int(Int64(number))
             w.key("payload_hex"); w.string(hex(bytes))

@@ -244,7 +244,37 @@ enum EventText {
             if victim < 0 { return "\(who(slot, in: session)) total \(total)" }
             return "\(who(slot, in: session)) total \(total) from \(who(victim, in: session))"
         case .generic(let type, _, let payload): return "\(type) \(payload)"
+        case .derived(let d): return derivedDetails(d, in: session)
         case .unknown(let number, let payload): return "field \(number), \(payload.count) bytes"
         }
     }
 }
+
+extension EventText {
+    static func speed(_ v: Double) -> String { String(format: "%.1f m/s", v) }
+
+    static func derivedDetails(_ event: DerivedEvent, in session: Session) -> String {
+        switch event {
+        case .joust(let j):
+            let kind: String = j.type == .defensive ? "defensive" : "neutral"
+            let time: String = String(format: "%.2f s", j.time)
+            return "\(who(j.slot, in: session)) \(team(j.team)) \(kind) \(time), top \(speed(j.maxSpeed)), tube exit \(speed(j.tubeExitSpeed))"
+        case .bigBoost(let b):
+            let ago: String = String(format: "%.1f s ago", b.secondsAgo)
+            return "\(who(b.slot, in: session)) \(speed(b.speed)) (\(ago))"
+        case .playspaceAbuse(let p):
+            let distance: String = String(format: "%.2f m", p.distance)
+            return "\(who(p.slot, in: session)) \(distance)"
+        case .turnover(let p), .interception(let p):
+            return "\(who(p.previousSlot, in: session)) -> \(who(p.slot, in: session))"
+        case .throwDetails(let t):
+            let hand: String = t.hand == .left ? "left" : (t.hand == .right ? "right" : "?")
+            return "\(who(t.slot, in: session)) \(speed(t.discSpeed)) (relative \(speed(t.relativeSpeed))), \(hand) hand"
+        case .stun(let s):
+            return "\(who(s.slot, in: session)) stunned \(who(s.victimSlot, in: session))"
+        case .restartRequest(let r), .pauseRequest(let r):
+            return "\(team(r.team)), nearest \(who(r.slot, in: session))"
+        }
+    }
+}
+
