@@ -50,6 +50,9 @@ public final class WebSocketCodec: Sendable {
         /// WebSocket ping period.
         public var pingInterval: Duration = .seconds(15)
         public var maxMessageSize: Int = 16 << 20
+        /// Called when the hub forwards `POST /clip` (a `save_clip` message; the argument is how
+        /// many requests it stands for): `nevr record --buffer` saves a clip.
+        public var onSaveClip: (@Sendable (Int) -> Void)?
 
         public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, processFrames: Bool = false) {
             self.token = token
@@ -337,6 +340,7 @@ public final class WebSocketCodec: Sendable {
                     let decoded = try? text.withUTF8 { buf in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
                     switch decoded {
                     case .ack(let n): acknowledge(total: n)
+                    case .saveClip(let n): options.onSaveClip?(n)
                     case .error(let m):
                         logger.warning("hub reported: \(m)")
                         state.withLockedValue { $0.stats.hubErrors += 1 }

@@ -338,4 +338,53 @@ final class ServeRecordCLITests: XCTestCase {
         XCTAssertTrue(seen("●", "●"), "both recording: \(status)")
         XCTAssertTrue(seen("not reachable", "●"), "after the early server stopped: \(status)")
     }
+
+    /// `POST /clip` on the hub (with its token) makes a recorder publishing there with `--buffer`
+    /// save a clip; without the token the hub answers 401 and nothing is saved.
+    func testHubClipRequestSavesAClipInTheRecorder() throws {
+        let hub = Process()
+        hub.executableURL = try NEVRProcess.binary()
+        hub.arguments = ["hub", "--port", "0", "--token", "s3cret"]
+        let hubErr = Pipe()
+        hub.standardError = hubErr
+        hub.standardOutput = FileHandle.nullDevice
+        try hub.run()
+        defer {
+            if hub.isRunning { hub.interrupt() }
+            hub.waitUntilExit()
+        }
+        var line = Data()
+        while !String(decoding: line, as: UTF8.self).contains("listening on ws://") {
+            let chunk = hubErr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let hubURL = try XCTUnwrap(text.range(of: #"ws://[0-9.]+:[0-9]+"#, options: .regularExpression).map { String(text[$0]) }, text)
+        let http = hubURL.replacingOccurrences(of: "ws://", with: "http://")
+
+        let a = try recording("a.echoreplay", count: 600, id: "H", status: "playing")
+        let served = try Served(["--replay", a.path])
+        defer { served.stop() }
+        let out = dir.appendingPathComponent("hub-clips", isDirectory: true)
+        let rec = try Recording(["--url", served.url, "--rate", "20", "--buffer", "2s", "--duration", "7s", "--plain",
+                                 "--hub", hubURL + "/publish", "--token", "s3cret", "--out", out.path], in: dir)
+        Thread.sleep(forTimeInterval: 3.5)
+        XCTAssertEqual(try request(http + "/clip", method: "POST").status, 401)
+        let asked = try request(http + "/clip?token=s3cret", method: "POST")
+        XCTAssertEqual(asked.status, 200)
+        XCTAssertEqual(asked.json["clip_requests"] as? Int, 1)
+        XCTAssertEqual(asked.json["publishers"] as? Int, 1)
+        XCTAssertEqual(rec.wait(), 0, rec.stderr)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        XCTAssertEqual(files.count, 1, "\(files)\n\(rec.stderr)")
+        XCTAssertTrue(files.first?.hasPrefix("clip_") ?? false, "\(files)")
+        XCTAssertTrue(rec.stderr.contains("on hub request"), rec.stderr)
+
+        // A hub that is not there is named with its URL, in plain words.
+        let refused = try NEVRProcess.run(["watch", "ws://127.0.0.1:1/subscribe"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("nevr: ws://127.0.0.1:1/subscribe: connection refused (is nevr hub running there?)"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("ConnectionFailure") || refused.stderr.contains("errno"), refused.stderr)
+    }
 }

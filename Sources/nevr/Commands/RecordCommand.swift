@@ -186,7 +186,10 @@ struct RecordCommand: AsyncParsableCommand {
             var streamSink: WebSocketFrameSink?
             if let hub {
                 do {
-                    let codec = try WebSocketCodec(url: hub, options: .init(token: token, format: encoding, processFrames: streamEvents))
+                    var codecOptions = WebSocketCodec.Options(token: token, format: encoding, processFrames: streamEvents)
+                    // `POST /clip` on the hub saves this server's buffer (with --buffer).
+                    if let clips { codecOptions.onSaveClip = { _ in Self.saveClips([clips], reason: "hub request") } }
+                    let codec = try WebSocketCodec(url: hub, options: codecOptions)
                     streamSink = WebSocketFrameSink(codec: codec)
                 } catch {
                     CLIOutput.printError(file: hub, error.reason)

@@ -11,33 +11,43 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Exit status 0 only when every frame came back and nothing both formats can hold was lost. \
             What one format cannot hold (events and header in .echoreplay, unknown JSON keys in .nevrcap) \
-            is listed, not counted as a loss. Example: nevr verify match.echoreplay
+            is listed, not counted as a loss. .tape and .butter go through .nevrcap by default; --via picks \
+            the target (any format the registry can write). Example: nevr verify match.echoreplay --via nevrcap
             """)
 
-    @Argument(help: "A recording (.echoreplay or .nevrcap).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2; reports tape.md's documented holes by name).")
+    @Option(name: .long, help: "Round-trip through this format instead: echoreplay, nevrcap or tape (tape reports tape.md's documented holes by name).")
     var via: String?
 
     func run() throws {
+        var target: CaptureFormat?
         if let via {
-            guard via.lowercased() == "tape" else {
-                throw ValidationError("--via supports tape (got \(via))")
+            guard let format = CaptureFormat(name: via.lowercased()) else {
+                throw ValidationError("--via: unknown format \(via); known: \(CaptureFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            return try runViaTape()
+            // `.tape` has its own receipt naming tape.md's documented holes.
+            if format == .tape { return try runViaTape() }
+            target = format
         }
-        let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
+        let url = URL(fileURLWithPath: file)
+        let source = CaptureFormat(fileExtension: url.pathExtension)
+        // .echoreplay and .nevrcap keep their detailed receipts (byte-identical JSON, dropped keys);
+        // every other format, or another target, goes through the capture seam.
+        if target == nil, source != .echoReplay, source != .nevrcap { target = .nevrcap }
+        let progress = ProgressLine("verifying \(url.lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
             defer { progress.finish() }
-            return try CaptureVerification.verify(URL(fileURLWithPath: file))
+            if let target { return try CaptureVerification.verify(url, via: target) }
+            return try CaptureVerification.verify(url)
         }
         let c = receipt.comparison
-        let other = receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap"
+        let other = target.map { "." + $0.preferredExtension } ?? (receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap")
         if json {
             let object: [String: Any] = [
                 "file": receipt.file, "format": receipt.format.rawValue, "sha256": receipt.sha256,
@@ -47,7 +57,7 @@ struct VerifyCommand: ParsableCommand {
                 "first_differences": c.differences.map(\.description),
                 "unreadable": receipt.unreadableCount,
                 "not_holdable": receipt.notHoldable,
-                "byte_identical_sessions": receipt.format == .echoReplay ? receipt.byteIdenticalSessions as Any : NSNull(),
+                "byte_identical_sessions": receipt.format == .echoReplay && target == nil ? receipt.byteIdenticalSessions as Any : NSNull(),
                 "truncated": receipt.truncated as Any? ?? NSNull(),
                 "empty": receipt.empty as Any? ?? NSNull(),
                 "lossy_text_frames": receipt.lossyText,
@@ -69,7 +79,7 @@ struct VerifyCommand: ParsableCommand {
             row("differences:", "\(c.differenceCount)")
             for (path, n) in c.countsByPath.sorted(by: { $0.value > $1.value }) { out += "  \(path): \(n)\n" }
             for d in c.differences { out += "  \(d)\n" }
-            if receipt.format == .echoReplay {
+            if receipt.format == .echoReplay, target == nil {
                 row("identical JSON:", "\(receipt.byteIdenticalSessions) of \(receipt.framesOut) session lines rebuilt byte for byte")
             }
             if receipt.unreadableCount > 0 {

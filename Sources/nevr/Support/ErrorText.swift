@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCapture
+import NEVRGameAPI
 
 #if canImport(Glibc)
 import Glibc
@@ -10,9 +11,10 @@ import Darwin
 /// Turns any error into the plain-words reason of a `nevr: <file or URL>: <reason>` line:
 /// never a raw Foundation, NIO or HTTP client dump.
 enum ErrorText {
-    /// The reason, without the file or URL.
-    static func reason(_ error: any Error) -> String {
+    /// The reason, without the file or URL; `hint` follows a refused connection.
+    static func reason(_ error: any Error, hint: String = ConnectionFailure.gameHint) -> String {
         if let e = error as? any CaptureFileError { return e.reasonDescription }
+        if let words = ConnectionFailure.recognise(error, hint: hint) { return words }
         if let e = error as? POSIXError { return String(cString: strerror(e.code.rawValue)) }
         let ns = error as NSError
         if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {
