@@ -114,7 +114,8 @@ let package = Package(
         // Release-mode throughput benchmarks (scripts/bench.sh); never part of `swift test`.
         .executableTarget(
             name: "NEVRBenchmarks",
-            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator"],
+            // NEVRTestSupport: the random-walk frames derived from the real frame (.nvr benchmark).
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"],
             path: "Benchmarks/NEVRBenchmarks"
         ),
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
@@ -125,7 +126,7 @@ let package = Package(
         ),
 
         // Locates ../shared/data for the tests (never copied into the project).
-        .target(name: "NEVRTestSupport", path: "Tests/NEVRTestSupport"),
+        .target(name: "NEVRTestSupport", dependencies: ["NEVRCore"], path: "Tests/NEVRTestSupport"),
         .testTarget(name: "NEVRCoreTests", dependencies: ["NEVRCore", "NEVRTestSupport"]),
         .testTarget(
             name: "NEVRCaptureTests",
@@ -180,6 +181,7 @@ if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
         ("FuzzEchoReplay", ["NEVRCapture"]),
         ("FuzzNevrcap", ["NEVRCapture", "NEVRCore"]),
         ("FuzzHubMessage", ["NEVRCore"]),
+        ("FuzzTapeButterNVR", ["NEVRCapture", "NEVRCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {

@@ -29,7 +29,8 @@ if command -v python3 >/dev/null 2>&1; then
   need_pip=()
   python3 -c "import google.protobuf" 2>/dev/null || need_pip+=(protobuf)
   python3 -c "import websockets" 2>/dev/null || need_pip+=(websockets)
-  # zstandard: trained dictionaries and zstd frames for the independent .tape/.butter checks.
+  # zstandard: trained dictionaries and zstd frames for the independent .tape/.butter checks,
+  # and the independent .nvr decoder (Tests/Scripts/nvr_decode.py).
   python3 -c "import zstandard" 2>/dev/null || need_pip+=(zstandard)
   if [ ${#need_pip[@]} -gt 0 ]; then
     echo "bootstrap: pip installing ${need_pip[*]}" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (issue 15): `scripts/fuzz.sh TARGET SECONDS`.
 #
-# TARGET is one of: FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage, or `all`.
+# TARGET is one of: FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzTapeButterNVR, or `all`.
 # Builds the target with -sanitize=fuzzer,address in its own scratch folder (.build-fuzz, so
 # the normal debug build is untouched; the fuzz targets exist only when NEVR_FUZZ=1, see
 # Package.swift, and depend on no networking code), seeds the corpus from Fuzz/seeds/TARGET
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}"
 seconds="${2:-30}"
-all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage)
+all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzTapeButterNVR)
 if [ "$target" = all ]; then
   for t in "${all[@]}"; do "$0" "$t" "$seconds"; done
   exit 0

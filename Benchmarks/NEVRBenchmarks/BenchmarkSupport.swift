@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCore
+import NEVRTestSupport
 
 /// `--name value` options of a benchmark mode.
 struct BenchmarkArguments {
@@ -55,7 +56,7 @@ enum BenchmarkInputs {
     /// the game's spelling. Deterministic.
     static func frameSet(from frame: [UInt8], count: Int = 64) throws -> [[UInt8]] {
         let base = try GameJSONReader.parseSession(frame)
-        var rng = SplitMix64(state: 0xBEEF)
+        var rng = SeededGenerator(seed: 0xBEEF)
         var frames: [[UInt8]] = []
         let allPlayers = (base.teams ?? []).prefix(2).map { $0.players ?? [] }
         for n in 0..<count {
@@ -87,7 +88,7 @@ enum BenchmarkInputs {
     }
 
     /// Moves a vector by a few millimetres, kept on the game's 1/1000 grid.
-    static func perturb(_ v: Vector3, _ rng: inout SplitMix64) -> Vector3 {
+    static func perturb(_ v: Vector3, _ rng: inout SeededGenerator) -> Vector3 {
         func q(_ x: Double) -> Double {
             let k = (Float(x) / 0.001).rounded() + Float(Int.random(in: -50...50, using: &rng))
             return Double(k * 0.001)
@@ -95,21 +96,9 @@ enum BenchmarkInputs {
         return Vector3(q(v.x), q(v.y), q(v.z))
     }
 
-    static func perturb(_ p: Pose, _ rng: inout SplitMix64) -> Pose {
+    static func perturb(_ p: Pose, _ rng: inout SeededGenerator) -> Pose {
         Pose(
             position: p.position.map { perturb($0, &rng) }, forward: p.forward, left: p.left, up: p.up)
-    }
-}
-
-/// SplitMix64: drives the derived frame set, so every run benchmarks the same frames.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

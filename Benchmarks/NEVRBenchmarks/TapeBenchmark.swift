@@ -62,10 +62,22 @@ enum TapeBenchmark {
             while try r.next() != nil { n += 1 }
             return n
         }
+        let echoBytes = try zippedEchoReplaySize(set)
         let n = Double(set.count)
         print("  [\(label)] \(set.count) frames")
-        print("    bytes/frame   .tape per-block \(Int(Double(tapeBytes.count) / n)), whole-stream \(Int(Double(wholeBytes) / n)); .nevrcap \(Int(Double(nevrcapBytes.count) / n)); tape/nevrcap \(String(format: "%.2f", Double(tapeBytes.count) / Double(nevrcapBytes.count)))")
+        print("    bytes/frame   .tape per-block \(Int(Double(tapeBytes.count) / n)), whole-stream \(Int(Double(wholeBytes) / n)); .nevrcap \(Int(Double(nevrcapBytes.count) / n)); zipped .echoreplay \(Int(Double(echoBytes) / n)); tape/nevrcap \(String(format: "%.2f", Double(tapeBytes.count) / Double(nevrcapBytes.count))), tape/echoreplay \(String(format: "%.2f", Double(tapeBytes.count) / Double(echoBytes)))")
         print("    write         .tape \(tapeWrite.text); .nevrcap \(nevrcapWrite.text); tape/nevrcap \(String(format: "%.2f", tapeWrite.cpu / nevrcapWrite.cpu))")
         print("    read          .tape \(tapeRead.text); .nevrcap \(nevrcapRead.text); tape/nevrcap \(String(format: "%.2f", tapeRead.cpu / nevrcapRead.cpu))")
+    }
+
+    /// Size of the same frames as a zipped `.echoreplay` (game JSON, default zlib level), written
+    /// to a temporary file that is removed again.
+    static func zippedEchoReplaySize(_ set: [Frame]) throws -> Int {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nevr-tape-bench-\(getpid()).echoreplay")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let writer = try EchoReplayWriter(url: url)
+        for f in set { try writer.write(f) }
+        try writer.close()
+        return (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     }
 }

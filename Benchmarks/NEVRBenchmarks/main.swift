@@ -8,6 +8,7 @@ import Foundation
 //   NEVRBenchmarks nevrcap [--frame PATH] [--seconds S] [--long-frames N]
 //   NEVRBenchmarks tape [--frame PATH] [--seconds S]
 //   NEVRBenchmarks simulate [--seconds S]
+//   NEVRBenchmarks nvr [--frame PATH] [--seconds S] [--match-seconds M] [--hour-frames N]
 //   NEVRBenchmarks events [--frame PATH] [--seconds S]; NEVRBenchmarks events-allocs N
 //
 // Add a mode: write `enum XBenchmark { static func run(_ args: BenchmarkArguments) throws }`
@@ -22,6 +23,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("simulate", "match simulator throughput, alone and with game-JSON writing", SimulatorBenchmark.run),
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
     ("events-allocs", "(child of events) N detections, for valgrind's allocation count", EventsBenchmark.runAllocations),
+    ("nvr", ".nvr size vs zip/nevrcap/zstd/xz, encode/decode vs nevrcap, seek, entropy coders", NVRBenchmark.run),
     ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),
 ]
 

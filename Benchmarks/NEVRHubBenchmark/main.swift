@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 // nevr-hub-bench: WebSocket hub throughput and latency on loopback, everything in one
 // process (hub, one publisher, N subscribers share the machine's cores).
 //
-//   NEVRHubBenchmark [--frame PATH] [--subscribers 1,10,100] [--formats json,binary] [--frames N] [--latency-seconds S]
+//   NEVRHubBenchmark [--publish-cost] [--frame PATH] [--subscribers 1,10,100] [--formats json,binary] [--frames N] [--latency-seconds S]
 //
 // Throughput: one publisher sends N copies of the 10-player frame as fast as the codec's
 // window allows; the figure is frames/s delivered to every subscriber (N / time until the
@@ -20,6 +20,8 @@ struct Args {
     var formats: [StreamFormat] = [.json, .binary]
     var frames = 2000
     var latencySeconds = 3.0
+    /// Only the in-process publish cost (full rings, 50 matches, 100 subscribers).
+    var publishCostOnly = false
 
     init(_ argv: [String]) {
         var i = 0
@@ -34,6 +36,7 @@ struct Args {
             case "--formats": formats = value().split(separator: ",").compactMap { StreamFormat(rawValue: String($0)) }
             case "--frames": frames = Int(value()) ?? frames
             case "--latency-seconds": latencySeconds = Double(value()) ?? latencySeconds
+            case "--publish-cost": publishCostOnly = true
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -122,6 +125,10 @@ guard let data = FileManager.default.contents(atPath: args.frame) else {
     exit(1)
 }
 let session = [UInt8](data.filter { $0 != 0x0A })
+if args.publishCostOnly {
+    publishCost(session: session)
+    exit(0)
+}
 let jsonMessageBytes: Int = {
     var out: [UInt8] = []
     StreamJSON.appendFrame(match: "892E23E2-8272-4B07-85E8-5E291AC85F93", index: 0, timestamp: wallClock(), session: session[...], bones: nil, events: nil, into: &out)

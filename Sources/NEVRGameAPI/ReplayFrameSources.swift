@@ -37,3 +37,29 @@ public final class NevrcapFrameSource: GameFrameSource {
             bones: frame.bones.map { GameJSONWriter.bytes($0) })
     }
 }
+
+/// Frames of a recording in any format the capture seam reads (`.tape`, `.butter`, ...),
+/// each spelled as the game's JSON (recorded bytes where the format keeps them).
+public final class CaptureFrameSource: GameFrameSource {
+    private let reader: any CaptureFrameReader
+    private var session: [UInt8] = []
+    private var bones: [UInt8] = []
+
+    /// Opens `url` in the format its extension names, with `options` (e.g. `.tape` dictionaries).
+    public init(url: URL, options: CaptureReadOptions = .init()) throws {
+        reader = try CaptureFormat.open(url, options: options)
+    }
+
+    /// The next frame's bodies, or `nil` at the end (a cut file ends at its last complete frame).
+    public func next() throws -> RawFrame? {
+        guard let record = try reader.next() else { return nil }
+        session.removeAll(keepingCapacity: true)
+        record.renderSessionJSON(into: &session)
+        bones.removeAll(keepingCapacity: true)
+        let hasBones = record.renderBonesJSON(into: &bones)
+        return RawFrame(timestamp: record.timestamp, session: session, bones: hasBones ? bones : nil)
+    }
+
+    /// What the reader could not read so far.
+    public var report: CaptureReadReport { reader.report }
+}

@@ -7,10 +7,16 @@ import NIOCore
 /// subscriber that asks for the same combination.
 final class HubFrame: Sendable {
     let data: StreamedFrame
+    /// Bytes this frame holds (its JSON parts, or the size of the binary message it came in):
+    /// what the hub's byte budgets count.
+    let byteCount: Int
     private let cache = NIOLockedValueBox<[UInt8: EncodedMessage]>([:])
 
-    init(_ data: StreamedFrame) {
+    init(_ data: StreamedFrame, byteCount: Int? = nil) {
         self.data = data
+        let json = (data.sessionJSON?.count ?? 0) + (data.bonesJSON?.count ?? 0) + (data.eventsJSON?.count ?? 0)
+        // A typed frame without a known message size: about 12 KB (a 10-player frame).
+        self.byteCount = max(byteCount ?? 0, json, data.frame != nil ? 12 << 10 : 0) + 128
     }
 
     /// The message for a subscriber with these options; `nil` when there is nothing

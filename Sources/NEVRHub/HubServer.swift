@@ -40,7 +40,7 @@ public final class HubServer: Sendable {
         /// When set, publishing, subscribing and `/metrics` need it.
         public var token: String?
         public var hub: StreamHub.Configuration
-        /// Largest accepted WebSocket message (a frame with bones is ~30 KB).
+        /// Largest accepted WebSocket message (a frame with bones is ~30 KB; default 4 MiB).
         public var maxMessageSize: Int
         /// WebSocket ping period (keep-alive; dead peers are closed).
         public var pingInterval: Duration
@@ -53,7 +53,7 @@ public final class HubServer: Sendable {
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hub: StreamHub.Configuration = .init(),
-            maxMessageSize: Int = 16 << 20, pingInterval: Duration = .seconds(15), maxConnections: Int = HubServer.defaultMaxConnections,
+            maxMessageSize: Int = 4 << 20, pingInterval: Duration = .seconds(15), maxConnections: Int = HubServer.defaultMaxConnections,
             handshakeTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60)
         ) {
             self.host = host
@@ -192,71 +192,58 @@ public final class HubServer: Sendable {
         }
     }
 
-    /// The largest `since=` accepted (about 31 years).
-    static let maxSinceSeconds: Double = 1_000_000_000
-
+    /// The subscription a `/subscribe` query asks for; every value range-checked (``HubQuery``), 400 otherwise.
     func subscription(from request: Request) throws -> StreamHub.Subscription {
-        let q = request.uri.queryParameters
-        var s = StreamHub.Subscription()
-        if let m = q["match"], m != "all", !m.isEmpty { s.match = String(m) }
-        if let f = q["format"] {
-            guard let format = StreamFormat(rawValue: String(f)) else {
-                throw HTTPError(.badRequest, message: "format must be json or binary, not \"\(f)\"")
-            }
-            s.format = format
-        }
-        if let p = q["parts"] {
-            do { s.parts = try StreamParts(parsing: p) } catch { throw HTTPError(.badRequest, message: error.description) }
-            if s.parts.isEmpty { throw HTTPError(.badRequest, message: "parts is empty") }
-        }
-        if let since = q["since"] {
-            if since == "all" {
-                s.since = .infinity
-            } else if let seconds = Double(since), seconds >= 0, seconds <= Self.maxSinceSeconds,
-                since.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E })
-            {
-                s.since = seconds
-            } else {
-                // Range-checked: since=10000000000 once overflowed the nanosecond arithmetic and killed the hub.
-                throw HTTPError(
-                    .badRequest, message: "since must be a number of seconds from 0 to \(Int(Self.maxSinceSeconds)) or all, not \"\(since)\"")
-            }
-        }
-        return s
+        let pairs = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        let q: HubQuery
+        do { q = try HubQuery(pairs: pairs) } catch { throw HTTPError(.badRequest, message: error.reason) }
+        return StreamHub.Subscription(match: q.match, format: q.format, parts: q.parts, since: q.since)
     }
 
     // MARK: connections
 
     func handlePublisher(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        let publisher = hub.makePublisher()
         hub.publisherConnected()
-        defer { hub.publisherDisconnected() }
+        defer { hub.publisherDisconnected(publisher) }
         var received = 0
+        var duplicates = 0
         // Clip requests made before this publisher connected are not its to answer.
         var clipsForwarded = clipRequests.withLockedValue { $0 }
         for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
             let decoded: StreamMessage
+            let size: Int
             do {
                 switch message {
                 case .text(let text):
                     var text = text
+                    size = text.utf8.count
                     decoded = try text.withUTF8 { buf throws(StreamJSON.DecodingError) in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
                 case .binary(let buffer):
+                    size = buffer.readableBytes
                     decoded = try StreamBinary.decode(buffer)
                 }
             } catch {
                 hub.noteBadMessage()
-                try await outbound.write(.text(String(decoding: StreamJSON.control(.error(message: "\(error)")), as: UTF8.self)))
+                try await send(.control(.error(message: "\(error)")), outbound)
                 continue
             }
             switch decoded {
             case .header(let h):
-                hub.publish(header: h)
                 received += 1
-                try await send(.control(.ack(frames: received)), outbound)
+                if case .refused(let reason) = hub.publish(header: h, from: publisher) {
+                    try await send(.control(.error(message: reason)), outbound)
+                }
+                try await send(.control(.ack(frames: received, duplicates: duplicates)), outbound)
             case .frame(let f):
-                hub.publish(f)
                 received += 1
-                try await send(.control(.ack(frames: received)), outbound)
+                switch hub.publish(f, from: publisher, bytes: size) {
+                case .accepted: break
+                case .duplicate: duplicates += 1
+                case .refused(let reason):
+                    try await send(.control(.error(message: "frame \(f.index) of match \(f.match) refused: \(reason)")), outbound)
+                }
+                try await send(.control(.ack(frames: received, duplicates: duplicates)), outbound)
                 // Sent from this loop, after the ack, so the connection has one writer.
                 let clips = clipRequests.withLockedValue { $0 }
                 if clips > clipsForwarded {

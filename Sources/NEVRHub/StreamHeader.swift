@@ -58,8 +58,9 @@ public enum StreamMessage: Sendable {
     case frame(StreamedFrame)
     /// Only the events of one frame (`"type":"events"`, for `parts=events` subscribers).
     case events(StreamedFrame)
-    /// Hub -> publisher: header and frame messages received on this connection so far.
-    case ack(frames: Int)
+    /// Hub -> publisher: header and frame messages received on this connection so far, and how
+    /// many of its frames were duplicates the hub already had (not forwarded).
+    case ack(frames: Int, duplicates: Int = 0)
     /// Hub -> subscriber: `frames` frames were skipped because the subscriber fell behind.
     case skipped(frames: Int)
     /// Hub -> subscriber: the subscriber is being disconnected because it fell behind.

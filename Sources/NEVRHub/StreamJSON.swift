@@ -6,7 +6,8 @@ import NEVRCore
 /// {"type":"header","match":"<id>","capture_id":"<id>","created_at":"2021-11-20T21:05:33.407","created_at_ns":1637442333407000000,"metadata":{"k":"v"}}
 /// {"type":"frame","match":"<id>","index":12,"timestamp":"2021-11-20T21:05:33.607","timestamp_ns":1637442333607000000,"session":{...},"bones":{...},"events":[...]}
 /// {"type":"events","match":"<id>","index":12,"timestamp":"...","timestamp_ns":...,"events":[{...}]}
-/// {"type":"ack","frames":120}            hub -> publisher: header+frame messages received on this connection
+/// {"type":"ack","frames":120,"duplicates":0}  hub -> publisher: header+frame messages received on this connection,
+///                                              and how many of its frames the hub already had
 /// {"type":"skipped","frames":40}         hub -> subscriber that fell behind (skip-ahead policy)
 /// {"type":"dropped","reason":"..."}      hub -> subscriber that fell behind (drop policy), then close
 /// {"type":"error","message":"..."}       then close
@@ -69,8 +70,8 @@ public enum StreamJSON {
     public static func control(_ message: StreamMessage) -> [UInt8] {
         var out: [UInt8] = []
         switch message {
-        case .ack(let n):
-            append("{\"type\":\"ack\",\"frames\":\(n)}", &out)
+        case .ack(let n, let duplicates):
+            append("{\"type\":\"ack\",\"frames\":\(n),\"duplicates\":\(duplicates)}", &out)
         case .skipped(let n):
             append("{\"type\":\"skipped\",\"frames\":\(n)}", &out)
         case .dropped(let reason):
@@ -103,14 +104,21 @@ public enum StreamJSON {
 
     /// Decodes one JSON text message. `frame` messages keep `session`/`bones`/`events` as raw bytes.
     /// When a frame has no `match` key, the session's `sessionid` is used.
+    ///
+    /// The whole message is validated by the core JSON scanner (``JSONMembers``) before anything
+    /// is taken from it, so the raw parts forwarded to subscribers are valid JSON; `session` and
+    /// `bones` must be objects and `events` an array.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodingError) -> StreamMessage {
-        let members: [JSONObjectScanner.Member]
-        do { members = try JSONObjectScanner.members(of: bytes) } catch { throw DecodingError(reason: error.description) }
-        func value(_ key: StaticString) -> Range<Int>? { JSONObjectScanner.value(forKey: key, in: bytes, members: members) }
-        func string(_ key: StaticString) -> String? { value(key).flatMap { JSONObjectScanner.string(bytes, $0) } }
-        func integer(_ key: StaticString) -> Int64? { value(key).flatMap { JSONObjectScanner.integer(bytes, $0) } }
-        func raw(_ key: StaticString) -> [UInt8]? {
-            guard let r = value(key), !isNull(bytes, r) else { return nil }
+        let members: [JSONMembers.Member]
+        do { members = try JSONMembers.object(bytes) } catch { throw DecodingError(reason: "not a valid JSON object: \(error)") }
+        func value(_ key: StaticString) -> Range<Int>? { JSONMembers.value(forKey: key, in: bytes, members: members) }
+        func string(_ key: StaticString) -> String? { value(key).flatMap { JSONMembers.string(bytes, $0) } }
+        func integer(_ key: StaticString) -> Int64? { value(key).flatMap { JSONMembers.integer(bytes, $0) } }
+        func raw(_ key: StaticString, opening: UInt8) throws(DecodingError) -> [UInt8]? {
+            guard let r = value(key), !JSONMembers.isNull(bytes, r) else { return nil }
+            guard bytes[r.lowerBound] == opening else {
+                throw DecodingError(reason: "\"\(key)\" must be \(opening == UInt8(ascii: "{") ? "an object" : "an array")")
+            }
             return Array(bytes[r])
         }
 
@@ -121,28 +129,27 @@ public enum StreamJSON {
             guard let index = integer("index"), let index32 = UInt32(exactly: index) else {
                 throw DecodingError(reason: "\(type) message has no \"index\" in 0...\(UInt32.max)")
             }
-            let session = raw("session")
+            let session = try raw("session", opening: UInt8(ascii: "{"))
             var match = string("match")
             if match == nil, let session { match = sessionID(in: session) }
             let frame = StreamedFrame(
                 match: match ?? "", index: index32, timestamp: Timestamp(nanosecondsSinceEpoch: ns), sessionJSON: session,
-                bonesJSON: raw("bones"), eventsJSON: raw("events"))
+                bonesJSON: try raw("bones", opening: UInt8(ascii: "{")), eventsJSON: try raw("events", opening: UInt8(ascii: "[")))
             return type == "frame" ? .frame(frame) : .events(frame)
         case "header":
             guard let match = string("match") ?? string("capture_id") else { throw DecodingError(reason: "header has no \"match\"") }
             var metadata: [Event.MapEntry] = []
             if let r = value("metadata") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[r])
-                let inner: [JSONObjectScanner.Member]
-                do { inner = try JSONObjectScanner.members(of: slice) } catch {
+                let inner: [JSONMembers.Member]
+                do { inner = try JSONMembers.object(slice) } catch {
                     throw DecodingError(reason: "header metadata: \(error.description)")
                 }
                 for m in inner {
-                    guard let v = JSONObjectScanner.string(slice, m.value) else {
+                    guard let v = JSONMembers.string(slice, m.value) else {
                         throw DecodingError(reason: "header metadata values must be strings")
                     }
-                    let key = JSONObjectScanner.string(slice, (m.key.lowerBound - 1)..<(m.key.upperBound + 1)) ?? ""
-                    metadata.append(Event.MapEntry(key: key, value: v))
+                    metadata.append(Event.MapEntry(key: JSONMembers.key(slice, m), value: v))
                 }
             }
             return .header(
@@ -150,9 +157,9 @@ public enum StreamJSON {
                     match: match, captureID: string("capture_id"),
                     createdAt: Timestamp(nanosecondsSinceEpoch: integer("created_at_ns") ?? 0), metadata: metadata))
         case "ack":
-            return .ack(frames: Int(integer("frames") ?? 0))
+            return .ack(frames: Int(clamping: integer("frames") ?? 0), duplicates: Int(clamping: integer("duplicates") ?? 0))
         case "skipped":
-            return .skipped(frames: Int(integer("frames") ?? 0))
+            return .skipped(frames: Int(clamping: integer("frames") ?? 0))
         case "dropped":
             return .dropped(reason: string("reason") ?? "")
         case "error":
@@ -173,10 +180,10 @@ public enum StreamJSON {
     /// The top-level `sessionid` of a `/session` body, without parsing the rest.
     public static func sessionID(in session: [UInt8]) -> String? {
         session.withUnsafeBytes { buf -> String? in
-            guard let members = try? JSONObjectScanner.members(of: buf),
-                let r = JSONObjectScanner.value(forKey: "sessionid", in: buf, members: members)
+            guard let members = try? JSONMembers.object(buf),
+                let r = JSONMembers.value(forKey: "sessionid", in: buf, members: members)
             else { return nil }
-            return JSONObjectScanner.string(buf, r)
+            return JSONMembers.string(buf, r)
         }
     }
 
@@ -215,9 +222,6 @@ public enum StreamJSON {
         return bytes[start..<end]
     }
 
-    static func isNull(_ bytes: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
-        r.count == 4 && bytes[r.lowerBound] == UInt8(ascii: "n")
-    }
 }
 
 extension StreamedFrame {
@@ -225,7 +229,7 @@ extension StreamedFrame {
     public var eventObjects: [[UInt8]] {
         guard let events = eventsJSON else { return [] }
         return events.withUnsafeBytes { buf in
-            ((try? JSONObjectScanner.elements(ofArray: buf)) ?? []).map { Array(buf[$0]) }
+            ((try? JSONMembers.array(buf)) ?? []).map { Array(buf[$0]) }
         }
     }
 
@@ -233,7 +237,7 @@ extension StreamedFrame {
     public func sessionValue(_ key: String) -> String? {
         guard let session = sessionJSON else { return nil }
         return session.withUnsafeBytes { buf -> String? in
-            guard let members = try? JSONObjectScanner.members(of: buf) else { return nil }
+            guard let members = try? JSONMembers.object(buf) else { return nil }
             let k = Array(key.utf8)
             for m in members where m.key.count == k.count && buf[m.key].elementsEqual(k) {
                 return String(decoding: buf[m.value], as: UTF8.self)

@@ -21,6 +21,10 @@ final class SubscriberQueue: @unchecked Sendable {
 
     private let lock = NIOLock()
     private var items = FIFOBuffer<Item>()
+    /// Bytes of each queued item (parallel to `items`), and their sum.
+    private var sizes = FIFOBuffer<Int>()
+    private var queuedBytes = 0
+    private var byteBudget: Int
     private var capacity: Int
     private let policy: SlowSubscriberPolicy
     private var closed = false
@@ -28,31 +32,44 @@ final class SubscriberQueue: @unchecked Sendable {
     private var dropped = false
     private var dropWaiter: CheckedContinuation<Bool, Never>?
 
-    init(capacity: Int, policy: SlowSubscriberPolicy) {
+    /// `capacity` messages and `byteBudget` bytes may be queued before `policy` applies.
+    init(capacity: Int, byteBudget: Int = .max, policy: SlowSubscriberPolicy) {
         self.capacity = max(1, capacity)
+        self.byteBudget = max(1, byteBudget)
         self.policy = policy
     }
+
+    /// Bytes queued now.
+    var bytes: Int { lock.withLock { queuedBytes } }
 
     /// Queued items not yet taken.
     var count: Int { lock.withLock { items.count } }
 
-    /// Raises the bound once (the backlog of a late subscriber must fit on top of the live bound).
-    func extendCapacity(by n: Int) {
-        lock.withLock { capacity += n }
+    /// Raises the bounds once (the backlog of a late subscriber must fit on top of the live bounds).
+    func extendCapacity(by n: Int, bytes: Int = 0) {
+        lock.withLock {
+            capacity += n
+            byteBudget = byteBudget > Int.max - bytes ? .max : byteBudget + bytes
+        }
     }
 
     /// Adds an item without ever waiting; applies the slow-subscriber policy when full.
     @discardableResult
-    func push(_ item: Item) -> PushResult {
+    func push(_ item: Item, bytes: Int = 0) -> PushResult {
         var result = PushResult.queued
         let w: CheckedContinuation<Void, Never>? = lock.withLock {
             if closed { result = .closed; return nil }
-            if items.count >= capacity {
+            if items.count >= capacity || (queuedBytes + bytes > byteBudget && !items.isEmpty) {
                 switch policy {
                 case .drop:
-                    let reason = "subscriber fell behind: \(capacity) messages queued"
+                    let reason = items.count >= capacity
+                        ? "subscriber fell behind: \(capacity) messages queued"
+                        : "subscriber fell behind: \(queuedBytes) bytes queued (budget \(byteBudget))"
                     items.removeAll()
+                    sizes.removeAll()
+                    queuedBytes = 0
                     items.append(.control(.dropped(reason: reason)))
+                    sizes.append(0)
                     closed = true
                     dropped = true
                     result = .dropped
@@ -63,16 +80,27 @@ final class SubscriberQueue: @unchecked Sendable {
                     return w
                 case .skip:
                     var kept = FIFOBuffer<Item>()
+                    var keptSizes = FIFOBuffer<Int>()
                     var skipped = 0
-                    for it in items.elements {
-                        if case .frame = it { skipped += 1 } else { kept.append(it) }
+                    for (it, size) in zip(items.elements, sizes.elements) {
+                        if case .frame = it {
+                            skipped += 1
+                        } else {
+                            kept.append(it)
+                            keptSizes.append(size)
+                        }
                     }
                     kept.append(.control(.skipped(frames: skipped)))
+                    keptSizes.append(0)
                     items = kept
+                    sizes = keptSizes
+                    queuedBytes = keptSizes.elements.reduce(0, +)
                     result = .skipped(skipped)
                 }
             }
             items.append(item)
+            sizes.append(bytes)
+            queuedBytes += bytes
             let w = waiter
             waiter = nil
             return w
@@ -94,9 +122,22 @@ final class SubscriberQueue: @unchecked Sendable {
         w?.resume()
     }
 
+    /// Forgets what is queued, staying open.
+    func discardQueued() {
+        lock.withLock {
+            items.removeAll()
+            sizes.removeAll()
+            queuedBytes = 0
+        }
+    }
+
     /// Closes and forgets what is queued (the connection is gone).
     func cancel() {
-        lock.withLock { items.removeAll() }
+        lock.withLock {
+            items.removeAll()
+            sizes.removeAll()
+            queuedBytes = 0
+        }
         close()
     }
 
@@ -118,7 +159,10 @@ final class SubscriberQueue: @unchecked Sendable {
         while true {
             enum Step { case item(Item), done, wait }
             let step: Step = lock.withLock {
-                if let it = items.popFirst() { return .item(it) }
+                if let it = items.popFirst() {
+                    queuedBytes -= sizes.popFirst() ?? 0
+                    return .item(it)
+                }
                 return closed ? .done : .wait
             }
             switch step {

@@ -34,8 +34,12 @@ public final class WebSocketCodec: Sendable {
         /// Run raw frames through a `FrameProcessor` here and send the detected events
         /// (the seed's `ProcessFrames`); otherwise raw frames go out without events.
         public var processFrames = false
-        /// Extra header metadata (the header also carries `source=nevr`).
+        /// Extra header metadata (the header also carries `source=nevr` and `stream=<streamID>`).
         public var metadata: [Event.MapEntry] = []
+        /// This codec's stream id, sent in every header (`stream` metadata). The hub tells frames
+        /// resent after a reconnect (same stream: duplicates, dropped) from a recording streamed
+        /// again (a new codec, a new stream: delivered). Default: a fresh random id per codec.
+        public var streamID: String?
         /// First reconnect delay; doubles per failed attempt up to ``maxReconnectDelay``.
         public var reconnectDelay: Duration = .milliseconds(100)
         public var maxReconnectDelay: Duration = .seconds(5)
@@ -80,6 +84,11 @@ public final class WebSocketCodec: Sendable {
         public var lastError: String?
         /// Errors the hub reported (`{"type":"error"}`), counted.
         public var hubErrors = 0
+        /// The last error the hub reported.
+        public var lastHubError: String?
+        /// Frames the hub acknowledged but did not forward because it already had them
+        /// (duplicates of the same stream), as its acks report them.
+        public var duplicatesReported = 0
     }
 
     // Only touched under the box's lock (continuations and the spill file included).
@@ -91,6 +100,8 @@ public final class WebSocketCodec: Sendable {
         var sent = 0
         var ackedOnConnection = 0
         var preamble = 0
+        /// Duplicates reported on earlier connections (acks count per connection).
+        var duplicatesBeforeConnection = 0
         var connected = false
         var closing = false
         /// Set when ``close(timeout:)``'s deadline passed: stop waiting for acks and reconnects.
@@ -106,6 +117,8 @@ public final class WebSocketCodec: Sendable {
 
     public let url: String
     public let options: Options
+    /// The stream id this codec sends in its headers.
+    public let streamID: String
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -120,6 +133,7 @@ public final class WebSocketCodec: Sendable {
         }
         self.url = url
         self.options = options
+        self.streamID = options.streamID ?? UUID().uuidString
         self.logger = logger
         self.state = NIOLockedValueBox(
             State(
@@ -178,7 +192,7 @@ public final class WebSocketCodec: Sendable {
     }
 
     private func validate(_ bytes: [UInt8], _ what: String) throws(StreamClientError) {
-        let ok = bytes.withUnsafeBytes { buf in (try? JSONObjectScanner.members(of: buf)) != nil }
+        let ok = bytes.withUnsafeBytes(JSONTextAudit.isValidJSONObject)
         guard ok else { throw StreamClientError(url: url, reason: "\(what) is not a JSON object (\(bytes.count) bytes)") }
     }
 
@@ -193,7 +207,8 @@ public final class WebSocketCodec: Sendable {
         if s.match != f.match {
             s.match = f.match
             let header = StreamHeader(
-                match: f.match, createdAt: f.timestamp, metadata: [.init(key: "source", value: "nevr")] + options.metadata)
+                match: f.match, createdAt: f.timestamp,
+                metadata: [.init(key: "source", value: "nevr"), .init(key: "stream", value: streamID)] + options.metadata)
             let h: [UInt8]
             if options.format == .binary {
                 h = StreamBinary.encode(header)
@@ -298,7 +313,9 @@ public final class WebSocketCodec: Sendable {
             } catch is CancellationError {
                 break
             } catch {
-                state.withLockedValue { $0.stats.lastError = "\(error)" }
+                // A refused upgrade says why in plain words (401: the token), like `nevr watch`.
+                let text = HubRefusal.describe(error, url: url, token: options.token)
+                state.withLockedValue { $0.stats.lastError = text }
             }
             state.withLockedValue { s in
                 s.connected = false
@@ -327,6 +344,7 @@ public final class WebSocketCodec: Sendable {
             s.stats.connections += 1
             s.sent = 0
             s.ackedOnConnection = 0
+            s.duplicatesBeforeConnection = s.stats.duplicatesReported
             // Resend the current header first unless it is still queued at the front.
             let headerQueued = !s.isFrame.isEmpty && !s.isFrame[0]
             s.preamble = (s.header != nil && !headerQueued) ? 1 : 0
@@ -339,11 +357,15 @@ public final class WebSocketCodec: Sendable {
                     guard case .text(var text) = message else { continue }
                     let decoded = try? text.withUTF8 { buf in try StreamJSON.decode(UnsafeRawBufferPointer(buf)) }
                     switch decoded {
-                    case .ack(let n): acknowledge(total: n)
+                    case .ack(let n, let duplicates):
+                        acknowledge(total: n, duplicates: duplicates)
                     case .saveClip(let n): options.onSaveClip?(n)
                     case .error(let m):
                         logger.warning("hub reported: \(m)")
-                        state.withLockedValue { $0.stats.hubErrors += 1 }
+                        state.withLockedValue { s in
+                            s.stats.hubErrors += 1
+                            s.stats.lastHubError = m
+                        }
                     default: break
                     }
                 }
@@ -364,8 +386,10 @@ public final class WebSocketCodec: Sendable {
         }
     }
 
-    private func acknowledge(total: Int) {
+    private func acknowledge(total: Int, duplicates: Int) {
         let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { s in
+            // Per connection and cumulative: the largest count seen on this connection plus earlier ones.
+            s.stats.duplicatesReported = max(s.stats.duplicatesReported, s.duplicatesBeforeConnection + duplicates)
             let messages = total - s.preamble
             let newly = messages - s.ackedOnConnection
             guard newly > 0 else { return [] }

@@ -29,6 +29,19 @@ public enum WebSocketSubscriber {
         }
         var config = WebSocketClientConfiguration(maxFrameSize: maxMessageSize, autoPing: .enabled(timePeriod: .seconds(15)))
         if let token { config.additionalHeaders[.authorization] = "Bearer \(token)" }
+        do {
+            try await connect(url: url, configuration: config, maxMessageSize: maxMessageSize, logger: logger, handler: handler)
+        } catch let error as WebSocketClientError {
+            // A refused upgrade says why in plain words (401: the token and how to pass it).
+            guard error == .webSocketUpgradeFailed, let why = HubRefusal.explain(url: url, token: token) else { throw error }
+            throw StreamClientError(url: url, reason: why)
+        }
+    }
+
+    private static func connect(
+        url: String, configuration config: WebSocketClientConfiguration, maxMessageSize: Int, logger: Logger,
+        handler: @escaping @Sendable (StreamMessage) async throws -> Void
+    ) async throws {
         try await WebSocketClient.connect(url: url, configuration: config, logger: logger) { inbound, _, _ in
             for try await message in inbound.messages(maxSize: maxMessageSize) {
                 let decoded: StreamMessage

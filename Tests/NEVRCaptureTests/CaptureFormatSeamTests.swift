@@ -33,15 +33,12 @@ final class CaptureFormatSeamTests: XCTestCase {
         XCTAssertNil(CaptureFormat(name: "json"))
     }
 
-    func testFormatsWithoutARegisteredCodecSayTheyAreNotSupportedYet() throws {
-        for format in CaptureFormat.allCases where !format.isSupported {
-            let url = dir.appendingPathComponent("x." + format.preferredExtension)
-            XCTAssertThrowsError(try format.create(url)) { error in
-                let text = (error as? CaptureFormatError)?.reasonDescription ?? "\(error)"
-                XCTAssertTrue(text.contains("not supported yet") && text.contains(".nevrcap"), text)
-            }
-            XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "nothing created for \(format)")
-            XCTAssertThrowsError(try CaptureConversion.convert(from: url, to: dir.appendingPathComponent("y.nevrcap")))
+    /// Every format the registry names has a codec (the "not supported yet" answer of
+    /// `open`/`create` is then unreachable for them; a new case without a codec fails here).
+    /// The former loop over unsupported formats ran zero times once `.nvr` was registered.
+    func testEveryFormatHasARegisteredCodec() throws {
+        for format in CaptureFormat.allCases {
+            XCTAssertTrue(format.isSupported, "\(format) has no registered codec")
         }
         XCTAssertTrue(CaptureFormat.echoReplay.isSupported)
         XCTAssertTrue(CaptureFormat.nevrcap.isSupported)

@@ -237,7 +237,7 @@ final class NevrcapFileTests: XCTestCase {
         let url = try writeFile("r.nevrcap", frames: 12, header: header, options: .init(framesPerZstdFrame: 4))
         let compressed = try [UInt8](Data(contentsOf: url))
         let raw = records(header: header, frames: 12)
-        var rng = SplitMix(seed: 0xC0FFEE)
+        var rng = SeededGenerator(seed: 0xC0FFEE)
         var outcomes = [String: Int]()
         for round in 0..<300 {
             // Corrupt either the compressed bytes or the record stream (re-compressed, so the
@@ -267,19 +267,6 @@ final class NevrcapFileTests: XCTestCase {
             }
         }
         XCTAssertEqual(outcomes.values.reduce(0, +) - (outcomes["skipped"] ?? 0), 300)
-    }
-}
-
-/// Deterministic pseudo-random numbers for corruption tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

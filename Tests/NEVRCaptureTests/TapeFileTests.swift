@@ -58,6 +58,33 @@ final class TapeFileTests: XCTestCase {
         XCTAssertNotNil(receipt.holes.keys.first { $0.hasPrefix("last_throw") }, "\(receipt.holes)")
     }
 
+    func testRebuiltAxesAreOrthonormalAndSurviveASecondRoundTrip() throws {
+        // The simulator's vectors are grid-rounded, not orthonormal: their quaternion is not
+        // unit length. The axes read back must still be an orthonormal basis, so a file
+        // converted from a .tape converts again without drifting.
+        let frames = Self.simulated(seconds: 2, bones: false)
+        let writer = TapeSessionWriter(inMemory: "x", captureID: "c")
+        for f in frames { try writer.write(f) }
+        try writer.finish()
+        let reader = try TapeSessionReader(bytes: writer.data)
+        var first: [Frame] = []
+        while let f = try reader.next() { first.append(f) }
+        XCTAssertEqual(first.count, frames.count)
+        func dot(_ a: Vector3, _ b: Vector3) -> Double { a.x * b.x + a.y * b.y + a.z * b.z }
+        var checked = 0
+        for f in first {
+            f.session.forEachPlayer { _, p in
+                guard let h = p.head, let fw = h.forward, let l = h.left, let u = h.up else { return }
+                for (a, b) in [(fw, fw), (l, l), (u, u)] { XCTAssertEqual(dot(a, b), 1, accuracy: 1e-6) }
+                for (a, b) in [(fw, l), (fw, u), (l, u)] { XCTAssertEqual(dot(a, b), 0, accuracy: 1e-6) }
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+        let second = TapeVerification.verify(frames: first)
+        XCTAssertLessThan(second.maxOrientationDeviation, 1e-5, "an orthonormal basis comes back within float32 noise")
+    }
+
     func testVerifyCountsARealLossAsALoss() {
         // A ping above UInt32 range cannot be stored; a player name change is kept. Make a real
         // loss: a negative ping clamps to 0 in uint32.

@@ -122,8 +122,10 @@ final class HubStreamingTests: XCTestCase {
         XCTAssertEqual(live.frames.count, 0)
 
         // Live frames follow the backlog without a gap or a repeat.
-        // A second publisher resending frames 0...99 (as after a lost ack) adds only frame 100.
-        let codec2 = try WebSocketCodec(url: hub.publishURL)
+        // The same stream resending frames 0...99 (a reconnect after a lost ack: same stream id) adds only frame 100.
+        var sameStream = WebSocketCodec.Options()
+        sameStream.streamID = codec.streamID
+        let codec2 = try WebSocketCodec(url: hub.publishURL, options: sameStream)
         try publish(codec2, 0..<101)
         await codec2.close()
         XCTAssertEqual(hub.hub.statistics.duplicateFramesIn, 100)

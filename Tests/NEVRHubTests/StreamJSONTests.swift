@@ -41,7 +41,8 @@ final class StreamJSONTests: XCTestCase {
             match: "abc", createdAt: Timestamp(millisecondsSinceEpoch: 12), metadata: [.init(key: "k\n", value: "v\u{1}é")])
         guard case .header(let back) = try StreamJSON.decode(StreamJSON.control(.header(h))) else { return XCTFail() }
         XCTAssertEqual(back, h)
-        guard case .ack(let n) = try StreamJSON.decode(StreamJSON.control(.ack(frames: 17))) else { return XCTFail() }
+        guard case .ack(let n, let duplicates) = try StreamJSON.decode(StreamJSON.control(.ack(frames: 17, duplicates: 3))) else { return XCTFail() }
+        XCTAssertEqual(duplicates, 3)
         XCTAssertEqual(n, 17)
         guard case .dropped(let r) = try StreamJSON.decode(StreamJSON.control(.dropped(reason: "slow \"x\""))) else { return XCTFail() }
         XCTAssertEqual(r, "slow \"x\"")
@@ -51,7 +52,7 @@ final class StreamJSONTests: XCTestCase {
 
     func testMalformedMessagesNameTheProblem() {
         let cases: [(String, String)] = [
-            ("[1,2]", "expected '{'"),
+            ("[1,2]", "expected an object"),
             (#"{"type":"frame","index":1}"#, "timestamp_ns"),
             (#"{"type":"frame","index":-1,"timestamp_ns":3}"#, "index"),
             (#"{"type":"nope"}"#, "unknown message type"),

@@ -14,8 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROTO = os.path.join(ROOT, "proto")
+import proto_support
+from proto_support import ROOT, PROTO, varint, read_varint
 
 
 def fail(message):
@@ -24,50 +24,10 @@ def fail(message):
 
 
 def load_modules():
-    out = tempfile.mkdtemp(prefix="nevrcap-py-")
-    include = []
-    for candidate in ("/usr/include", "/usr/local/include"):
-        if os.path.exists(os.path.join(candidate, "google/protobuf/timestamp.proto")):
-            include = ["-I" + candidate]
-            break
-    try:
-        subprocess.run(
-            ["protoc", "-I" + PROTO] + include + ["--python_out=" + out,
-             "engine/v1/engine.proto", "telemetry/v1/telemetry.proto"],
-            check=True, cwd=PROTO)
-    except FileNotFoundError:
-        fail("protoc not found (Debian: protobuf-compiler; run scripts/bootstrap.sh)")
-    sys.path.insert(0, out)
-    try:
-        from engine.v1 import engine_pb2
-        from telemetry.v1 import telemetry_pb2
-    except ImportError as e:
-        fail("python protobuf not importable: %s (pip install protobuf)" % e)
-    return engine_pb2, telemetry_pb2
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def read_varint(data, pos):
-    result = 0
-    shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
+    return tuple(proto_support.compile_protos(
+        "nevrcap",
+        ["engine/v1/engine.proto", "telemetry/v1/telemetry.proto"],
+        ["engine.v1.engine_pb2", "telemetry.v1.telemetry_pb2"]))
 
 
 def zstd_compress(raw):

@@ -14,10 +14,12 @@ import os
 import struct
 import subprocess
 import sys
+import atexit
+import shutil
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PROTO = os.path.join(ROOT, "proto")
+import proto_support
+from proto_support import ROOT, PROTO, varint, read_varint
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
@@ -27,55 +29,16 @@ def fail(message):
 
 
 def load_modules():
-    out = tempfile.mkdtemp(prefix="tape-py-")
-    include = []
-    for candidate in ("/usr/include", "/usr/local/include"):
-        if os.path.exists(os.path.join(candidate, "google/protobuf/timestamp.proto")):
-            include = ["-I" + candidate]
-            break
-    try:
-        subprocess.run(["protoc", "-I" + PROTO] + include + ["--python_out=" + out,
-                        "telemetry/v2/types.proto", "telemetry/v2/echo_arena.proto",
-                        "telemetry/v2/capture.proto"], check=True, cwd=PROTO)
-    except FileNotFoundError:
-        fail("protoc not found (Debian: protobuf-compiler; run scripts/bootstrap.sh)")
-    sys.path.insert(0, out)
-    try:
-        from telemetry.v2 import capture_pb2, echo_arena_pb2
-    except ImportError as e:
-        fail("python protobuf not importable: %s" % e)
-    return capture_pb2, echo_arena_pb2
+    return tuple(proto_support.compile_protos(
+        "tape_check",
+        ["telemetry/v2/types.proto", "telemetry/v2/echo_arena.proto", "telemetry/v2/capture.proto"],
+        ["telemetry.v2.capture_pb2", "telemetry.v2.echo_arena_pb2"]))
 
 
 try:
     import zstandard
 except ImportError:
     fail("python zstandard not importable (pip install zstandard; run scripts/bootstrap.sh)")
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def read_varint(data, pos):
-    result = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if b < 0x80:
-            return result, pos
-        shift += 7
-        if shift >= 64:
-            raise ValueError("varint too long")
 
 
 def f32(x):

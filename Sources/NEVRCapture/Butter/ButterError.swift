@@ -1,6 +1,7 @@
 /// Why a `.butter` file could not be read. Names the file, the chunk and frame, and the frames
 /// read before the problem.
 public struct ButterError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kinds of failure.
     public enum Reason: Hashable, Sendable {
         case io(String)
         /// Format version byte other than 1, 2 or 3.
@@ -18,12 +19,18 @@ public struct ButterError: Error, Hashable, Sendable, CustomStringConvertible {
         case badFrame(String)
     }
 
+    /// Why it failed.
     public var reason: Reason
+    /// The file (or the label given for in-memory data).
     public var file: String
+    /// Index of the chunk the problem is in.
     public var chunk: Int
+    /// Index of the frame (in the file) the problem is at.
     public var frame: Int
+    /// Frames read successfully before this error.
     public var framesRecovered: Int
 
+    /// An error about `file`.
     public init(reason: Reason, file: String, chunk: Int = 0, frame: Int = 0, framesRecovered: Int = 0) {
         self.reason = reason
         self.file = file
@@ -32,8 +39,10 @@ public struct ButterError: Error, Hashable, Sendable, CustomStringConvertible {
         self.framesRecovered = framesRecovered
     }
 
+    /// The error as `file: reason`.
     public var description: String { "\(file): \(reasonDescription)" }
 
+    /// The reason in plain words, without the file name.
     public var reasonDescription: String {
         switch reason {
         case .io(let t): return t
@@ -56,5 +65,6 @@ public struct ButterError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension ButterError: CaptureFileError {
+    /// The file the error is about.
     public var path: String { file }
 }

@@ -19,40 +19,61 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.session.gameClock ?? 0) }
 /// ```
 public final class ButterReader {
+    /// Reading budgets.
     public struct Options: Sendable {
         /// Largest decompressed chunk accepted.
         public var maxChunkBytes: Int
+        /// Budgets with the given largest decompressed chunk (default 256 MiB).
         public init(maxChunkBytes: Int = 256 << 20) { self.maxChunkBytes = maxChunkBytes }
     }
 
     /// One player of the header table.
     public struct HeaderPlayer: Hashable, Sendable {
+        /// The player's name (ASCII in the file).
         public var name: String
+        /// The player's `userid`.
         public var userID: Int64
+        /// Jersey number.
         public var number: UInt8
+        /// Player level.
         public var level: UInt8
     }
 
+    /// Format version, 1 to 3 (selects the frame decoder).
     public let version: UInt8
+    /// Frames per chunk: each chunk starts with a keyframe.
     public let keyframeInterval: UInt16
     /// 0 none, 1 gzip, 2–5 zstd levels 3/7/15/22, 6 zstd with dictionary.
     public let compression: UInt8
+    /// The recording client's name.
     public let clientName: String
+    /// `sessionid`, rebuilt as an upper-case dashed UUID.
     public let sessionID: String
+    /// `sessionip` (IPv4 only in this format).
     public let sessionIP: String
+    /// Every distinct player of the file (frames refer to them by 1-based index).
     public let players: [HeaderPlayer]
+    /// `total_round_count`.
     public let totalRoundCount: UInt8
+    /// Round scores from the first frame (4 bits each).
     public let roundScores: (blue: UInt8, orange: UInt8)
+    /// `map_name` from the map code (empty when uncoded).
     public let mapName: String
+    /// `private_match`.
     public let privateMatch: Bool
+    /// Compressed size of every chunk.
     public let chunkSizes: [Int]
+    /// True for a Combat map (frames have payload and loadout sections).
     public var isCombat: Bool { mapName.hasPrefix("mpl_combat") }
+    /// `match_type`, derived from the map and the private flag (not stored).
     public var matchType: String { (isCombat ? "Echo_Combat" : "Echo_Arena") + (privateMatch ? "_Private" : "") }
 
     /// What converting from `.butter` cannot give back (`butter.md` §6), for conversion summaries.
     public static let lossNote = ".butter is lossy: positions, velocities, timers and speeds are binary16 (1-3 cm far from the origin, deltas accumulate within a chunk), rotations 10-bit smallest-three (~0.16 deg), shoulder inputs booleans; no team names, tournament_match, err_code, bounce_count or stats above 255 per step; match_type derived from map and private flag"
 
+    /// Frames returned so far.
     public private(set) var framesRead = 0
+    /// Chunks skipped because they were damaged.
     public private(set) var chunksSkipped = 0
     /// Frames thrown away because a frame before them in their chunk did not parse.
     public private(set) var framesLost = 0
@@ -71,6 +92,7 @@ public final class ButterReader {
         "mpl_tutorial_arena",
     ]
 
+    /// Opens `url` and reads the file header.
     public convenience init(url: URL, options: Options = .init()) throws(ButterError) {
         guard let f = fopen(url.path, "rb") else {
             throw ButterError(reason: .io("cannot open: \(String(cString: strerror(errno)))"), file: url.path)
@@ -78,6 +100,7 @@ public final class ButterReader {
         try self.init(source: ByteInput(file: f), label: url.path, options: options)
     }
 
+    /// Reads a file held in memory.
     public convenience init(bytes: [UInt8], label: String = "<memory>", options: Options = .init()) throws(ButterError) {
         try self.init(source: ByteInput(bytes: bytes), label: label, options: options)
     }

@@ -8,7 +8,7 @@ extension CaptureFormat {
         case .nevrcap: return NevrcapCodec.self
         case .tape: return TapeCodec.self
         case .butter: return ButterCodec.self
-        case .nvr: return nil
+        case .nvr: return NVRCodec.self
         }
     }
 }

@@ -64,6 +64,29 @@ public protocol CaptureFrameReader: AnyObject {
     var bytesRead: Int64 { get }
     /// Size of the file in bytes (0 when unknown), for progress.
     var bytesTotal: Int64 { get }
+    /// Moves to frame `index` (0-based, in reading order) so that the next ``next()`` returns
+    /// it, when the format can get there without reading what comes before (a per-block
+    /// `.tape` through its seek table). Returns false, having done nothing, otherwise; the
+    /// default does that. ``skip(toFrame:)`` falls back to reading.
+    func seek(toFrame index: Int) throws -> Bool
+}
+
+extension CaptureFrameReader {
+    /// No random access: ``skip(toFrame:)`` reads forward instead.
+    public func seek(toFrame index: Int) throws -> Bool { false }
+
+    /// Positions the reader so that the next ``next()`` returns frame `index` (or `nil` when
+    /// the file has fewer): through ``seek(toFrame:)`` when the format can jump, otherwise by
+    /// reading and dropping the records before it. Returns how many records were read to get
+    /// there (0 after a jump).
+    @discardableResult
+    public func skip(toFrame index: Int) throws -> Int {
+        guard index > 0 else { return 0 }
+        if try seek(toFrame: index) { return 0 }
+        var passed = 0
+        while passed < index, try next() != nil { passed += 1 }
+        return passed
+    }
 }
 
 /// Writes frames of any format to one capture file.
@@ -96,10 +119,13 @@ public protocol CaptureFrameWriter: AnyObject {
 public struct CaptureReadOptions: Sendable {
     public var echoReplay: EchoReplayReader.Options
     public var nevrcap: NevrcapReader.Options
+    /// `.tape` budgets and trained zstd dictionaries (``TapeDictionary``).
+    public var tape: TapeReader.Options
 
-    public init(echoReplay: EchoReplayReader.Options = .init(), nevrcap: NevrcapReader.Options = .init()) {
+    public init(echoReplay: EchoReplayReader.Options = .init(), nevrcap: NevrcapReader.Options = .init(), tape: TapeReader.Options = .init()) {
         self.echoReplay = echoReplay
         self.nevrcap = nevrcap
+        self.tape = tape
     }
 }
 

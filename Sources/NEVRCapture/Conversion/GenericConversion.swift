@@ -189,6 +189,12 @@ extension CaptureConversion {
                 let frame = processor.process(session: typed.session, bones: typed.bones, timestamp: typed.timestamp)
                 record.frame = frame
                 record.events = frame.events
+            } else if detect, let json = record.sessionJSON {
+                // A writer that keeps the JSON bytes (.nvr) stores the events found in them too;
+                // a body that does not parse is written as it is, without events.
+                if let frame = try? processor.process(session: json, bones: nil, timestamp: record.timestamp) {
+                    record.events = frame.events
+                }
             }
             do {
                 try writer.write(record)

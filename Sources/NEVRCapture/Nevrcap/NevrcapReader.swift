@@ -1,4 +1,3 @@
-import CZstd
 import Foundation
 import NEVRCore
 
@@ -59,57 +58,18 @@ public final class NevrcapReader {
         }
     }
 
-    /// How the stream ended (``State/reading`` until then).
-    public enum State: Hashable, Sendable {
-        case reading
-        case clean
-        case truncated
-        case failed
-    }
+    /// How the stream ended (``RecordStreamState/reading`` until then).
+    public typealias State = RecordStreamState
 
-    private enum Source {
-        case file(UnsafeMutablePointer<FILE>)
-        case memory([UInt8], position: Int)
-    }
-
-    private var source: Source
+    /// The length-delimited records inside the zstd frames (shared with ``TapeReader``).
+    private let stream: RecordStream
     private let label: String
     private let options: Options
-    private let dctx: OpaquePointer
-
-    // Compressed input window.
-    private let input: UnsafeMutableRawPointer
-    private let inputCapacity = 128 * 1024
-    private var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-    private var inputEOF = false
-    /// Absolute file offset of `input[0]`.
-    private var inputBase = 0
-    /// Compressed bytes read from the source so far.
-    private var compressedRead = 0
-    /// Bytes zstd produced so far.
-    private var decompressedTotal = 0
-    /// Absolute offset of the zstd frame reading last resumed at (not resumed at twice).
-    private var resumedAt = -1
-    /// Absolute offset where the zstd frame being decoded began (where a search for the next
-    /// one starts after damage: a corrupt block header can make zstd read past it).
-    private var frameStartedAt = 0
     /// An error met while reading the header, delivered by the first ``next()``.
     private var pendingError: NevrcapError?
-    /// Last ZSTD_decompressStream result: 0 exactly when a zstd frame is complete.
-    private var zstdInsideFrame = false
-
-    // Decompressed window: bytes [start, end) are not yet consumed.
-    private var buffer: UnsafeMutableRawPointer
-    private var bufferCapacity = 256 * 1024
-    private var start = 0
-    private var end = 0
-    /// Decompressed-stream offset of `buffer[start]`.
-    private var streamOffset = 0
-
-    private var recordIndex = 0
-    /// Index and stream offset of the record last returned by `nextRecord()`.
-    private var lastRecord = (index: 0, offset: 0)
     private var pendingFirstFrame: (offset: Int, length: Int)?
+    private var buffer: UnsafeMutableRawPointer { stream.buffer }
+    private var lastRecord: (index: Int, offset: Int) { stream.lastRecord }
 
     /// The header, or `nil` for a header-less file.
     public private(set) var header: NevrcapHeader?
@@ -122,46 +82,41 @@ public final class NevrcapReader {
     /// Header records met after the first record (concatenated captures), skipped.
     public private(set) var headersSkipped = 0
     /// Damaged regions of compressed data skipped (reading resumed at the next zstd frame).
-    public private(set) var damagedRegions = 0
+    public var damagedRegions: Int { stream.damagedRegions }
     /// Compressed bytes skipped over damaged regions.
-    public private(set) var damagedBytesSkipped = 0
+    public var damagedBytesSkipped: Int { stream.damagedBytesSkipped }
     /// Unknown and irregular fields seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
     /// Where the reader is: ``State/clean`` or ``State/truncated`` once the data is used up.
-    public private(set) var state: State = .reading
+    public var state: State { stream.state }
     /// Decompressed bytes consumed so far.
-    public var decompressedBytesRead: Int { streamOffset }
+    public var decompressedBytesRead: Int { stream.streamOffset }
     /// Compressed bytes taken from the file (or memory) so far, for progress.
-    public private(set) var compressedBytesRead: Int64 = 0
+    public var compressedBytesRead: Int64 { Int64(stream.sourceBytesRead) }
 
     /// Opens `url` and reads the header (when there is one).
     public convenience init(url: URL, options: Options = .init()) throws(NevrcapError) {
         guard let f = fopen(url.path, "rb") else {
             throw NevrcapError(reason: .io("cannot open: \(String(cString: strerror(errno)))"), file: url.path)
         }
-        try self.init(source: .file(f), label: url.path, options: options)
+        try self.init(source: ByteInput(file: f), label: url.path, options: options)
     }
 
     /// Reads compressed bytes held in memory.
     public convenience init(bytes: [UInt8], label: String = "<memory>", options: Options = .init()) throws(NevrcapError) {
-        try self.init(source: .memory(bytes, position: 0), label: label, options: options)
+        try self.init(source: ByteInput(bytes: bytes), label: label, options: options)
     }
 
-    private init(source: Source, label: String, options: Options) throws(NevrcapError) {
-        self.source = source
+    private init(source: ByteInput, label: String, options: Options) throws(NevrcapError) {
+        stream = RecordStream(
+            source: source, compressed: true,
+            limits: .init(
+                maxRecordLength: options.maxRecordLength, maxRecords: options.maxRecords,
+                maxInflationRatio: options.maxInflationRatio, inflationCheckBytes: options.inflationCheckBytes,
+                resynchronize: true))
         self.label = label
         self.options = options
-        dctx = ZSTD_createDCtx()!
-        input = .allocate(byteCount: inputCapacity, alignment: 16)
-        buffer = .allocate(byteCount: bufferCapacity, alignment: 16)
         try readHeader()
-    }
-
-    deinit {
-        if case .file(let f) = source { fclose(f) }
-        ZSTD_freeDCtx(dctx)
-        input.deallocate()
-        buffer.deallocate()
     }
 
     /// The next frame, or `nil` at the end. See the type's documentation for errors.
@@ -174,12 +129,12 @@ public final class NevrcapReader {
             pendingFirstFrame = nil
             return try decode(at: pending.offset, length: pending.length)
         }
-        while state == .reading {
+        while stream.state == .reading {
             guard let (offset, length) = try nextRecord() else { return nil }
             if length == 0 {
                 emptyRecordsSkipped += 1
                 if emptyRecordsSkipped > options.maxEmptyRecords {
-                    state = .failed
+                    stream.state = .failed
                     throw failure(
                         .budgetExceeded("more than \(options.maxEmptyRecords) zero-length records (not a capture; a decompression bomb?)"),
                         recordIndex: lastRecord.index, offset: lastRecord.offset)
@@ -276,207 +231,26 @@ public final class NevrcapReader {
         }
     }
 
-    /// Locates the next record in the decompressed window; returns its buffer offset and length
-    /// (valid until the next call), or `nil` at a clean end.
+    /// The next record's buffer offset and length (valid until the next call), or `nil` at a clean end.
     private func nextRecord() throws(NevrcapError) -> (Int, Int)? {
-        let recordStart = streamOffset
-        // Length varint.
-        var length: UInt64 = 0
-        var shift: UInt64 = 0
-        var i = 0
-        while true {
-            if start + i >= end {
-                if try !fill(i + 1) {
-                    if i == 0 {
-                        // End of data at a record boundary: clean unless a zstd frame was cut.
-                        if zstdInsideFrame {
-                            throw truncation("inside a zstd frame (at a record boundary)", recordStart)
-                        }
-                        state = .clean
-                        return nil
-                    }
-                    throw truncation("inside a record's length varint", recordStart)
-                }
+        do {
+            return try stream.nextRecord()
+        } catch {
+            let reason: NevrcapError.Reason
+            switch error.reason {
+            case .truncated(let place): reason = .truncated(where: place)
+            case .badLength: reason = .badLength
+            case .tooLong(let length, let limit): reason = .recordTooLong(length: length, limit: limit)
+            case .budgetExceeded(let what): reason = .budgetExceeded(what)
+            case .zstd(let name): reason = .zstd(name)
+            case .damaged(let what): reason = .damaged(what)
+            case .io(let what): reason = .io(what)
             }
-            let b = buffer.load(fromByteOffset: start + i, as: UInt8.self)
-            i += 1
-            length |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { break }
-            shift += 7
-            if i >= 10 {
-                state = .failed
-                throw failure(.badLength, recordIndex: recordIndex, offset: recordStart)
-            }
+            throw failure(reason, recordIndex: error.recordIndex, offset: error.offset)
         }
-        guard recordIndex < options.maxRecords else {
-            state = .failed
-            throw failure(.budgetExceeded("more than \(options.maxRecords) records"), recordIndex: recordIndex, offset: recordStart)
-        }
-        guard length <= UInt64(options.maxRecordLength) else {
-            state = .failed
-            throw failure(.recordTooLong(length: length, limit: options.maxRecordLength), recordIndex: recordIndex, offset: recordStart)
-        }
-        let n = Int(length)
-        if end - start < i + n, try !fill(i + n) {
-            throw truncation(
-                zstdInsideFrame ? "inside a zstd frame (inside a record)" : "inside a record (\(end - start - i) of \(n) bytes)",
-                recordStart)
-        }
-        let body = start + i
-        lastRecord = (recordIndex, recordStart)
-        start += i + n
-        streamOffset += i + n
-        recordIndex += 1
-        return (body, n)
-    }
-
-    private func truncation(_ place: String, _ offset: Int) -> NevrcapError {
-        state = .truncated
-        return failure(.truncated(where: place), recordIndex: recordIndex, offset: offset)
     }
 
     private func failure(_ reason: NevrcapError.Reason, recordIndex: Int, offset: Int) -> NevrcapError {
         NevrcapError(reason: reason, file: label, recordIndex: recordIndex, byteOffset: offset, framesRecovered: framesRead)
-    }
-
-    // MARK: Decompression
-
-    /// Makes at least `count` unconsumed bytes available; false at the end of the data.
-    private func fill(_ count: Int) throws(NevrcapError) -> Bool {
-        if end - start >= count { return true }
-        // Compact, then grow, so the window holds `count` bytes plus room to decompress into.
-        if start > 0 {
-            if end > start { memmove(buffer, buffer + start, end - start) }
-            end -= start
-            start = 0
-        }
-        if count + 64 * 1024 > bufferCapacity {
-            var capacity = bufferCapacity * 2
-            while capacity < count + 64 * 1024 { capacity *= 2 }
-            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-            grown.copyMemory(from: buffer, byteCount: end)
-            buffer.deallocate()
-            buffer = grown
-            bufferCapacity = capacity
-        }
-        while end - start < count {
-            if inBuffer.pos == inBuffer.size && !inputEOF { try refill() }
-            let hadInput = inBuffer.pos < inBuffer.size
-            if !zstdInsideFrame { frameStartedAt = inputBase + inBuffer.pos }
-            var out = ZSTD_outBuffer(dst: buffer + end, size: bufferCapacity - end, pos: 0)
-            let result = ZSTD_decompressStream(dctx, &out, &inBuffer)
-            if ZSTD_isError(result) != 0 {
-                let name = String(cString: ZSTD_getErrorName(result))
-                let at = inputBase + inBuffer.pos
-                if let resumed = try resynchronize() {
-                    damagedRegions += 1
-                    damagedBytesSkipped += max(0, resumed - at)
-                    throw failure(
-                        .damaged("zstd error \"\(name)\" near compressed byte \(at); reading resumed at the next zstd frame (compressed byte \(resumed))"),
-                        recordIndex: recordIndex, offset: streamOffset)
-                }
-                state = .failed
-                throw failure(.zstd(name), recordIndex: recordIndex, offset: streamOffset)
-            }
-            end += out.pos
-            decompressedTotal += out.pos
-            if decompressedTotal > options.inflationCheckBytes,
-                Double(decompressedTotal) > options.maxInflationRatio * Double(max(compressedRead, 1))
-            {
-                state = .failed
-                throw failure(
-                    .budgetExceeded(
-                        "\(compressedRead) compressed bytes inflate to more than \(decompressedTotal) (ratio above \(Int(options.maxInflationRatio)); a decompression bomb?)"),
-                    recordIndex: recordIndex, offset: streamOffset)
-            }
-            if hadInput || out.pos > 0 { zstdInsideFrame = result != 0 }
-            if out.pos == 0 && !hadInput && inputEOF { return end - start >= count }
-        }
-        return true
-    }
-
-    /// Reads the next compressed chunk; the last `keep` unconsumed bytes of the window are moved
-    /// to its front first (a resynchronising search keeps a possible split magic number).
-    private func refill(keep: Int = 0) throws(NevrcapError) {
-        let kept = min(keep, inBuffer.size - inBuffer.pos)
-        if kept > 0 { memmove(input, input + (inBuffer.size - kept), kept) }
-        inputBase += inBuffer.size - kept
-        let room = inputCapacity - kept
-        var n = 0
-        switch source {
-        case .file(let f):
-            n = fread(input + kept, 1, room, f)
-            if n == 0 {
-                if ferror(f) != 0 {
-                    state = .failed
-                    throw failure(.io("read failed: \(String(cString: strerror(errno)))"), recordIndex: recordIndex, offset: streamOffset)
-                }
-                inputEOF = true
-            }
-        case .memory(let bytes, let position):
-            n = min(room, bytes.count - position)
-            if n == 0 {
-                inputEOF = true
-            } else {
-                bytes.withUnsafeBytes { (input + kept).copyMemory(from: $0.baseAddress! + position, byteCount: n) }
-            }
-            source = .memory(bytes, position: position + n)
-        }
-        compressedRead += n
-        compressedBytesRead += Int64(n)
-        inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: kept + n, pos: 0)
-    }
-
-    /// Moves the compressed input to absolute offset `offset` (an empty window there).
-    private func seek(to offset: Int) throws(NevrcapError) {
-        switch source {
-        case .file(let f):
-            if fseeko(f, off_t(offset), SEEK_SET) != 0 {
-                throw failure(.io("seek failed: \(String(cString: strerror(errno)))"), recordIndex: recordIndex, offset: streamOffset)
-            }
-            clearerr(f)
-        case .memory(let bytes, _):
-            source = .memory(bytes, position: min(offset, bytes.count))
-        }
-        inputEOF = false
-        inputBase = offset
-        inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: 0, pos: 0)
-    }
-
-    /// After a zstd error: finds the next zstd frame (its magic number) at or after the error,
-    /// drops the decompressed bytes not yet delivered (the record they belong to is lost) and
-    /// resets the decoder there. Returns the frame's absolute offset, or nil when none follows.
-    private func resynchronize() throws(NevrcapError) -> Int? {
-        let magic: (UInt8, UInt8, UInt8, UInt8) = (0x28, 0xB5, 0x2F, 0xFD)
-        // Search from just after the damaged frame's own start.
-        let from = frameStartedAt + 1
-        if from >= inputBase && from <= inputBase + inBuffer.size {
-            inBuffer.pos = from - inputBase
-        } else {
-            try seek(to: from)
-        }
-        while true {
-            let window = UnsafeRawBufferPointer(start: input, count: inBuffer.size)
-            var i = inBuffer.pos
-            while i + 4 <= window.count {
-                if window[i] == magic.0, window[i + 1] == magic.1, window[i + 2] == magic.2, window[i + 3] == magic.3,
-                    inputBase + i != resumedAt
-                {
-                    inBuffer.pos = i
-                    resumedAt = inputBase + i
-                    _ = ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only)
-                    zstdInsideFrame = false
-                    // Undelivered bytes of the damaged frame: the record being read is lost.
-                    streamOffset += end - start
-                    start = 0
-                    end = 0
-                    return resumedAt
-                }
-                i += 1
-            }
-            if inputEOF { return nil }
-            inBuffer.pos = max(inBuffer.pos, inBuffer.size - 3)
-            try refill(keep: 3)
-        }
     }
 }

@@ -37,19 +37,11 @@ public final class NevrcapWriter {
         }
     }
 
-    private enum Sink {
-        case file(UnsafeMutablePointer<FILE>)
-        case memory
-    }
-
-    private let sink: Sink
     private let label: String
     private let options: Options
-    private let cctx: OpaquePointer
-    private var encoder: ProtoWriter
-    private var output: UnsafeMutableRawPointer
-    private let outputCapacity: Int
-    private var memory: [UInt8] = []
+    /// The zstd context and file (shared with ``TapeWriter``).
+    private let out: ZstdOutput
+    private var encoder = ProtoWriter(capacity: 64 * 1024)
     private var closed = false
     /// Bytes were fed since the last zstd frame end.
     private var pending = false
@@ -59,7 +51,7 @@ public final class NevrcapWriter {
     /// Capture frames written.
     public private(set) var framesWritten = 0
     /// Compressed bytes handed to the file (or memory) so far.
-    public private(set) var compressedBytes = 0
+    public var compressedBytes: Int { out.compressedBytes }
     /// Protobuf bytes (length prefixes included) fed to the compressor so far.
     public private(set) var uncompressedBytes = 0
     /// zstd frames completed so far.
@@ -71,46 +63,33 @@ public final class NevrcapWriter {
         guard let f = fopen(url.path, "wb") else {
             throw NevrcapError(reason: .io("cannot create: \(String(cString: strerror(errno)))"), file: url.path)
         }
-        sink = .file(f)
+        out = ZstdOutput(file: f)
         label = url.path
         self.options = options
-        (cctx, output, outputCapacity, encoder) = NevrcapWriter.makeState()
         try configure()
         if let header { try write(header) }
     }
 
     /// Compresses into memory; read the result with ``compressedData``.
     public init(inMemory label: String = "<memory>", header: NevrcapHeader?, options: Options = .init()) throws(NevrcapError) {
-        sink = .memory
+        out = ZstdOutput()
         self.label = label
         self.options = options
-        (cctx, output, outputCapacity, encoder) = NevrcapWriter.makeState()
         try configure()
         if let header { try write(header) }
     }
 
-    private static func makeState() -> (OpaquePointer, UnsafeMutableRawPointer, Int, ProtoWriter) {
-        let capacity = ZSTD_CStreamOutSize()
-        return (
-            ZSTD_createCCtx()!, UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16), capacity,
-            ProtoWriter(capacity: 64 * 1024)
-        )
-    }
-
     private func configure() throws(NevrcapError) {
-        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, options.compressionLevel))
-        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, options.checksum ? 1 : 0))
+        do { try out.configure(level: options.compressionLevel, checksum: options.checksum) } catch { throw map(error) }
     }
 
     deinit {
         if !closed { try? close() }
-        ZSTD_freeCCtx(cctx)
-        output.deallocate()
         encoder.deallocate()
     }
 
     /// The compressed bytes of an in-memory writer (complete after ``close()``).
-    public var compressedData: [UInt8] { memory }
+    public var compressedData: [UInt8] { out.memory }
 
     /// Appends one frame record. Its `index` is written as given.
     ///
@@ -149,9 +128,7 @@ public final class NevrcapWriter {
         }
         framesInZstdFrame = 0
         zstdFrameStart = nil
-        if case .file(let f) = sink, fflush(f) != 0 {
-            throw NevrcapError(reason: .io("write failed: \(String(cString: strerror(errno)))"), file: label)
-        }
+        do { try out.flushFile() } catch { throw map(error) }
     }
 
     /// Flushes and closes the file. Idempotent.
@@ -160,9 +137,7 @@ public final class NevrcapWriter {
         var failure: NevrcapError?
         do { try flush() } catch { failure = error }
         closed = true
-        if case .file(let f) = sink, fclose(f) != 0, failure == nil {
-            failure = NevrcapError(reason: .io("close failed: \(String(cString: strerror(errno)))"), file: label)
-        }
+        do { try out.close() } catch { if failure == nil { failure = map(error) } }
         if let failure { throw failure }
     }
 
@@ -196,35 +171,13 @@ public final class NevrcapWriter {
     }
 
     private func compress(_ src: UnsafeRawPointer?, _ count: Int, _ mode: ZSTD_EndDirective) throws(NevrcapError) {
-        var input = ZSTD_inBuffer(src: src, size: count, pos: 0)
-        while true {
-            var out = ZSTD_outBuffer(dst: output, size: outputCapacity, pos: 0)
-            let remaining = ZSTD_compressStream2(cctx, &out, &input, mode)
-            try check(remaining)
-            if out.pos > 0 { try emit(out.pos) }
-            if mode == ZSTD_e_end {
-                if remaining == 0 { return }
-            } else if input.pos == input.size {
-                return
-            }
-        }
+        do { try out.compress(src, count, mode) } catch { throw map(error) }
     }
 
-    private func emit(_ count: Int) throws(NevrcapError) {
-        switch sink {
-        case .file(let f):
-            if fwrite(output, 1, count, f) != count {
-                throw NevrcapError(reason: .io("write failed: \(String(cString: strerror(errno)))"), file: label)
-            }
-        case .memory:
-            memory.append(contentsOf: UnsafeRawBufferPointer(start: output, count: count))
-        }
-        compressedBytes += count
-    }
-
-    private func check(_ code: Int) throws(NevrcapError) {
-        if ZSTD_isError(code) != 0 {
-            throw NevrcapError(reason: .zstd(String(cString: ZSTD_getErrorName(code))), file: label)
+    private func map(_ error: ZstdOutputError) -> NevrcapError {
+        switch error {
+        case .io(let what): NevrcapError(reason: .io(what), file: label)
+        case .zstd(let name): NevrcapError(reason: .zstd(name), file: label)
         }
     }
 }

@@ -9,6 +9,12 @@ enum Zstd {
         defer { ZSTD_freeCCtx(cctx) }
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)
+        return compress(bytes, with: cctx)
+    }
+
+    /// One complete zstd frame of `bytes` made with `cctx` as the caller configured it (callers
+    /// that compress many small streams keep one context: creating one costs more than the work).
+    static func compress(_ bytes: [UInt8], with cctx: OpaquePointer) -> [UInt8] {
         let bound = ZSTD_compressBound(bytes.count)
         var out = [UInt8](repeating: 0, count: bound)
         let n = out.withUnsafeMutableBytes { dst in

@@ -1,6 +1,7 @@
 /// Why a `.tape` file could not be read or written. Reading errors name the record (0 is the
 /// header), its offset in the decompressed stream and the frames read before it.
 public struct TapeError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kinds of failure.
     public enum Reason: Hashable, Sendable {
         /// Opening, reading or writing the file failed.
         case io(String)
@@ -36,6 +37,7 @@ public struct TapeError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidInput(String)
     }
 
+    /// Why it failed.
     public var reason: Reason
     /// The file (or the label given for in-memory data).
     public var file: String
@@ -46,6 +48,7 @@ public struct TapeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Frames read successfully before this error.
     public var framesRecovered: Int
 
+    /// An error about `file` at record `recordIndex`.
     public init(reason: Reason, file: String, recordIndex: Int = 0, byteOffset: Int = 0, framesRecovered: Int = 0) {
         self.reason = reason
         self.file = file
@@ -66,6 +69,7 @@ public struct TapeError: Error, Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The error as `file: reason`.
     public var description: String { "\(file): \(reasonDescription)" }
 
     /// The reason without the file name.
@@ -93,5 +97,6 @@ public struct TapeError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 extension TapeError: CaptureFileError {
+    /// The file the error is about.
     public var path: String { file }
 }

@@ -14,6 +14,7 @@ import NEVRCore
 /// for f in frames { try writer.write(encoder.encode(f)) }
 /// ```
 public struct TapeFrameEncoder: Sendable {
+    /// The capture's `created_at`, base of every frame's millisecond offset.
     public let createdAt: Timestamp
     private var frameIndex: UInt32 = 0
     private var roster: [Int32: TapePlayerInfo] = [:]
@@ -24,6 +25,7 @@ public struct TapeFrameEncoder: Sendable {
     private var lastScore: LastScore?
     private var roundNumber: Int32 = 0
 
+    /// An encoder for a capture created at `createdAt`.
     public init(createdAt: Timestamp) {
         self.createdAt = createdAt
     }

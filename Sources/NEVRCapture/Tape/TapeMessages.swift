@@ -8,9 +8,13 @@ import NEVRCore
 
 /// `spatial.v1.Vec3` (float32 components).
 public struct TapeVec3: Hashable, Sendable {
+    /// The `x` field.
     public var x: Float
+    /// The `y` field.
     public var y: Float
+    /// The `z` field.
     public var z: Float
+    /// Creates the message from its fields.
     public init(_ x: Float, _ y: Float, _ z: Float) {
         self.x = x
         self.y = y
@@ -20,10 +24,15 @@ public struct TapeVec3: Hashable, Sendable {
 
 /// `spatial.v1.Quat` (float32 components, x y z w).
 public struct TapeQuat: Hashable, Sendable {
+    /// The `x` field.
     public var x: Float
+    /// The `y` field.
     public var y: Float
+    /// The `z` field.
     public var z: Float
+    /// The `w` field.
     public var w: Float
+    /// Creates the message from its fields.
     public init(_ x: Float, _ y: Float, _ z: Float, _ w: Float) {
         self.x = x
         self.y = y
@@ -34,8 +43,11 @@ public struct TapeQuat: Hashable, Sendable {
 
 /// `spatial.v1.Pose`: a position and an orientation, each with presence.
 public struct TapePose: Hashable, Sendable {
+    /// The `position` field.
     public var position: TapeVec3?
+    /// The `orientation` field.
     public var orientation: TapeQuat?
+    /// Creates the message from its fields.
     public init(position: TapeVec3? = nil, orientation: TapeQuat? = nil) {
         self.position = position
         self.orientation = orientation
@@ -44,8 +56,11 @@ public struct TapePose: Hashable, Sendable {
 
 /// One `map<string,string>` entry.
 public struct TapeMapEntry: Hashable, Sendable {
+    /// The `key` field.
     public var key: String
+    /// The `value` field.
     public var value: String
+    /// Creates the message from its fields.
     public init(key: String, value: String) {
         self.key = key
         self.value = value
@@ -54,13 +69,17 @@ public struct TapeMapEntry: Hashable, Sendable {
 
 /// `CaptureHeader` (envelope field 1): the first record of every `.tape` stream.
 public struct TapeHeader: Hashable, Sendable {
+    /// The `capture_id` field.
     public var captureID: String = ""
     /// Base of every frame's millisecond offset.
     public var createdAt: Timestamp?
     /// SemVer major: 2, or 0 on pre-2.1 files. Anything else is rejected by ``TapeReader``.
     public var formatVersion: UInt32 = 0
+    /// The `metadata` field.
     public var metadata: [TapeMapEntry] = []
+    /// The `format_minor` field.
     public var formatMinor: UInt32 = 0
+    /// The `format_patch` field.
     public var formatPatch: UInt32 = 0
     /// `FrameEncoding`: 0 unspecified (= sparse), 1 sparse, 2 dense.
     public var frameEncoding: Int32 = 0
@@ -68,40 +87,57 @@ public struct TapeHeader: Hashable, Sendable {
     public var gameType: String = ""
     /// Field 9, planned upstream (kept when present).
     public var producer: String = ""
+    /// The `echo_arena` field.
     public var echoArena: TapeArenaHeader?
     /// Fields this version does not know, as raw tag+value bytes: written back on rewrite.
     public var unknownFields: [UInt8] = []
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `EchoArenaHeader`: session constants.
 public struct TapeArenaHeader: Hashable, Sendable {
+    /// The `session_id` field.
     public var sessionID: String = ""
+    /// The `map_name` field.
     public var mapName: String = ""
     /// `MatchType` (removed 2026-09-07; read on older files).
     public var matchType: Int32 = 0
+    /// The `client_name` field.
     public var clientName: String = ""
     /// Removed 2026-09-07 (derived from ``TapeHeader/gameType`` since).
     public var privateMatch: Bool = false
     /// Removed 2026-09-07.
     public var tournamentMatch: Bool = false
+    /// The `total_round_count` field.
     public var totalRoundCount: Int32 = 0
+    /// The `initial_roster` field.
     public var initialRoster: [TapePlayerInfo] = []
+    /// The `skeleton` field.
     public var skeleton: TapeSkeleton?
+    /// The `session_ip` field.
     public var sessionIP: String = ""
+    /// The `rules_changed_by` field.
     public var rulesChangedBy: String = ""
+    /// The `rules_changed_at` field.
     public var rulesChangedAt: UInt64 = 0
     /// Index 0 blue, 1 orange, 2 spectator.
     public var teamNames: [String] = []
+    /// The `unknown_fields` field.
     public var unknownFields: [UInt8] = []
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `SkeletonLayout`.
 public struct TapeSkeleton: Hashable, Sendable {
+    /// The `bone_count` field.
     public var boneCount: UInt32 = 0
+    /// The `transform_stride` field.
     public var transformStride: UInt32 = 0
+    /// The `orientation_stride` field.
     public var orientationStride: UInt32 = 0
+    /// Creates the message from its fields.
     public init(boneCount: UInt32 = 0, transformStride: UInt32 = 0, orientationStride: UInt32 = 0) {
         self.boneCount = boneCount
         self.transformStride = transformStride
@@ -111,13 +147,19 @@ public struct TapeSkeleton: Hashable, Sendable {
 
 /// `PlayerInfo` (roster entry) and the body of `PlayerJoined` (same fields, same numbers).
 public struct TapePlayerInfo: Hashable, Sendable {
+    /// The `slot` field.
     public var slot: Int32 = 0
+    /// The `account_number` field.
     public var accountNumber: UInt64 = 0
+    /// The `display_name` field.
     public var displayName: String = ""
     /// `Role`.
     public var role: Int32 = 0
+    /// The `jersey_number` field.
     public var jerseyNumber: Int32 = 0
+    /// The `level` field.
     public var level: Int32 = 0
+    /// Creates the message from its fields.
     public init(slot: Int32 = 0, accountNumber: UInt64 = 0, displayName: String = "", role: Int32 = 0, jerseyNumber: Int32 = 0, level: Int32 = 0) {
         self.slot = slot
         self.accountNumber = accountNumber
@@ -134,7 +176,9 @@ public struct TapeFrame: Hashable, Sendable {
     public var frameIndex: UInt32 = 0
     /// Milliseconds since ``TapeHeader/createdAt``.
     public var timestampOffsetMs: UInt32 = 0
+    /// The `echo_arena` field.
     public var echoArena: TapeArenaFrame?
+    /// Creates the message from its fields.
     public init(frameIndex: UInt32 = 0, timestampOffsetMs: UInt32 = 0, echoArena: TapeArenaFrame? = nil) {
         self.frameIndex = frameIndex
         self.timestampOffsetMs = timestampOffsetMs
@@ -146,46 +190,73 @@ public struct TapeFrame: Hashable, Sendable {
 public struct TapeArenaFrame: Hashable, Sendable {
     /// `GameStatus`.
     public var gameStatus: Int32 = 0
+    /// The `game_clock` field.
     public var gameClock: Float = 0
     /// `PauseState`.
     public var pauseState: Int32 = 0
+    /// The `disc` field.
     public var disc: TapeDisc?
+    /// The `players` field.
     public var players: [TapePlayerState] = []
+    /// The `player_bones` field.
     public var playerBones: [TapePlayerBones] = []
     /// Present-and-0 is slot 0; `nil` is a free disc.
     public var discHolderSlot: Int32?
     /// The capture client's tracking origin.
     public var vrRoot: TapePose?
+    /// The `blue_points` field.
     public var bluePoints: Int32 = 0
+    /// The `orange_points` field.
     public var orangePoints: Int32 = 0
+    /// The `round_number` field.
     public var roundNumber: Int32 = 0
+    /// The `events` field.
     public var events: [TapeEvent] = []
+    /// The `payload` field.
     public var payload: TapePayload?
+    /// The `left_shoulder_pressed` field.
     public var leftShoulderPressed: Float = 0
+    /// The `right_shoulder_pressed` field.
     public var rightShoulderPressed: Float = 0
+    /// The `left_shoulder_pressed2` field.
     public var leftShoulderPressed2: Float = 0
+    /// The `right_shoulder_pressed2` field.
     public var rightShoulderPressed2: Float = 0
+    /// The `err_code` field.
     public var errCode: Int32 = 0
+    /// The `blue_team_restart_request` field.
     public var blueTeamRestartRequest: Int32 = 0
+    /// The `orange_team_restart_request` field.
     public var orangeTeamRestartRequest: Int32 = 0
+    /// The `pause_detail` field.
     public var pauseDetail: TapePauseDetail?
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `PauseDetail` (only while a pause resolves).
 public struct TapePauseDetail: Hashable, Sendable {
+    /// The `unpaused_team` field.
     public var unpausedTeam: Int32 = 0
+    /// The `paused_requested_team` field.
     public var pausedRequestedTeam: Int32 = 0
+    /// The `unpaused_timer` field.
     public var unpausedTimer: Float = 0
+    /// The `paused_timer` field.
     public var pausedTimer: Float = 0
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `DiscState`.
 public struct TapeDisc: Hashable, Sendable {
+    /// The `pose` field.
     public var pose: TapePose?
+    /// The `velocity` field.
     public var velocity: TapeVec3?
+    /// The `bounce_count` field.
     public var bounceCount: UInt32 = 0
+    /// Creates the message from its fields.
     public init(pose: TapePose? = nil, velocity: TapeVec3? = nil, bounceCount: UInt32 = 0) {
         self.pose = pose
         self.velocity = velocity
@@ -195,39 +266,62 @@ public struct TapeDisc: Hashable, Sendable {
 
 /// `PayloadState` (Combat only).
 public struct TapePayload: Hashable, Sendable {
+    /// The `multiplier` field.
     public var multiplier: Float = 0
+    /// The `checkpoint` field.
     public var checkpoint: Int32 = 0
+    /// The `distance` field.
     public var distance: Float = 0
+    /// The `defenders` field.
     public var defenders: Int32 = 0
+    /// The `speed` field.
     public var speed: Float = 0
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `PlayerState`: one player's kinematics and flags.
 public struct TapePlayerState: Hashable, Sendable {
+    /// The `slot` field.
     public var slot: Int32 = 0
+    /// The `head` field.
     public var head: TapePose?
+    /// The `body` field.
     public var body: TapePose?
+    /// The `left_hand` field.
     public var leftHand: TapePose?
+    /// The `right_hand` field.
     public var rightHand: TapePose?
+    /// The `velocity` field.
     public var velocity: TapeVec3?
     /// Bit 0 stunned, 1 invulnerable, 2 blocking, 3 possession, 4 emote playing,
     /// bits 5–6 team index (0 blue, 1 orange, 2 spectator).
     public var flags: UInt32 = 0
+    /// The `ping` field.
     public var ping: UInt32 = 0
+    /// The `packet_loss_ratio` field.
     public var packetLossRatio: Float = 0
+    /// The `possession_time` field.
     public var possessionTime: Float = 0
+    /// Creates the message from its fields.
     public init() {}
 
     /// Flag bits.
     public enum Flag {
-        public static let stunned: UInt32 = 1 << 0
-        public static let invulnerable: UInt32 = 1 << 1
-        public static let blocking: UInt32 = 1 << 2
-        public static let possession: UInt32 = 1 << 3
-        public static let emotePlaying: UInt32 = 1 << 4
-        public static let teamShift: UInt32 = 5
-        public static let teamMask: UInt32 = 3 << 5
+        /// Bit 0: stunned.
+    public static let stunned: UInt32 = 1 << 0
+        /// Bit 1: invulnerable.
+    public static let invulnerable: UInt32 = 1 << 1
+        /// Bit 2: blocking.
+    public static let blocking: UInt32 = 1 << 2
+        /// Bit 3: holds the disc.
+    public static let possession: UInt32 = 1 << 3
+        /// Bit 4: an emote is playing.
+    public static let emotePlaying: UInt32 = 1 << 4
+        /// Bits 5-6 hold the team index (0 blue, 1 orange, 2 spectator): the shift.
+    public static let teamShift: UInt32 = 5
+        /// The team-index bits.
+    public static let teamMask: UInt32 = 3 << 5
     }
 
     /// The team index stored in flags bits 5–6.
@@ -236,10 +330,15 @@ public struct TapePlayerState: Hashable, Sendable {
 
 /// `PlayerBones`: float32 arrays, 3 per bone (translations) and 4 per bone (orientations).
 public struct TapePlayerBones: Hashable, Sendable {
+    /// The `slot` field.
     public var slot: Int32 = 0
+    /// The `transforms` field.
     public var transforms: [Float] = []
+    /// The `orientations` field.
     public var orientations: [Float] = []
+    /// The `skeleton_override` field.
     public var skeletonOverride: TapeSkeleton?
+    /// Creates the message from its fields.
     public init(slot: Int32 = 0, transforms: [Float] = [], orientations: [Float] = []) {
         self.slot = slot
         self.transforms = transforms
@@ -249,21 +348,28 @@ public struct TapePlayerBones: Hashable, Sendable {
 
 /// `CaptureFooter` (envelope field 3): the last record.
 public struct TapeFooter: Hashable, Sendable {
+    /// The `frame_count` field.
     public var frameCount: UInt32 = 0
     /// The last frame's ``TapeFrame/timestampOffsetMs``.
     public var durationMs: UInt32 = 0
     /// Decompressed-stream offset of the footer's length prefix.
     public var footerOffset: UInt64 = 0
+    /// The `keyframe_index` field.
     public var keyframeIndex: [TapeKeyframe] = []
+    /// The `event_index` field.
     public var eventIndex: [TapeEventIndexEntry] = []
+    /// Creates the message from its fields.
     public init() {}
 }
 
 /// `KeyframeEntry`. `byteOffset` is a decompressed offset in whole-stream files and the
 /// compressed-file offset of the block that opens with the frame in per-block files.
 public struct TapeKeyframe: Hashable, Sendable {
+    /// The `frame_index` field.
     public var frameIndex: UInt32
+    /// The `byte_offset` field.
     public var byteOffset: UInt64
+    /// Creates the message from its fields.
     public init(frameIndex: UInt32, byteOffset: UInt64) {
         self.frameIndex = frameIndex
         self.byteOffset = byteOffset
@@ -272,8 +378,11 @@ public struct TapeKeyframe: Hashable, Sendable {
 
 /// `EventIndexEntry`: every frame index holding an event of one `EventType` (once per event).
 public struct TapeEventIndexEntry: Hashable, Sendable {
+    /// The `event_type` field.
     public var eventType: Int32
+    /// The `frame_indices` field.
     public var frameIndices: [UInt32]
+    /// Creates the message from its fields.
     public init(eventType: Int32, frameIndices: [UInt32]) {
         self.eventType = eventType
         self.frameIndices = frameIndices
@@ -282,17 +391,25 @@ public struct TapeEventIndexEntry: Hashable, Sendable {
 
 /// `GoalScored`.
 public struct TapeGoal: Hashable, Sendable {
+    /// The `disc_speed` field.
     public var discSpeed: Float = 0
     /// `Role`.
     public var team: Int32 = 0
     /// `GoalType`.
     public var goalType: Int32 = 0
+    /// The `point_amount` field.
     public var pointAmount: Int32 = 0
+    /// The `distance_thrown` field.
     public var distanceThrown: Float = 0
+    /// The `scorer_slot` field.
     public var scorerSlot: Int32 = 0
+    /// The `assist_slot` field.
     public var assistSlot: Int32?
+    /// The `person_scored` field.
     public var personScored: String = ""
+    /// The `assist_scored` field.
     public var assistScored: String = ""
+    /// Creates the message from its fields.
     public init() {}
 }
 

@@ -43,8 +43,14 @@ enum TapeOrientation {
     }
 
     /// `(forward, left, up)` of a quaternion: columns 2, 0 and 1 of its rotation matrix.
+    /// The quaternion is normalized first: one converted from the engine's grid-rounded,
+    /// not quite orthonormal vectors (ours and tape's converter alike) is off unit length by up
+    /// to ~0.3%, and expanding it as is would give a basis off by as much (it would not survive
+    /// a second round trip).
     static func axes(_ q: TapeQuat) -> (forward: Vector3, left: Vector3, up: Vector3) {
-        let x = Double(q.x), y = Double(q.y), z = Double(q.z), w = Double(q.w)
+        var x = Double(q.x), y = Double(q.y), z = Double(q.z), w = Double(q.w)
+        let norm = (x * x + y * y + z * z + w * w).squareRoot()
+        if norm.isFinite && norm > 0 { (x, y, z, w) = (x / norm, y / norm, z / norm, w / norm) }
         let left = Vector3(1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w))
         let up = Vector3(2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w))
         let forward = Vector3(2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y))

@@ -23,6 +23,7 @@ import NEVRCore
 /// while let frame = try reader.next() { print(frame.frameIndex, frame.echoArena?.gameClock ?? 0) }
 /// ```
 public final class TapeReader {
+    /// Budgets and dictionaries.
     public struct Options: Sendable {
         /// Largest record accepted (tape: 256 MB).
         public var maxMessageSize: Int
@@ -32,6 +33,7 @@ public final class TapeReader {
         public var maxFrames: Int
         /// Trained zstd dictionaries by dictionary ID (the file names the ID, never the bytes).
         public var dictionaries: [UInt32: [UInt8]]
+        /// Options with tape's budgets unless given.
         public init(
             maxMessageSize: Int = 256_000_000, maxDecodedBytes: Int = 8 << 30, maxFrames: Int = 10_000_000,
             dictionaries: [UInt32: [UInt8]] = [:]
@@ -55,39 +57,23 @@ public final class TapeReader {
         case uncompressed = "uncompressed"
     }
 
-    public enum State: Hashable, Sendable {
-        case reading, clean, truncated, failed
-    }
+    /// How the stream ended (``RecordStreamState/reading`` until then).
+    public typealias State = RecordStreamState
 
     private let source: ByteInput
     private let label: String
     private let options: Options
-    private let dctx: OpaquePointer
-    private let compressed: Bool
-
-    private let input: UnsafeMutableRawPointer
-    private let inputCapacity = 128 * 1024
-    private var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-    private var inputEOF = false
-    private var zstdInsideFrame = false
-    /// Compressed bytes handed to zstd so far (file position of `input` start + pos).
-    private var inputBase = 0
-
-    private var buffer: UnsafeMutableRawPointer
-    private var bufferCapacity = 256 * 1024
-    private var start = 0
-    private var end = 0
-    private var streamOffset = 0
-    private var decodedTotal = 0
-
-    private var recordIndex = 0
-    private var lastRecordOffset = 0
+    /// The length-delimited records, in zstd frames or not (shared with ``NevrcapReader``).
+    private let stream: RecordStream
+    private var buffer: UnsafeMutableRawPointer { stream.buffer }
+    private var lastRecordOffset: Int { stream.lastRecord.offset }
     private var expectedFrameIndex: UInt32 = 0
 
     /// The capture header.
     public private(set) var header = TapeHeader()
     /// The footer once reached (or read up front through the seek table by ``seek(toFrame:)``).
     public private(set) var footer: TapeFooter?
+    /// The container the file uses.
     public let container: Container
     /// The dictionary ID the zstd frames name (0 = none).
     public private(set) var dictionaryID: UInt32 = 0
@@ -95,16 +81,20 @@ public final class TapeReader {
     public let seekTable: TapeSeekTable?
     /// The compressed file size (0 for an uncompressed stream read from memory is still its size).
     public let fileSize: Int
+    /// Frames returned so far.
     public private(set) var framesRead = 0
+    /// Records skipped because they were malformed.
     public private(set) var recordsSkipped = 0
     /// Frames whose `frame_index` broke the 0, 1, 2, … sequence (kept, counted).
     public private(set) var outOfSequenceFrames = 0
+    /// Unknown fields and event kinds seen so far.
     public private(set) var notes = NevrcapDecodeNotes()
-    public private(set) var state: State = .reading
+    /// How reading ended so far.
+    public var state: State { stream.state }
     /// Decompressed bytes consumed so far.
-    public var decompressedBytesRead: Int { streamOffset }
+    public var decompressedBytesRead: Int { stream.streamOffset }
     /// Compressed bytes consumed so far (for progress).
-    public var bytesRead: Int { inputBase + inBuffer.pos }
+    public var bytesRead: Int { stream.bytesConsumed }
 
     /// Opens `url` and reads the header.
     public convenience init(url: URL, options: Options = .init()) throws(TapeError) {
@@ -123,12 +113,12 @@ public final class TapeReader {
         self.source = source
         self.label = label
         self.options = options
-        dctx = ZSTD_createDCtx()!
-        input = .allocate(byteCount: inputCapacity, alignment: 16)
-        buffer = .allocate(byteCount: bufferCapacity, alignment: 16)
         fileSize = source.size
         let magic = (try? source.read(at: 0, count: 4)) ?? []
-        compressed = magic == [0x28, 0xB5, 0x2F, 0xFD]
+        let compressed = magic == [0x28, 0xB5, 0x2F, 0xFD]
+        stream = RecordStream(
+            source: source, compressed: compressed,
+            limits: .init(maxRecordLength: options.maxMessageSize, maxDecodedBytes: options.maxDecodedBytes))
         if compressed {
             let table = try TapeSeekTable.locate(fileSize: fileSize, read: { (o, n) throws(TapeError) in
                 do { return try source.read(at: o, count: n) } catch { throw TapeError(reason: .io("\(error)"), file: label) }
@@ -143,15 +133,9 @@ public final class TapeReader {
         try readHeader()
     }
 
-    deinit {
-        ZSTD_freeDCtx(dctx)
-        input.deallocate()
-        buffer.deallocate()
-    }
-
     /// The next frame, or `nil` after the footer / at a clean end.
     public func next() throws(TapeError) -> TapeFrame? {
-        while state == .reading || pendingRecord != nil {
+        while stream.state == .reading || pendingRecord != nil {
             let next: (Int, Int)?
             if let pending = pendingRecord {
                 pendingRecord = nil
@@ -171,7 +155,7 @@ public final class TapeReader {
             switch envelope {
             case .frame(let f):
                 guard framesRead < options.maxFrames else {
-                    state = .failed
+                    stream.state = .failed
                     throw failure(.budgetExceeded("more than \(options.maxFrames) frames"), offset: lastRecordOffset)
                 }
                 if f.frameIndex != expectedFrameIndex { outOfSequenceFrames += 1 }
@@ -215,11 +199,11 @@ public final class TapeReader {
     private func finishAfterFooter(_ ft: TapeFooter) throws(TapeError) {
         // Nothing may follow the footer in the decompressed stream (tape's ErrTrailingData);
         // the seek table is a skippable frame, which zstd does not decode into the stream.
-        if try fill(1) {
-            state = .failed
-            throw failure(.trailingData, offset: streamOffset)
+        if try hasMoreData() {
+            stream.state = .failed
+            throw failure(.trailingData, offset: stream.streamOffset)
         }
-        state = zstdInsideFrame ? .truncated : .clean
+        stream.state = stream.zstdInsideFrame ? .truncated : .clean
         if Int(ft.frameCount) != framesRead && !seeked {
             throw failure(.footerMismatch(footer: ft.frameCount, read: framesRead), offset: lastRecordOffset)
         }
@@ -246,7 +230,7 @@ public final class TapeReader {
                 try reposition(toCompressed: table.entries[block].offset, streamOffset: table.entries[..<block].reduce(0) { $0 + $1.decompressedSize })
                 expectedFrameIndex = key.frameIndex
                 framesRead = Int(key.frameIndex)
-                recordIndex = Int(key.frameIndex) + 1
+                stream.recordIndex = Int(key.frameIndex) + 1
                 seeked = true
                 jumped = true
             }
@@ -254,7 +238,7 @@ public final class TapeReader {
         if index < expectedFrameIndex && !jumped {
             // Backwards without a seek table: start over after the header.
             try reposition(toCompressed: 0, streamOffset: 0)
-            recordIndex = 0
+            stream.recordIndex = 0
             framesRead = 0
             expectedFrameIndex = 0
             _ = try nextRecord()
@@ -306,11 +290,7 @@ public final class TapeReader {
         do { bytes = try source.read(at: entry.offset, count: entry.compressedSize) } catch {
             throw failure(.io("\(error)"), offset: 0)
         }
-        var out = [UInt8](repeating: 0, count: entry.decompressedSize)
-        let n = out.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in ZSTD_decompressDCtx(dctx, dst.baseAddress, dst.count, src.baseAddress, src.count) }
-        }
-        guard ZSTD_isError(n) == 0, n == entry.decompressedSize else {
+        guard let out = stream.decompressFrame(bytes, size: entry.decompressedSize) else {
             throw failure(.notSeekable("footer block does not decompress to its declared \(entry.decompressedSize) bytes"), offset: 0)
         }
         var r = ProtoReader(UnsafeRawBufferPointer(start: nil, count: 0))
@@ -327,57 +307,47 @@ public final class TapeReader {
     }
 
     private func reposition(toCompressed offset: Int, streamOffset newOffset: Int) throws(TapeError) {
-        do { try source.seek(offset) } catch { throw failure(.io("\(error)"), offset: newOffset) }
-        ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only)
-        inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-        inputBase = offset
-        inputEOF = false
-        zstdInsideFrame = false
-        start = 0
-        end = 0
-        streamOffset = newOffset
-        state = .reading
+        do { try stream.reposition(toCompressed: offset, streamOffset: newOffset) } catch { throw map(error) }
     }
 
     // MARK: Records
 
     private func readHeader() throws(TapeError) {
-        if compressed {
+        if stream.compressed {
             // Which dictionary the first zstd frame needs (0: none).
             let head = (try? source.read(at: 0, count: 18)) ?? []
             let id = head.withUnsafeBytes { UInt32(ZSTD_getDictID_fromFrame($0.baseAddress, $0.count)) }
             if id != 0 {
                 dictionaryID = id
                 guard let dict = options.dictionaries[id] else {
-                    state = .failed
+                    stream.state = .failed
                     throw TapeError(reason: .needsDictionary(id), file: label)
                 }
-                let rc = dict.withUnsafeBytes { ZSTD_DCtx_loadDictionary(dctx, $0.baseAddress, $0.count) }
-                if ZSTD_isError(rc) != 0 {
-                    throw TapeError(reason: .zstd("dictionary \(id): \(String(cString: ZSTD_getErrorName(rc)))"), file: label)
+                if let problem = stream.loadDictionary(dict) {
+                    throw TapeError(reason: .zstd("dictionary \(id): \(problem)"), file: label)
                 }
             }
         }
         guard let (offset, length) = try nextRecord() else {
-            state = .failed
+            stream.state = .failed
             throw failure(.missingHeader, offset: 0)
         }
         let record = UnsafeRawBufferPointer(start: buffer + offset, count: length)
         let envelope: TapeEnvelope
         do { envelope = try TapeWire.decodeEnvelope(record, notes: &notes) } catch {
-            state = .failed
+            stream.state = .failed
             throw failure(.malformedRecord(error), offset: 0)
         }
         guard case .header(let h) = envelope else {
-            state = .failed
+            stream.state = .failed
             throw failure(.missingHeader, offset: 0)
         }
         if TapeReader.hasPreReleaseFields(h.unknownFields) {
-            state = .failed
+            stream.state = .failed
             throw failure(.preReleaseLayout, offset: 0)
         }
         guard h.formatVersion == 0 || h.formatVersion == 2 else {
-            state = .failed
+            stream.state = .failed
             throw failure(.unsupportedVersion(h.formatVersion), offset: 0)
         }
         header = h
@@ -398,119 +368,27 @@ public final class TapeReader {
     }
 
     private func nextRecord() throws(TapeError) -> (Int, Int)? {
-        let recordStart = streamOffset
-        var length: UInt64 = 0
-        var shift: UInt64 = 0
-        var i = 0
-        while true {
-            if start + i >= end {
-                if try !fill(i + 1) {
-                    if i == 0 {
-                        if zstdInsideFrame { throw truncation("inside a zstd frame (at a record boundary)", recordStart) }
-                        state = .clean
-                        return nil
-                    }
-                    throw truncation("inside a record's length varint", recordStart)
-                }
-            }
-            let b = buffer.load(fromByteOffset: start + i, as: UInt8.self)
-            i += 1
-            length |= UInt64(b & 0x7F) << shift
-            if b < 0x80 { break }
-            shift += 7
-            if i >= 10 {
-                state = .failed
-                throw failure(.badLength, offset: recordStart)
-            }
-        }
-        guard length <= UInt64(options.maxMessageSize) else {
-            state = .failed
-            throw failure(.messageTooLarge(length: length, limit: options.maxMessageSize), offset: recordStart)
-        }
-        let n = Int(length)
-        if end - start < i + n, try !fill(i + n) {
-            throw truncation(
-                zstdInsideFrame ? "inside a zstd frame (inside a record)" : "inside a record (\(end - start - i) of \(n) bytes)",
-                recordStart)
-        }
-        let body = start + i
-        lastRecordOffset = recordStart
-        start += i + n
-        streamOffset += i + n
-        recordIndex += 1
-        return (body, n)
+        do { return try stream.nextRecord() } catch { throw map(error) }
     }
 
-    private func truncation(_ place: String, _ offset: Int) -> TapeError {
-        state = .truncated
-        return failure(.truncated(where: place), offset: offset)
+    private func hasMoreData() throws(TapeError) -> Bool {
+        do { return try stream.hasMoreData() } catch { throw map(error) }
+    }
+
+    private func map(_ error: RecordStreamError) -> TapeError {
+        let reason: TapeError.Reason
+        switch error.reason {
+        case .truncated(let place): reason = .truncated(where: place)
+        case .badLength: reason = .badLength
+        case .tooLong(let length, let limit): reason = .messageTooLarge(length: length, limit: limit)
+        case .budgetExceeded(let what): reason = .budgetExceeded(what)
+        case .zstd(let name), .damaged(let name): reason = .zstd(name)
+        case .io(let what): reason = .io(what)
+        }
+        return failure(reason, offset: error.offset)
     }
 
     private func failure(_ reason: TapeError.Reason, offset: Int) -> TapeError {
-        TapeError(reason: reason, file: label, recordIndex: recordIndex, byteOffset: offset, framesRecovered: framesRead)
-    }
-
-    // MARK: Decompression
-
-    /// Makes at least `count` unconsumed bytes available; false at the end of the data. The
-    /// window grows only when it is full, so a length claim allocates nothing ahead of the data.
-    private func fill(_ count: Int) throws(TapeError) -> Bool {
-        if end - start >= count { return true }
-        if start > 0 {
-            if end > start { memmove(buffer, buffer + start, end - start) }
-            end -= start
-            start = 0
-        }
-        while end - start < count {
-            if end == bufferCapacity {
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: bufferCapacity * 2, alignment: 16)
-                grown.copyMemory(from: buffer, byteCount: end)
-                buffer.deallocate()
-                buffer = grown
-                bufferCapacity *= 2
-            }
-            let room = min(bufferCapacity - end, max(count - end, 1 << 20))
-            let produced: Int
-            if compressed {
-                if inBuffer.pos == inBuffer.size && !inputEOF { try refill() }
-                let hadInput = inBuffer.pos < inBuffer.size
-                var out = ZSTD_outBuffer(dst: buffer + end, size: room, pos: 0)
-                let result = ZSTD_decompressStream(dctx, &out, &inBuffer)
-                if ZSTD_isError(result) != 0 {
-                    state = .failed
-                    throw failure(.zstd(String(cString: ZSTD_getErrorName(result))), offset: streamOffset)
-                }
-                produced = out.pos
-                if hadInput || out.pos > 0 { zstdInsideFrame = result != 0 }
-                if out.pos == 0 && !hadInput && inputEOF { return end - start >= count }
-            } else {
-                let n: Int
-                do { n = try source.readNext(into: buffer + end, count: room) } catch {
-                    state = .failed
-                    throw failure(.io("\(error)"), offset: streamOffset)
-                }
-                if n == 0 { return end - start >= count }
-                inputBase += n
-                produced = n
-            }
-            end += produced
-            decodedTotal += produced
-            if decodedTotal > options.maxDecodedBytes {
-                state = .failed
-                throw failure(.budgetExceeded("more than \(options.maxDecodedBytes) decompressed bytes"), offset: streamOffset)
-            }
-        }
-        return true
-    }
-
-    private func refill() throws(TapeError) {
-        inputBase += inBuffer.size
-        let n: Int
-        do { n = try source.readNext(into: input, count: inputCapacity) } catch {
-            state = .failed
-            throw failure(.io("\(error)"), offset: streamOffset)
-        }
-        if n == 0 { inputEOF = true }
-        inBuffer = ZSTD_inBuffer(src: UnsafeRawPointer(input), size: n, pos: 0)
+        TapeError(reason: reason, file: label, recordIndex: stream.recordIndex, byteOffset: offset, framesRecovered: framesRead)
     }
 }

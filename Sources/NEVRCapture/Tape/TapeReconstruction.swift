@@ -11,6 +11,7 @@ import NEVRCore
 /// exact orientation vectors (an orthonormal basis comes back), Combat `contested`,
 /// `last_score` before the first goal in the capture (the engine default is used).
 public struct TapeReconstruction: Sendable {
+    /// The capture header the session constants come from.
     public let header: TapeHeader
     private var roster: [Int32: TapePlayerInfo] = [:]
     private var loadouts: [Int32: (String, String, String)] = [:]
@@ -20,6 +21,7 @@ public struct TapeReconstruction: Sendable {
     private var lastGoal: TapeGoal?
     private let base: Session
 
+    /// Starts from the header's initial roster.
     public init(header: TapeHeader) {
         self.header = header
         for p in header.echoArena?.initialRoster ?? [] { roster[p.slot] = p }

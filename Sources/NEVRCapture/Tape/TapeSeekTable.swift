@@ -5,13 +5,17 @@
 /// with checksums), N × (u32 compressed, u32 decompressed [, u32 checksum]), u32 N, one
 /// descriptor byte (bit 7: checksums; bits 6–2 must be 0), `B1 EA 92 8F`. All little-endian.
 public struct TapeSeekTable: Hashable, Sendable {
+    /// One zstd frame (block) of the file.
     public struct Entry: Hashable, Sendable {
         /// Offset of the zstd frame in the file.
         public var offset: Int
+        /// Its size in the file.
         public var compressedSize: Int
+        /// Its size decompressed.
         public var decompressedSize: Int
     }
 
+    /// Every block in file order: header, frame blocks, footer.
     public var entries: [Entry]
     /// Whether entries carried checksums (tape writes none).
     public var hasChecksums: Bool

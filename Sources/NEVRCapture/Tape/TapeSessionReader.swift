@@ -15,11 +15,14 @@ import NEVRCore
 /// }
 /// ```
 public final class TapeSessionReader {
+    /// The container and record reader.
     public let tape: TapeReader
+    /// The roster, scoreboard and other state rebuilt so far.
     public private(set) var reconstruction: TapeReconstruction
     private let url: URL?
     private let options: TapeReader.Options
 
+    /// Opens `url` and reads the header.
     public init(url: URL, options: TapeReader.Options = .init()) throws(TapeError) {
         tape = try TapeReader(url: url, options: options)
         reconstruction = TapeReconstruction(header: tape.header)
@@ -27,6 +30,7 @@ public final class TapeSessionReader {
         self.options = options
     }
 
+    /// Reads a file held in memory (no seeking with state).
     public init(bytes: [UInt8], label: String = "<memory>", options: TapeReader.Options = .init()) throws(TapeError) {
         tape = try TapeReader(bytes: bytes, label: label, options: options)
         reconstruction = TapeReconstruction(header: tape.header)
@@ -48,6 +52,7 @@ public final class TapeSessionReader {
         case truncated(TapeError)
     }
 
+    /// ``next()`` for loops that recover: malformed records and truncation come back as values.
     public func step() throws(TapeError) -> Step {
         switch try tape.step() {
         case .frame(let f): return .frame(reconstruction.frame(f))

@@ -11,12 +11,16 @@ import NEVRCore
 /// try writer.finish()
 /// ```
 public final class TapeSessionWriter {
+    /// What to write and how.
     public struct Options: Sendable {
+        /// Container, block size, compression.
         public var tape: TapeWriter.Options
         /// Run the event detectors on frames that carry no events (round, disc and stat
         /// events go into the file; the sparse tier is written either way).
         public var detectEvents: Bool
+        /// The header's metadata entries.
         public var metadata: [TapeMapEntry]
+        /// Options; `detectEvents` runs NEVR's detectors on frames that have no events.
         public init(tape: TapeWriter.Options = .init(), detectEvents: Bool = true, metadata: [TapeMapEntry] = []) {
             self.tape = tape
             self.detectEvents = detectEvents
@@ -44,12 +48,14 @@ public final class TapeSessionWriter {
     /// Bytes written so far.
     public var compressedBytes: Int { writer?.compressedBytes ?? 0 }
 
+    /// Writes to `url` (created when the first frame arrives).
     public init(url: URL, captureID: String, options: Options = .init()) {
         target = .file(url)
         self.captureID = captureID
         self.options = options
     }
 
+    /// Writes into memory (``data`` after ``finish()``).
     public init(inMemory label: String = "<memory>", captureID: String, options: Options = .init()) {
         target = .memory(label)
         self.captureID = captureID
@@ -59,6 +65,7 @@ public final class TapeSessionWriter {
     /// The bytes of an in-memory writer after ``finish()``.
     public var data: [UInt8] { writer?.data ?? [] }
 
+    /// Appends one typed frame (its header comes from the first frame).
     public func write(_ frame: Frame) throws(TapeError) {
         var frame = frame
         if options.detectEvents {

@@ -19,21 +19,30 @@ import NEVRCore
 public enum TapeVerification {
     /// Largest accepted orientation-vector deviation (tape measures 2.4e-3 on real captures).
     public static let orientationTolerance = 5e-3
+    /// Tolerance for derived sums (team stats from float32 player values).
     public static let sumTolerance = 1e-3
 
+    /// What a round trip through `.tape` kept, lost and could not hold.
     public struct Receipt: Sendable {
+        /// The file verified (or the label).
         public var file: String
+        /// Frames read from the input.
         public var framesIn = 0
+        /// Frames that came back from telemetry v2.
         public var framesOut = 0
+        /// The field-by-field comparison of original and rebuilt frames.
         public var comparison = FrameComparison(compareIndexAndEvents: false, millisecondTimestamps: true)
         /// Documented holes: name → differences counted under it.
         public var holes: [String: Int] = [:]
         /// Differences outside the documented holes, by path.
         public var losses: [String: Int] = [:]
+        /// Largest orientation-vector component difference seen.
         public var maxOrientationDeviation = 0.0
         /// Bytes of v2 protobuf per frame (envelope framing included, before zstd).
         public var protobufBytes = 0
+        /// Records or lines of the input that could not be read.
         public var unreadable = 0
+        /// Where the input was cut off, if it was.
         public var truncated: String?
 
         /// Every frame came back and nothing outside the documented holes differs.
@@ -42,11 +51,12 @@ public enum TapeVerification {
         }
     }
 
-    /// Verifies a recording in any readable format (read through the capture seam).
-    public static func verify(_ url: URL) throws -> Receipt {
+    /// Verifies a recording in any readable format (read through the capture seam with `options`,
+    /// e.g. the dictionaries a `.tape` needs).
+    public static func verify(_ url: URL, options: CaptureReadOptions = .init()) throws -> Receipt {
         var receipt = Receipt(file: url.path)
         var state = State()
-        let reader = try CaptureFormat.open(url)
+        let reader = try CaptureFormat.open(url, options: options)
         var index: UInt32 = 0
         while var record = try reader.next() {
             let frame: Frame

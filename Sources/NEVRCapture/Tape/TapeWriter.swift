@@ -21,19 +21,24 @@ import NEVRCore
 /// try writer.finish()
 /// ```
 public final class TapeWriter {
+    /// The container to write (tape.md §2).
     public enum Container: String, Sendable, CaseIterable {
         case perBlock = "per-block"
         case wholeStream = "whole-stream"
         case uncompressed = "uncompressed"
     }
 
+    /// How to write.
     public struct Options: Sendable {
+        /// Per-block with a seek table (default), whole-stream or uncompressed.
         public var container: Container
         /// Frames per block / keyframe entry (tape: 100).
         public var keyframeInterval: Int
+        /// zstd level (tape writes about level 1).
         public var compressionLevel: Int32
         /// A trained zstd dictionary (zstd dictionary format, ID inside); `nil` for none.
         public var dictionary: [UInt8]?
+        /// Options; `keyframeInterval` frames per block and keyframe entry.
         public init(container: Container = .perBlock, keyframeInterval: Int = 100, compressionLevel: Int32 = 1, dictionary: [UInt8]? = nil) {
             self.container = container
             self.keyframeInterval = keyframeInterval
@@ -42,21 +47,13 @@ public final class TapeWriter {
         }
     }
 
-    private enum Sink {
-        case file(UnsafeMutablePointer<FILE>)
-        case memory
-    }
-
-    private let sink: Sink
     private let label: String
     private let options: Options
-    private let cctx: OpaquePointer
+    /// The zstd context and file (shared with ``NevrcapWriter``).
+    private let out: ZstdOutput
     private var encoder = ProtoWriter(capacity: 64 * 1024)
     /// Uncompressed bytes of the block being built (per-block) or waiting for the stream.
     private var block = ProtoWriter(capacity: 256 * 1024)
-    private var output: UnsafeMutableRawPointer
-    private let outputCapacity: Int
-    private var memory: [UInt8] = []
     private var finished = false
 
     private var blocks: [(compressed: Int, decompressed: Int)] = []
@@ -67,7 +64,7 @@ public final class TapeWriter {
     /// Frames written.
     public private(set) var framesWritten = 0
     /// Bytes handed to the file so far.
-    public private(set) var compressedBytes = 0
+    public var compressedBytes: Int { out.compressedBytes }
     /// Decompressed envelope-stream bytes so far.
     public private(set) var uncompressedBytes = 0
 
@@ -76,44 +73,32 @@ public final class TapeWriter {
         guard let f = fopen(url.path, "wb") else {
             throw TapeError(reason: .io("cannot create: \(String(cString: strerror(errno)))"), file: url.path)
         }
-        sink = .file(f)
+        out = ZstdOutput(file: f)
         label = url.path
         self.options = options
-        cctx = ZSTD_createCCtx()!
-        outputCapacity = ZSTD_CStreamOutSize()
-        output = .allocate(byteCount: outputCapacity, alignment: 16)
         try start(header)
     }
 
     /// Writes into memory; read the result with ``data`` after ``finish()``.
     public init(inMemory label: String = "<memory>", header: TapeHeader, options: Options = .init()) throws(TapeError) {
-        sink = .memory
+        out = ZstdOutput()
         self.label = label
         self.options = options
-        cctx = ZSTD_createCCtx()!
-        outputCapacity = ZSTD_CStreamOutSize()
-        output = .allocate(byteCount: outputCapacity, alignment: 16)
         try start(header)
     }
 
     deinit {
-        if case .file(let f) = sink, !finished { fclose(f) }
-        ZSTD_freeCCtx(cctx)
-        output.deallocate()
         encoder.deallocate()
         block.deallocate()
     }
 
     /// The file bytes of an in-memory writer.
-    public var data: [UInt8] { memory }
+    public var data: [UInt8] { out.memory }
 
     private func start(_ header: TapeHeader) throws(TapeError) {
         guard options.keyframeInterval > 0 else { throw TapeError(reason: .invalidInput("keyframe interval must be positive"), file: label) }
-        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, options.compressionLevel))
-        try check(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1))
-        if let dict = options.dictionary {
-            try check(dict.withUnsafeBytes { ZSTD_CCtx_loadDictionary(cctx, $0.baseAddress, $0.count) })
-        }
+        // Content checksums always: tape's reader relies on them (tape.md §2).
+        do { try out.configure(level: options.compressionLevel, checksum: true, dictionary: options.dictionary) } catch { throw map(error) }
         encoder.removeAll()
         TapeWire.encode(header, into: &encoder)
         appendRecord()
@@ -174,9 +159,7 @@ public final class TapeWriter {
             try streamPending()
         }
         finished = true
-        if case .file(let f) = sink, fclose(f) != 0 {
-            throw TapeError(reason: .io("close failed: \(String(cString: strerror(errno)))"), file: label)
-        }
+        do { try out.close() } catch { throw map(error) }
     }
 
     /// Moves varint(len) + the encoded envelope into the pending block.
@@ -215,35 +198,17 @@ public final class TapeWriter {
     }
 
     private func compress(_ src: UnsafeRawPointer?, _ count: Int, _ mode: ZSTD_EndDirective) throws(TapeError) {
-        var input = ZSTD_inBuffer(src: src, size: count, pos: 0)
-        while true {
-            var out = ZSTD_outBuffer(dst: output, size: outputCapacity, pos: 0)
-            let remaining = ZSTD_compressStream2(cctx, &out, &input, mode)
-            try check(remaining)
-            if out.pos > 0 { try emit(UnsafeRawPointer(output), out.pos) }
-            if mode == ZSTD_e_end {
-                if remaining == 0 { return }
-            } else if input.pos == input.size {
-                return
-            }
-        }
+        do { try out.compress(src, count, mode) } catch { throw map(error) }
     }
 
     private func emit(_ src: UnsafeRawPointer, _ count: Int) throws(TapeError) {
-        switch sink {
-        case .file(let f):
-            if fwrite(src, 1, count, f) != count {
-                throw TapeError(reason: .io("write failed: \(String(cString: strerror(errno)))"), file: label)
-            }
-        case .memory:
-            memory.append(contentsOf: UnsafeRawBufferPointer(start: src, count: count))
-        }
-        compressedBytes += count
+        do { try out.emit(src, count) } catch { throw map(error) }
     }
 
-    private func check(_ code: Int) throws(TapeError) {
-        if ZSTD_isError(code) != 0 {
-            throw TapeError(reason: .zstd(String(cString: ZSTD_getErrorName(code))), file: label)
+    private func map(_ error: ZstdOutputError) -> TapeError {
+        switch error {
+        case .io(let what): TapeError(reason: .io(what), file: label)
+        case .zstd(let name): TapeError(reason: .zstd(name), file: label)
         }
     }
 }

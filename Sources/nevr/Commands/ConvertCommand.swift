@@ -8,10 +8,10 @@ import NEVRCapture
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert recordings between formats (.echoreplay zipped or plain, .nevrcap); whole folders in parallel.",
+        abstract: "Convert recordings between formats (.echoreplay zipped or plain, .nevrcap, .tape; from .butter); whole folders in parallel.",
         discussion: """
-            Each format comes from its file's extension: .echoreplay or .txt, .nevrcap (an unknown \
-            extension is an error). .echoreplay -> .echoreplay copies timestamps and JSON bytes exactly; \
+            Each format comes from its file's extension: .echoreplay or .txt, .nevrcap, .tape, .butter \
+            (read only; lossy, said in the summary) (an unknown extension is an error). .echoreplay -> .echoreplay copies timestamps and JSON bytes exactly; \
             -> .nevrcap stores typed frames, bones and detected events under a header; .nevrcap -> \
             .echoreplay rebuilds the game's JSON (events and header dropped, said in the summary). \
             IN may be - (standard input) and OUT - (standard output, with --format).
@@ -79,8 +79,10 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
-    private var conversionOptions: ConversionOptions {
-        var options = ConversionOptions(detectEvents: !noEvents)
+    @OptionGroup var dictionaries: DictionaryArguments
+
+    private func makeConversionOptions() throws -> ConversionOptions {
+        var options = ConversionOptions(read: try dictionaries.readOptions(), detectEvents: !noEvents)
         options.write.compressionLevel = level
         options.write.includeBones = !noBones
         options.write.echoReplay.zipped = !plain
@@ -108,7 +110,7 @@ struct ConvertCommand: ParsableCommand {
             }
         }
         let progress = ProgressLine("converting \(source.label == "stdin" ? "stdin" : source.url.lastPathComponent)")
-        let options = conversionOptions
+        let options = try makeConversionOptions()
         let summary = try CLIOutput.run(file: source.label) {
             defer { progress.finish() }
             return try CaptureConversion.convert(from: source.url, to: target.url, options: options) { p in
@@ -156,7 +158,7 @@ struct ConvertCommand: ParsableCommand {
         let progress = ProgressLine("converting \(tasks.count) files on \(jobs) threads")
         let state = FolderState(count: tasks.count, progress: progress)
         let started = DispatchTime.now().uptimeNanoseconds
-        let options = conversionOptions
+        let options = try makeConversionOptions()
         let next = FolderState.Counter()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let i = next.take(limit: tasks.count) {

@@ -18,7 +18,7 @@ struct EventsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .echoreplay or .nevrcap file, or - for standard input.")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter), or - for standard input.")
     var file: String
 
     @Flag(help: "One JSON object per line instead of a table.")
@@ -27,8 +27,10 @@ struct EventsCommand: ParsableCommand {
     @Option(help: "Only these kinds, comma-separated (e.g. goal_scored,player_stun).")
     var kinds: String?
 
-    @Flag(help: ".nevrcap: detect events from the sessions instead of using the stored ones.")
+    @Flag(help: ".nevrcap, .tape: detect events from the sessions instead of using the stored ones.")
     var redetect = false
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func validate() throws {
         _ = try kindFilter()
@@ -72,7 +74,8 @@ struct EventsCommand: ParsableCommand {
     /// (unless --redetect), otherwise detected from the sessions. Returns the summary and
     /// whether anything of the input could not be read.
     private func read(_ url: URL, label: String, _ printer: inout EventPrinter, progress: ProgressLine) throws -> (String, Bool) {
-        let reader = try CaptureFormat.open(url)
+        if !redetect, url.pathExtension.lowercased() == "nvr" { return try readNVR(url, label: label, &printer) }
+        let reader = try CaptureFormat.open(url, options: try dictionaries.readOptions())
         let stored = reader.carriesEvents && !redetect
         var processor = FrameProcessor()
         var frames = 0, notGame = 0, failed = 0

@@ -5,8 +5,8 @@ import NEVRCore
 extension InspectCommand {
     /// `.tape`: format version, container, blocks (seek table), keyframe and event indexes,
     /// header fields, frames, events by kind; truncation and skipped records reported.
-    static func inspectTape(_ url: URL) throws -> Report {
-        let reader = try TapeSessionReader(url: url)
+    static func inspectTape(_ url: URL, options: TapeReader.Options = .init()) throws -> Report {
+        let reader = try TapeSessionReader(url: url, options: options)
         let tape = reader.tape
         var report = Report(format: "tape")
         var eventsByKind: [String: Int] = [:]
@@ -80,6 +80,7 @@ extension InspectCommand {
         report.details.append((key: "chunks", value: reader.chunkSizes.count))
         report.details.append((key: "header_players", value: reader.players.count))
         report.details.append((key: "match_type", value: reader.matchType))
+        report.details.append((key: "lossy", value: ButterReader.lossNote))
         return report
     }
 }

@@ -10,11 +10,13 @@ struct InspectCommand: ParsableCommand {
         abstract: "Describe a recording: format, frames, time span, sessions, players, skipped lines.",
         discussion: "Example: nevr inspect match.echoreplay --json | jq .frames")
 
-    @Argument(help: "A recording (.echoreplay, zipped or plain, or .nevrcap), or - for standard input.")
+    @Argument(help: "A recording (.echoreplay, zipped or plain, .nevrcap, .tape, .butter or .nvr), or - for standard input.")
     var file: String
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     /// What every format reports; a format adds its own `details`.
     struct Report {
@@ -37,9 +39,9 @@ struct InspectCommand: ParsableCommand {
             switch format {
             case .echoReplay: return try Self.inspectEchoReplay(url, progress: progress)
             case .nevrcap: return try Self.inspectNevrcap(url, progress: progress)
-            case .tape: return try Self.inspectTape(url)
+            case .tape: return try Self.inspectTape(url, options: try dictionaries.readOptions().tape)
             case .butter: return try Self.inspectButter(url)
-            default: throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
+            case .nvr: return try Self.inspectNVR(url)
             }
         }
         if json {

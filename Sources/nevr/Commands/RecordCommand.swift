@@ -25,7 +25,7 @@ struct RecordCommand: AsyncParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case echoreplay, nevrcap, both
+        case echoreplay, nevrcap, both, nvr
     }
 
     @Option(help: "Game API server(s): HOST:PORT, HOST:FIRST-LAST (a range), or http://HOST:PORT; repeat for more. Default: 127.0.0.1:6721.")
@@ -46,7 +46,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Folder for the recordings (one folder per server when there are several).")
     var out = "."
 
-    @Option(help: "File format.")
+    @Option(help: "File format (both: .echoreplay and .nevrcap; nvr: .nvr, byte for byte with events).")
     var format: Format = .echoreplay
 
     @Flag(help: "Keep .echoreplay files as plain text (do not zip them when finished).")
@@ -156,6 +156,7 @@ struct RecordCommand: AsyncParsableCommand {
         var recorder: LiveRecorder
         var echoReplay: EchoReplayFileSink?
         var nevrcap: NevrcapFileSink?
+        var nvr: NVRFileSink?
         var stream: WebSocketFrameSink?
         var clips: ClipBufferSink?
     }
@@ -168,13 +169,17 @@ struct RecordCommand: AsyncParsableCommand {
             // One folder per server when there are several, so their files never mix.
             let directory = urls.count == 1 ? root : root.appendingPathComponent(Self.folderName(server), isDirectory: true)
             // With --buffer nothing but clips is written: no full-recording sinks.
-            let echoReplay = format != .nevrcap && buffer == nil
+            let echoReplay = (format == .echoreplay || format == .both) && buffer == nil
                 ? EchoReplayFileSink(directory: directory, options: .init(zipOnClose: !plain, includeBones: bones)) : nil
-            let nevrcap = format != .echoreplay && buffer == nil ? NevrcapFileSink(directory: directory) : nil
+            let nevrcap = (format == .nevrcap || format == .both) && buffer == nil ? NevrcapFileSink(directory: directory) : nil
+            let nvr = format == .nvr && buffer == nil ? NVRFileSink(directory: directory) : nil
+            if buffer != nil && format == .nvr {
+                throw ValidationError("--buffer saves .echoreplay or .nevrcap clips; --format nvr does not work with it yet")
+            }
             let clips = try buffer.map { window in
                 var formats: [ClipBufferSink.Format] = []
-                if format != .nevrcap { formats.append(.echoReplay) }
-                if format != .echoreplay { formats.append(.nevrcap) }
+                if format == .echoreplay || format == .both { formats.append(.echoReplay) }
+                if format == .nevrcap || format == .both { formats.append(.nevrcap) }
                 let options = ClipBufferSink.Options(window: window.duration, maximumFrames: Int((window.seconds * rate * 1.5).rounded(.up)) + 16,
                                                      saveOn: try saveOnKinds(), formats: formats, zip: !plain, includeBones: bones)
                 return ClipBufferSink(directory: directory, options: options) { clip in
@@ -196,13 +201,13 @@ struct RecordCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
             }
-            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, clips, streamSink].compactMap { $0 })
+            let sinks = FanOutFrameSink([echoReplay as (any FrameSink)?, nevrcap, nvr, clips, streamSink].compactMap { $0 })
             var options = LiveRecorder.Options(url: server, rate: rate, bones: bones, duration: duration?.duration)
             options.maximumBackoff = .nanoseconds(Int64(1e9 / idleRate))
             options.segmentIdleTimeout = idleTimeout.duration
             options.filter = filter
             list.append(Server(url: server, recorder: LiveRecorder(options: options, sink: sinks),
-                               echoReplay: echoReplay, nevrcap: nevrcap, stream: streamSink, clips: clips))
+                               echoReplay: echoReplay, nevrcap: nevrcap, nvr: nvr, stream: streamSink, clips: clips))
         }
         let recorders = list.map(\.recorder)
         let recording = Task {
@@ -237,6 +242,7 @@ struct RecordCommand: AsyncParsableCommand {
             }
             var files = await server.echoReplay?.finishedFiles ?? []
             files += await server.nevrcap?.finishedFiles ?? []
+            files += await server.nvr?.finishedFiles ?? []
             for file in files { print(file.path) }
             if let clips = server.clips {
                 // Clip files were printed as they were saved.

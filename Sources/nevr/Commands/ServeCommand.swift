@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Recording to serve (.echoreplay, zipped or plain, or .nevrcap), or a folder of them; repeat for a playlist.")
+    @Option(help: "Recording to serve (.echoreplay, zipped or plain, .nevrcap, .tape, .butter), or a folder of them; repeat for a playlist.")
     var replay: [String] = []
 
     @Option(help: "A playlist file: one recording (or folder) per line, played in order.")
@@ -170,7 +170,7 @@ struct ServeCommand: AsyncParsableCommand {
         let format = try CaptureFormat(url: url)
         switch format {
         case .tape, .butter, .nvr:
-            throw CaptureFormatError(path: url.path, reason: .notSupportedYet(format))
+            return try CaptureFrameSource(url: url)
         case .nevrcap:
             return try NevrcapFrameSource(url: url)
         case .echoReplay:

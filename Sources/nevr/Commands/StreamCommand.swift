@@ -101,6 +101,9 @@ struct StreamCommand: AsyncParsableCommand {
         let stats = await codec.close(timeout: .seconds(10))
         var line = "nevr stream: \(stats.framesQueued) frames queued, \(stats.framesAcknowledged) acknowledged by \(to)"
         line += ", \(stats.dropped) dropped (buffer full), \(stats.buffered) unsent, \(stats.connections) connection(s)"
+        // Duplicates are frames the hub acknowledged but already had from this stream (a resend), so it did not forward them.
+        line += ", \(stats.duplicatesReported) duplicate(s) not forwarded"
+        if let e = stats.lastHubError { line += "; the hub said: \(e)" }
         if stats.framesAcknowledged < stats.framesQueued, let e = stats.lastError { line += "; last error: \(e)" }
         Terminal.note(line)
         switch result {

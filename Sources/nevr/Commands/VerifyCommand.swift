@@ -11,18 +11,21 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Exit status 0 only when every frame came back and nothing both formats can hold was lost. \
             What one format cannot hold (events and header in .echoreplay, unknown JSON keys in .nevrcap) \
-            is listed, not counted as a loss. .tape and .butter go through .nevrcap by default; --via picks \
-            the target (any format the registry can write). Example: nevr verify match.echoreplay --via nevrcap
+            is listed, not counted as a loss. .tape and .butter go through .tape again and .nvr is decoded \
+            block by block by default; --via picks the target (any format the registry can write). \
+            Example: nevr verify match.echoreplay --via nevrcap
             """)
 
-    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter).")
+    @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter, or .nvr: every block decoded and checked).")
     var file: String
 
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead: echoreplay, nevrcap or tape (tape reports tape.md's documented holes by name).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; the default for .tape and .butter files; nvr: byte for byte; echoreplay or nevrcap: through the capture seam, every field compared).")
     var via: String?
+
+    @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
         var target: CaptureFormat?
@@ -30,12 +33,21 @@ struct VerifyCommand: ParsableCommand {
             guard let format = CaptureFormat(name: via.lowercased()) else {
                 throw ValidationError("--via: unknown format \(via); known: \(CaptureFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            // `.tape` has its own receipt naming tape.md's documented holes.
-            if format == .tape { return try runViaTape() }
-            target = format
+            switch format {
+            // `.tape` has its own receipt naming tape.md's documented holes; `.nvr` checks byte for byte.
+            case .tape: return try runViaTape()
+            case .nvr: return try runNVR(roundTrip: true)
+            default: target = format
+            }
         }
         let url = URL(fileURLWithPath: file)
         let source = CaptureFormat(fileExtension: url.pathExtension)
+        if target == nil {
+            if source == .nvr { return try runNVR(roundTrip: false) }
+            // A .tape or .butter file has no lossless "other format": it goes through .tape again,
+            // which checks the reader and writer against each other and names tape's holes.
+            if source == .tape || source == .butter { return try runViaTape() }
+        }
         // .echoreplay and .nevrcap keep their detailed receipts (byte-identical JSON, dropped keys);
         // every other format, or another target, goes through the capture seam.
         if target == nil, source != .echoReplay, source != .nevrcap { target = .nevrcap }
@@ -65,11 +77,10 @@ struct VerifyCommand: ParsableCommand {
                 "dropped_key_paths": receipt.droppedKeyPaths,
                 "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("format:", receipt.format.rawValue + " (round trip through \(other), in memory)")
             row("sha256:", receipt.sha256)
@@ -112,7 +123,8 @@ struct VerifyCommand: ParsableCommand {
 extension VerifyCommand {
     /// `--via tape`: every frame to telemetry v2 and back (``TapeVerification``).
     func runViaTape() throws {
-        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file)) }
+        let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
+        let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
         if json {
             let object: [String: Any] = [
@@ -122,11 +134,10 @@ extension VerifyCommand {
                 "protobuf_bytes_per_frame": receipt.framesOut > 0 ? receipt.protobufBytes / receipt.framesOut : 0,
                 "unreadable": receipt.unreadable, "truncated": receipt.truncated as Any? ?? NSNull(), "lossless": receipt.isLossless,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            try Self.printJSONLine(object)
         } else {
             var out = ""
-            func row(_ label: String, _ value: String) { out += label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n" }
+            func row(_ label: String, _ value: String) { out += Self.receiptRow(label, value) }
             row("file:", receipt.file)
             row("round trip:", "through .tape (telemetry v2, sparse event tier), in memory")
             row("frames in/out:", "\(receipt.framesIn) / \(receipt.framesOut)")
@@ -141,5 +152,16 @@ extension VerifyCommand {
             print(out, terminator: "")
         }
         if !receipt.isLossless { throw ExitCode.failure }
+    }
+
+    /// One receipt as a single sorted JSON line on standard output (`--json`).
+    static func printJSONLine(_ object: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    /// One `label: value` line of a text receipt, labels padded to one column.
+    static func receiptRow(_ label: String, _ value: String) -> String {
+        label.padding(toLength: 20, withPad: " ", startingAt: 0) + value + "\n"
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Random-access input for ``TapeReader``: a file (sequential reads plus positioned reads for
+/// Random-access input for ``TapeReader`` and ``NevrcapReader`` (through ``RecordStream``): a file (sequential reads plus positioned reads for
 /// the seek table and footer) or bytes in memory.
 final class ByteInput {
     struct Failure: Error, CustomStringConvertible {
