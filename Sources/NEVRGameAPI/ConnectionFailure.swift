@@ -49,8 +49,12 @@ public enum ConnectionFailure {
     }
 
     /// The operating system's error number somewhere in `error` (a NIO `IOError`, possibly inside
-    /// the per-address error list of a failed connection attempt).
-    static func errnoCode(in error: Any, depth: Int = 0) -> Int32? {
+    /// the per-address error list of a failed connection attempt), or nil.
+    ///
+    /// ```swift
+    /// if ConnectionFailure.errnoCode(in: error) == EADDRINUSE { print("the port is taken") }
+    /// ```
+    public static func errnoCode(in error: Any, depth: Int = 0) -> Int32? {
         if let io = error as? IOError { return io.errnoCode }
         guard depth < 4 else { return nil }
         for child in Mirror(reflecting: error).children {

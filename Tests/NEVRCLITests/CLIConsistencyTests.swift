@@ -174,12 +174,20 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("a.nevrcap").path))
     }
 
-    func testHelpTextsHaveNoDebugDescriptions() throws {
-        for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream"] {
+    /// Every command's help: no Swift debug descriptions of defaults, no broken wrapping.
+    func testHelpTextsHaveNoDebugDescriptionsOrBrokenWrapping() throws {
+        for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream", "overlay"] {
             let r = try NEVRProcess.run([command, "--help"])
             XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
             XCTAssertFalse(r.stdout.contains("Argument("), "\(command) --help:\n\(r.stdout)")
             XCTAssertFalse(r.stdout.contains(".0 seconds"), "\(command) --help:\n\(r.stdout)")
+            // Broken wrapping: a hard line break in the source re-wrapped by ArgumentParser leaves a
+            // short line whose sentence goes on, lower case, on the next one ("... .nevrcap files" / "carry ...").
+            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.hasPrefix(" ") && !line.isEmpty && line.count < 60 {
+                let endsSentence = line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix(")")
+                XCTAssertFalse(!endsSentence && next.first?.isLowercase == true, "\(command) --help wraps badly at \"\(line)\" / \"\(next)\"")
+            }
         }
         let serve = try NEVRProcess.run(["serve", "--help"])
         XCTAssertTrue(serve.stdout.contains("default: 5m"), serve.stdout)

@@ -84,32 +84,38 @@ struct OverlayCommand: AsyncParsableCommand {
         let config = OverlayConfiguration(teamNames: TeamNames(blue: blueName, orange: orangeName))
         let http = OverlayHTTPServer(host: host, port: port, feed: feed, hubServer: hubServer, configuration: { config })
         let events = SparkEventServer(host: host, port: eventsPort, broadcaster: feed.spark, configuration: { config })
-        let host = self.host
+        let (host, port, eventsPort) = (self.host, self.port, self.eventsPort)
         let ports = ReadyPorts()
         let job = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await http.run { p in
-                        if let both = ports.set(http: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    try await ServerFailure.tagging(port: port) {
+                        try await http.run { p in
+                            if let both = ports.set(http: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                        }
                     }
                 }
                 group.addTask {
-                    try await events.run { p in
-                        if let both = ports.set(events: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    try await ServerFailure.tagging(port: eventsPort) {
+                        try await events.run { p in
+                            if let both = ports.set(events: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                        }
                     }
                 }
                 group.addTask {
                     try await source.run(into: feed) { note in Terminal.note("nevr overlay: \(note)") }
                 }
-                try await group.waitForAll()
+                // The first failure ends the command (`waitForAll` would wait for the other,
+                // healthy server forever); leaving the group cancels the rest.
+                for try await _ in group {}
             }
         }
         let signals = SignalCancellation(cancelling: job)
         let result = await job.result
         withExtendedLifetime(signals) {}
         if case .failure(let error) = result, !(error is CancellationError) {
-            CLIOutput.printError(file: label, "\(error)")
-            throw ExitCode.failure
+            let failure = error as? ServerFailure
+            throw CLIOutput.reportServer(failure?.error ?? error, address: "\(host):\(failure?.port ?? port)", file: label)
         }
         let s = feed.spark.statistics
         Terminal.note(
@@ -123,6 +129,23 @@ struct OverlayCommand: AsyncParsableCommand {
         Terminal.note(
             "nevr overlay: \(label): pages at http://\(host):\(http)/overlay/ (Spark JSON on the same port), "
                 + "Spark events at ws://\(host):\(events)/; Ctrl-C to stop")
+    }
+}
+
+/// An error of the server on `port` (of the overlay's two), so a failure to listen names that port.
+struct ServerFailure: Error {
+    var port: Int
+    var error: any Error
+
+    /// Runs `body`; an error it throws (other than cancellation) comes back tagged with `port`.
+    static func tagging(port: Int, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ServerFailure(port: port, error: error)
+        }
     }
 }
 

@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand {
         } catch is WatchLimitReached {
         } catch {
             if let count, stats.frames + stats.eventMessages >= count {} else {
-                CLIOutput.printError(file: url, (error as? StreamClientError)?.reason ?? ErrorText.reason(error, hint: "is nevr hub running there?"))
+                CLIOutput.printError(file: url, ErrorText.reason(error, hint: HubRefusal.hubHint))
                 throw ExitCode.failure
             }
         }
