@@ -113,6 +113,44 @@ final class NevrcapIndependentCheckTests: XCTestCase {
         }
     }
 
+    /// A protoc-generated tool that decodes and re-encodes our file (here Python `protobuf`)
+    /// keeps key presence (`optional` fields, `key_presence`) and every `extras` entry.
+    func testAFileReencodedByPythonKeepsPresenceAndExtras() throws {
+        let url = dir.appendingPathComponent("ours.nevrcap")
+        let writer = try NevrcapWriter(url: url, header: NevrcapHeader(captureID: "plain header"))
+        var frames = (0..<3).map { NevrcapFixtures.frame($0, bones: $0 != 2, events: $0 == 1 ? NevrcapFixtures.everyEvent : []) }
+        frames.append(
+            Frame(
+                index: 3, timestamp: Timestamp(millisecondsSinceEpoch: 1_700_000_000_000),
+                session: try GameJSONReader.parseSession(Array(ExtrasJSON.session.utf8)),
+                bones: try GameJSONReader.parseBones(Array(ExtrasJSON.bones.utf8))))
+        for f in frames { try writer.write(f) }
+        try writer.close()
+
+        let again = dir.appendingPathComponent("python-reencoded.nevrcap")
+        try ExternalTool.run("python3", [script, "reencode", url.path, again.path])
+        let reader = try NevrcapReader(url: again)
+        var back: [Frame] = []
+        while let f = try reader.next() {
+            XCTAssertFalse(CaptureConversion.needsKeyRestore(header: reader.header, notes: reader.notes))
+            back.append(f)
+        }
+        // A protobuf `map` (GenericEvent.data) has no order: Python writes its entries in its own.
+        XCTAssertEqual(back.map(Self.sortingMaps), frames.map(Self.sortingMaps))
+        XCTAssertEqual(reader.notes.unknownFields, 0)
+        XCTAssertEqual(String(decoding: GameJSONWriter.bytes(back[3].session), as: UTF8.self), ExtrasJSON.session)
+    }
+
+    /// `f` with the entries of every generic event's data map sorted by key.
+    static func sortingMaps(_ f: Frame) -> Frame {
+        var f = f
+        f.events = f.events.map { e in
+            guard case .generic(let type, let data, let payload) = e else { return e }
+            return .generic(eventType: type, data: data.sorted { $0.key < $1.key }, payload: payload)
+        }
+        return f
+    }
+
     func testWeReadAFileBuiltByPythonAndTheZstdTool() throws {
         let url = dir.appendingPathComponent("python.nevrcap")
         try ExternalTool.run("python3", [script, "build", url.path])
@@ -131,8 +169,8 @@ final class NevrcapIndependentCheckTests: XCTestCase {
             XCTAssertEqual(f.timestamp, Timestamp(seconds: 1_637_442_333 + Int64(i), nanos: 500_000_000))
             XCTAssertEqual(f.session.sessionID, "PY-SESSION")
             XCTAssertEqual(f.session.gameClock, 300.5 - Double(i))
-            // Python omits proto3 zeros: blue_points 0 on frame 0 reads as absent.
-            XCTAssertEqual(f.session.bluePoints, i == 0 ? nil : Double(i))
+            // `blue_points` is `optional`: the 0 Python set on frame 0 is written and read back.
+            XCTAssertEqual(f.session.bluePoints, Double(i))
             XCTAssertEqual(f.session.possession, DiscHolder(teamIndex: 1, playerIndex: Int32(i % 5)))
             XCTAssertEqual(f.session.disc?.position, Vector3(0.5, 1.25, -2.0 - Double(i)))
             XCTAssertEqual(f.session.teams?.map(\.name), ["BLUE TEAM", "ORANGE TEAM"])

@@ -87,7 +87,8 @@ final class NevrcapWireTests: XCTestCase {
             XCTAssertEqual(back.session.teams?.first?.name?.utf8.count, n)
             // Canonical: frame_index (2 bytes) + empty timestamp (2) + session tag + minimal lengths.
             let teamBody = (n == 0 ? 0 : 0) + 1 + varintSize(n) + n
-            let sessionBody = 2 + varintSize(teamBody) + teamBody
+            // ... plus `key_presence` (field 1001, varint 1: tag C8 3E, value 01).
+            let sessionBody = 2 + varintSize(teamBody) + teamBody + 3
             XCTAssertEqual(bytes.count, 2 + 2 + 1 + varintSize(sessionBody) + sessionBody, "n=\(n)")
         }
     }
@@ -100,7 +101,9 @@ final class NevrcapWireTests: XCTestCase {
         var bytes: [UInt8] = []
         NevrcapWire.encode(Frame(index: 0, timestamp: Timestamp(nanosecondsSinceEpoch: 0), session: s), into: &bytes)
         // session body: tag 23 (0xBA 0x01), length 20, two 10-byte varints of -1.
+        // Then `key_presence` (field 1001 = true: C8 3E 01) ends every session we write.
         let expectedSession: [UInt8] = [0xBA, 0x01, 20] + Array(repeating: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], count: 2).flatMap { $0 }
+            + [0xC8, 0x3E, 0x01]
         XCTAssertEqual(Array(bytes.suffix(expectedSession.count)), expectedSession)
         XCTAssertEqual(try bytes.withUnsafeBytes { try NevrcapWire.decodeFrame($0) }.session.possession, .nobody)
     }

@@ -66,7 +66,7 @@ public enum CaptureVerification {
         var wire: [UInt8] = []
         var json: [UInt8] = []
         var bonesJSON: [UInt8] = []
-        var extras = 0, legacy = 0, fractional = 0, errorObjects = 0
+        var fractional = 0, errorObjects = 0
         while let record = try reader.next() {
             receipt.framesIn += 1
             let original: Frame
@@ -84,7 +84,7 @@ public enum CaptureVerification {
                 if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "\(error)")) }
                 continue
             }
-            (extras, legacy, fractional) = NevrcapHoldability.count(original, extras, legacy, fractional)
+            fractional = NevrcapHoldability.countFractional(original, fractional)
             audit(record, original, &receipt, scratch: &json)
             // A number .nevrcap cannot store (points out of int32): the frame would not survive.
             do {
@@ -121,8 +121,6 @@ public enum CaptureVerification {
         if errorObjects > 0 {
             receipt.notHoldable.append("\(errorObjects) line(s) holding the game's error object instead of a frame (not converted)")
         }
-        if extras > 0 { receipt.notHoldable.append("\(extras) frame(s) with keys the model has no field for (kept only by .echoreplay)") }
-        if legacy > 0 { receipt.notHoldable.append("\(legacy) frame(s) with 2018 player poses or bare-vector hands") }
         if fractional > 0 { receipt.notHoldable.append("\(fractional) frame(s) with fractional blue/orange points (int32 in .nevrcap)") }
         if receipt.framesIn == 0 { receipt.empty = "the file holds no frame: nothing was verified" }
         return receipt
@@ -150,10 +148,10 @@ public enum CaptureVerification {
 
     static func verifyNevrcap(_ url: URL, _ sha: String) throws -> Receipt {
         let reader = try NevrcapReader(url: url)
-        let explicit = CaptureConversion.writesExplicitZeros(reader.header)
         var receipt = Receipt(
             file: url.path, format: .nevrcap, sha256: sha,
-            comparison: FrameComparison(proto3Presence: !explicit, compareIndexAndEvents: false, millisecondTimestamps: true))
+            comparison: FrameComparison(compareIndexAndEvents: false, millisecondTimestamps: true))
+        var restoredFrames = 0
         var json: [UInt8] = []
         var bonesJSON: [UInt8] = []
         var events = 0, subMillisecond = 0
@@ -175,7 +173,12 @@ public enum CaptureVerification {
             events += frame.events.count
             if frame.timestamp.nanosecondsSinceEpoch % 1_000_000 != 0 { subMillisecond += 1 }
             var session = frame.session
-            if !explicit { Proto3KeyRestorer.restore(&session) }
+            let restore = CaptureConversion.needsKeyRestore(header: reader.header, notes: reader.notes)
+            if restore {
+                Proto3KeyRestorer.restore(&session)
+                restoredFrames += 1
+            }
+            receipt.comparison.proto3Presence = restore
             json.removeAll(keepingCapacity: true)
             GameJSONWriter.write(session, into: &json)
             var bones: PlayerBones?
@@ -194,8 +197,8 @@ public enum CaptureVerification {
         }
         receipt.notHoldable.append("header\(reader.header == nil ? " (file has none)" : ""), frame indices and \(events) event(s)")
         if subMillisecond > 0 { receipt.notHoldable.append("\(subMillisecond) timestamp(s) finer than a millisecond") }
-        if !explicit {
-            receipt.notHoldable.append("written by another tool: missing keys and zero values compare equal (proto3); \(receipt.comparison.presenceOnly) such field(s)")
+        if restoredFrames > 0 {
+            receipt.notHoldable.append("\(restoredFrames) frame(s) without key presence (another tool's proto3 writer): missing keys and zero values compare equal; \(receipt.comparison.presenceOnly) such field(s)")
         }
         if reader.notes.unknownFields > 0 { receipt.notHoldable.append("\(reader.notes.unknownFields) unknown protobuf field(s)") }
         if receipt.framesIn == 0 {
@@ -205,49 +208,22 @@ public enum CaptureVerification {
     }
 }
 
-/// What of a typed frame `.nevrcap` can hold.
+/// What of a typed frame `.nevrcap` can hold: everything (unknown keys and `null`s in each
+/// message's `extras`, 2018 poses and bare-vector hands in their own fields) except fractional
+/// Combat points, which the Go schema stores as int32.
 enum NevrcapHoldability {
-    /// Updates the counts of frames with content `.nevrcap` cannot hold.
-    static func count(_ f: Frame, _ extras: Int, _ legacy: Int, _ fractional: Int) -> (Int, Int, Int) {
-        var hasExtras = !f.session.extras.isEmpty || !(f.bones?.extras.isEmpty ?? true)
-        var hasLegacy = false
-        for t in f.session.teams ?? [] {
-            if !t.extras.isEmpty { hasExtras = true }
-            for p in t.players ?? [] {
-                if !p.extras.isEmpty { hasExtras = true }
-                if p.legacyPose != nil || p.handsAreBareVectors { hasLegacy = true }
-            }
-        }
+    /// Updates the count of frames with fractional blue/orange points.
+    static func countFractional(_ f: Frame, _ fractional: Int) -> Int {
         let frac = [f.session.bluePoints, f.session.orangePoints].contains { $0.map { $0 != $0.rounded(.towardZero) } ?? false }
-        return (extras + (hasExtras ? 1 : 0), legacy + (hasLegacy ? 1 : 0), fractional + (frac ? 1 : 0))
+        return fractional + (frac ? 1 : 0)
     }
 
-    /// `f` without what `.nevrcap` cannot hold (extras, 2018 poses, bare-vector hands; points
-    /// rounded toward zero), the expected result of a lossless round trip.
+    /// `f` as `.nevrcap` holds it (points rounded toward zero), the expected result of a
+    /// lossless round trip.
     static func holdable(_ f: Frame) -> Frame {
         var f = f
-        f.session.extras = []
-        f.bones?.extras = []
         if let p = f.session.bluePoints { f.session.bluePoints = Double(NevrcapWire.points(p)) }
         if let p = f.session.orangePoints { f.session.orangePoints = Double(NevrcapWire.points(p)) }
-        if var teams = f.session.teams {
-            for ti in teams.indices {
-                teams[ti].extras = []
-                guard var players = teams[ti].players else { continue }
-                for pi in players.indices {
-                    var p = players[pi]
-                    p.extras = []
-                    p.legacyPose = nil
-                    if p.handsAreBareVectors {
-                        // A bare [x,y,z] hand is stored as HandPart.pos and comes back as an object.
-                        p.handsAreBareVectors = false
-                    }
-                    players[pi] = p
-                }
-                teams[ti].players = players
-            }
-            f.session.teams = teams
-        }
         return f
     }
 }

@@ -27,13 +27,11 @@ public enum NevrcapCodec: CaptureCodec {
 public final class NevrcapFrameReader: CaptureFrameReader {
     /// The underlying reader (header, decode notes).
     public let reader: NevrcapReader
-    private let omitsZeroValues: Bool
     private var skippedRecords = CaptureReadReport()
     private let fileSize: Int64
 
     public init(url: URL, options: NevrcapReader.Options = .init()) throws {
         reader = try NevrcapReader(url: url, options: options)
-        omitsZeroValues = !CaptureConversion.writesExplicitZeros(reader.header)
         fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 
@@ -69,7 +67,10 @@ public final class NevrcapFrameReader: CaptureFrameReader {
         while true {
             switch try reader.step() {
             case .frame(let frame):
-                return CaptureRecord(frame: frame, position: Int(frame.index), omitsZeroValues: omitsZeroValues)
+                // Per frame: sessions without `key_presence` (other tools' proto3 writers) get the
+                // keys that proto3 dropped put back when spelled as JSON.
+                let restore = CaptureConversion.needsKeyRestore(header: reader.header, notes: reader.notes)
+                return CaptureRecord(frame: frame, position: Int(frame.index), omitsZeroValues: restore)
             case .end:
                 return nil
             case .skipped(let e):

@@ -18,6 +18,14 @@ extension CaptureConversion {
         header?[metadata: "writer"]?.hasPrefix(writerName) ?? false
     }
 
+    /// True when the session just decoded (whose decoder notes are `notes`) needs
+    /// ``Proto3KeyRestorer``: it carries no `key_presence` (the schema's marker that every key
+    /// was written, zeros included) and the file's header does not name this toolkit as writer
+    /// (the fallback for files written before presence was in the schema).
+    public static func needsKeyRestore(header: NevrcapHeader?, notes: NevrcapDecodeNotes) -> Bool {
+        !notes.lastSessionKeptPresence && !writesExplicitZeros(header)
+    }
+
     /// Options of ``echoReplayToNevrcap(from:to:options:progress:)``.
     public struct NevrcapOptions: Sendable {
         public var writer: NevrcapWriter.Options

@@ -18,89 +18,33 @@ import NEVRCore
 /// | `rules_changed_by` present | 2022+ | `rules_changed_at`; player `is_emote_playing` |
 ///
 /// Keys the game only sometimes writes (`client_name`, Combat keys, `holding_*`, which
-/// are never empty when present) are left as they are. Files written by this toolkit keep
-/// every present key explicitly, so ``NevrcapConversion`` applies this only to files from
-/// other writers (see ``NevrcapConversion/writesExplicitZeros(_:)``).
+/// are never empty when present) are left as they are. Files whose sessions carry
+/// `key_presence` (every file this toolkit writes now) keep every present key explicitly and
+/// are never restored; for older files of this toolkit the header's `writer` metadata says the
+/// same (see ``CaptureConversion/needsKeyRestore(header:notes:)``).
 public enum Proto3KeyRestorer {
+    /// Puts back, in place, the keys an old proto3 writer dropped from `s` (see the type's table).
     public static func restore(_ s: inout Session) {
-        let sept2020 = s.player != nil || (s.teams ?? []).contains { ($0.players ?? []).contains { $0.head != nil } }
-        let dec2020 = s.pause != nil
-        let y2021 = s.lastThrow != nil
-        let y2022 = s.rulesChangedBy != nil
-
-        fill(&s.sessionID, "")
-        fill(&s.matchType, "")
-        fill(&s.mapName, "")
-        fill(&s.gameStatus, "")
-        fill(&s.gameClock, 0)
-        fill(&s.gameClockDisplay, "")
-        fill(&s.privateMatch, false)
-        fill(&s.tournamentMatch, false)
-        fill(&s.bluePoints, 0)
-        fill(&s.orangePoints, 0)
-        if s.disc != nil { fill(&s.disc!.bounceCount, 0) }
-        if sept2020 {
-            fill(&s.sessionIP, "")
-            fill(&s.blueTeamRestartRequest, 0)
-            fill(&s.orangeTeamRestartRequest, 0)
-        }
-        if dec2020, var p = s.pause {
-            fill(&p.pausedState, "")
-            fill(&p.unpausedTeam, "")
-            fill(&p.pausedRequestedTeam, "")
-            fill(&p.unpausedTimer, 0)
-            fill(&p.pausedTimer, 0)
-            s.pause = p
-        }
-        if y2021 {
-            fill(&s.blueRoundScore, 0)
-            fill(&s.orangeRoundScore, 0)
-            fill(&s.totalRoundCount, 0)
-            fill(&s.leftShoulderPressed, 0)
-            fill(&s.rightShoulderPressed, 0)
-            fill(&s.leftShoulderPressed2, 0)
-            fill(&s.rightShoulderPressed2, 0)
-            fill(&s.errCode, 0)
-            var t = s.lastThrow!
-            fill(&t.armSpeed, 0); fill(&t.totalSpeed, 0); fill(&t.offAxisSpinDeg, 0)
-            fill(&t.wristThrowPenalty, 0); fill(&t.rotPerSec, 0); fill(&t.potSpeedFromRot, 0)
-            fill(&t.speedFromArm, 0); fill(&t.speedFromMovement, 0); fill(&t.speedFromWrist, 0)
-            fill(&t.wristAlignToThrowDeg, 0); fill(&t.throwAlignToMovementDeg, 0)
-            fill(&t.offAxisPenalty, 0); fill(&t.throwMovePenalty, 0)
-            s.lastThrow = t
-            if var l = s.lastScore {
-                fill(&l.discSpeed, 0); fill(&l.team, ""); fill(&l.goalType, ""); fill(&l.pointAmount, 0)
-                fill(&l.distanceThrown, 0); fill(&l.personScored, ""); fill(&l.assistScored, "")
-                s.lastScore = l
-            }
-        }
-        if y2022 { fill(&s.rulesChangedAt, 0) }
-        guard var teams = s.teams else { return }
-        for ti in teams.indices {
-            fill(&teams[ti].name, "")
-            fill(&teams[ti].possession, false)
-            if teams[ti].stats != nil { restore(&teams[ti].stats!) }
-            guard var players = teams[ti].players else { continue }
-            for pi in players.indices {
-                var p = players[pi]
-                fill(&p.name, ""); fill(&p.slot, 0); fill(&p.userID, 0); fill(&p.number, 0); fill(&p.level, 0)
-                fill(&p.stunned, false); fill(&p.invulnerable, false); fill(&p.blocking, false); fill(&p.possession, false)
-                if sept2020 { fill(&p.ping, 0) }
-                if y2021 { fill(&p.packetLossRatio, 0) }
-                if y2022 { fill(&p.isEmotePlaying, false) }
-                if p.stats != nil { restore(&p.stats!) }
-                players[pi] = p
-            }
-            teams[ti].players = players
-        }
-        s.teams = teams
+        fill(&s, Eras(s))
     }
 
-    static func restore(_ s: inout Stats) {
-        fill(&s.possessionTime, 0); fill(&s.points, 0); fill(&s.saves, 0); fill(&s.goals, 0)
-        fill(&s.stuns, 0); fill(&s.passes, 0); fill(&s.catches, 0); fill(&s.steals, 0)
-        fill(&s.blocks, 0); fill(&s.interceptions, 0); fill(&s.assists, 0); fill(&s.shotsTaken, 0)
+    /// What the frame shows of its build era (the evidence column of the type's table).
+    struct Eras {
+        var sept2020: Bool
+        var dec2020: Bool
+        var y2021: Bool
+        var y2022: Bool
+
+        init(_ s: Session) {
+            sept2020 = s.player != nil || (s.teams ?? []).contains { ($0.players ?? []).contains { $0.head != nil } }
+            dec2020 = s.pause != nil
+            y2021 = s.lastThrow != nil
+            y2022 = s.rulesChangedBy != nil
+        }
     }
+
+    // The per-object fills (which key, which era, which zero) are generated from
+    // `schema/session.toml` (`restore = true`): Proto3KeyRestorer.generated.swift.
 
     @inline(__always)
     static func fill<T>(_ value: inout T?, _ zero: T) {

@@ -101,77 +101,7 @@ public enum EventJSON {
         w.key(name); w.int(total)
     }
 
-    private static func pause(_ p: PauseState, _ w: inout Writer) {
-        w.open()
-        if let v = p.pausedState { w.key("paused_state"); w.string(v) }
-        if let v = p.unpausedTeam { w.key("unpaused_team"); w.string(v) }
-        if let v = p.pausedRequestedTeam { w.key("paused_requested_team"); w.string(v) }
-        if let v = p.unpausedTimer { w.key("unpaused_timer"); w.double(v) }
-        if let v = p.pausedTimer { w.key("paused_timer"); w.double(v) }
-        w.close()
-    }
-
-    private static func lastScore(_ s: LastScore, _ w: inout Writer) {
-        w.open()
-        if let v = s.discSpeed { w.key("disc_speed"); w.double(v) }
-        if let v = s.team { w.key("team"); w.string(v) }
-        if let v = s.goalType { w.key("goal_type"); w.string(v) }
-        if let v = s.pointAmount { w.key("point_amount"); w.int(v) }
-        if let v = s.distanceThrown { w.key("distance_thrown"); w.double(v) }
-        if let v = s.personScored { w.key("person_scored"); w.string(v) }
-        if let v = s.assistScored { w.key("assist_scored"); w.string(v) }
-        w.close()
-    }
-
-    private static func lastThrow(_ t: LastThrow, _ w: inout Writer) {
-        w.open()
-        let fields: [(String, Double?)] = [
-            ("arm_speed", t.armSpeed), ("total_speed", t.totalSpeed), ("off_axis_spin_deg", t.offAxisSpinDeg),
-            ("wrist_throw_penalty", t.wristThrowPenalty), ("rot_per_sec", t.rotPerSec),
-            ("pot_speed_from_rot", t.potSpeedFromRot), ("speed_from_arm", t.speedFromArm),
-            ("speed_from_movement", t.speedFromMovement), ("speed_from_wrist", t.speedFromWrist),
-            ("wrist_align_to_throw_deg", t.wristAlignToThrowDeg),
-            ("throw_align_to_movement_deg", t.throwAlignToMovementDeg),
-            ("off_axis_penalty", t.offAxisPenalty), ("throw_move_penalty", t.throwMovePenalty),
-        ]
-        for (name, value) in fields { if let value { w.key(name); w.double(value) } }
-        w.close()
-    }
-
-    private static func teamMember(_ p: Player, _ w: inout Writer) {
-        w.open()
-        if let v = p.weapon { w.key("weapon"); w.string(v) }
-        if let v = p.ordnance { w.key("ordnance"); w.string(v) }
-        if let v = p.tacMod { w.key("tac_mod"); w.string(v) }
-        if let v = p.userID { w.key("account_number"); w.uint(v) }
-        if let v = p.name { w.key("display_name"); w.string(v) }
-        if let v = p.slot { w.key("slot_number"); w.int(v) }
-        if let v = p.number { w.key("jersey_number"); w.int(v) }
-        if let v = p.level { w.key("level"); w.int(v) }
-        if let v = p.ping { w.key("ping"); w.int(v) }
-        if let v = p.packetLossRatio { w.key("packet_loss_ratio"); w.double(v) }
-        if let v = p.stunned { w.key("is_stunned"); w.bool(v) }
-        if let v = p.invulnerable { w.key("is_invulnerable"); w.bool(v) }
-        if let v = p.holdingLeft { w.key("left_holding_onto"); w.string(v) }
-        if let v = p.holdingRight { w.key("right_holding_onto"); w.string(v) }
-        if let v = p.blocking { w.key("is_blocking"); w.bool(v) }
-        if let v = p.isEmotePlaying { w.key("is_emote_playing"); w.bool(v) }
-        if let v = p.possession { w.key("has_possession"); w.bool(v) }
-        if let s = p.stats { w.key("stats"); stats(s, &w) }
-        w.close()
-    }
-
-    private static func stats(_ s: Stats, _ w: inout Writer) {
-        w.open()
-        if let v = s.possessionTime { w.key("possession_time"); w.double(v) }
-        let counters: [(String, Int32?)] = [
-            ("points", s.points), ("saves", s.saves), ("goals", s.goals), ("stuns", s.stuns),
-            ("passes", s.passes), ("catches", s.catches), ("steals", s.steals), ("blocks", s.blocks),
-            ("interceptions", s.interceptions), ("assists", s.assists), ("shots_taken", s.shotsTaken),
-        ]
-        for (name, value) in counters { if let value { w.key(name); w.int(value) } }
-        w.close()
-    }
+    // pause, lastScore, lastThrow, teamMember and stats payloads: EventJSON.generated.swift.
 
     private static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)

@@ -1,26 +1,3 @@
-/// One entry of `teams`: index 0 blue, 1 orange, 2 spectators, always in that order.
-///
-/// A team with no players has neither `players` nor `stats` in the game's JSON;
-/// ``players`` is then `nil` (absent), not `[]`.
-public struct Team: Hashable, Sendable {
-    public var players: [Player]?
-    /// `team`: `BLUE TEAM`, `ORANGE TEAM`, `SPECTATORS` or a custom name.
-    public var name: String?
-    /// `possession`: a player of this team holds the disc.
-    public var possession: Bool?
-    /// Sum of the players' stats.
-    public var stats: Stats?
-    public var extras: [ExtraField]
-
-    public init(players: [Player]? = nil, name: String? = nil, possession: Bool? = nil, stats: Stats? = nil, extras: [ExtraField] = []) {
-        self.players = players
-        self.name = name
-        self.possession = possession
-        self.stats = stats
-        self.extras = extras
-    }
-}
-
 /// The role a team index stands for (protobuf `Role` in `.nevrcap`).
 public enum Role: Int32, Hashable, Sendable, CaseIterable {
     case unspecified = 0
