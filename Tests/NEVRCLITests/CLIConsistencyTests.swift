@@ -174,6 +174,16 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("a.nevrcap").path))
     }
 
+    /// `overlay --rate` meant the replay speed: it still does for one release, with a warning,
+    /// and is checked as `--speed` (0 is refused under the new name).
+    func testOverlayRateIsNowSpeed() throws {
+        let replay = try plainRecording("a.echoreplay", in: dir)
+        let r = try NEVRProcess.run(["overlay", "--replay", replay.path, "--rate", "0", "--port", "0", "--events-port", "0"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nevr overlay: warning: --rate is deprecated, use --speed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--speed must be in (0, 1000]"), r.stderr)
+    }
+
     /// Every command's help: no Swift debug descriptions of defaults, no broken wrapping.
     func testHelpTextsHaveNoDebugDescriptionsOrBrokenWrapping() throws {
         for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream", "overlay"] {
