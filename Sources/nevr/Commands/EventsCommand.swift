@@ -8,12 +8,13 @@ struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "List the events of a recording (.echoreplay, .nevrcap, .tape, .butter, .nvr).",
+        // The example line stays under 80 columns: ArgumentParser wraps around a longer word badly.
         discussion: """
             .echoreplay files are run through the event detectors (events.md). .nevrcap, .tape and .nvr \
             files carry their events; --redetect ignores those and detects again from the sessions. \
             The default output is a table (frame, time, game clock, kind, players by name); \
             --json prints one object per line:
-              {"frame":812,"timestamp":"2021-11-20T21:05:33.407","kind":"player_save","player_slot":3,"total_saves":2}
+              {"frame":812,"timestamp":"...","kind":"player_save","player_slot":3,"total_saves":2}
 
             A summary (frames, events, skipped records) goes to stderr.
             """

@@ -59,6 +59,8 @@ struct VerifyCommand: ParsableCommand {
             return try CaptureVerification.verify(url)
         }
         let c = receipt.comparison
+        let outcome = Outcome(lossless: receipt.isLossless, lost: c.differenceCount > 0,
+                              damaged: receipt.truncated != nil || receipt.unreadableCount > 0)
         let other = target.map { "." + $0.preferredExtension } ?? (receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap")
         if json {
             let object: [String: Any] = [
@@ -107,16 +109,10 @@ struct VerifyCommand: ParsableCommand {
                 for (path, n) in receipt.droppedKeyPaths.sorted(by: { $0.value > $1.value }).prefix(10) { out += "  \(path): \(n)\n" }
             }
             for note in receipt.notHoldable { row("not held:", note + " (\(other) cannot hold)") }
-            row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
+            row("result:", outcome.text(ok: "OK: nothing both formats can hold was lost", loss: "LOSS: see the differences above"))
             print(out, terminator: "")
         }
-        // The exit-status policy: a loss is a failure (1); an input that is only damaged
-        // (cut off, unreadable lines or records) with everything readable intact is 2.
-        if receipt.isLossless { return }
-        if receipt.comparison.differenceCount == 0, receipt.truncated != nil || receipt.unreadableCount > 0 {
-            throw ExitStatus.damaged(file)
-        }
-        throw ExitCode.failure
+        try outcome.exit(file: file)
     }
 }
 
@@ -126,6 +122,9 @@ extension VerifyCommand {
         let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
         let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
+        let outcome = Outcome(lossless: receipt.isLossless, lost: !receipt.losses.isEmpty || receipt.framesIn != receipt.framesOut
+                                  || receipt.maxOrientationDeviation > TapeVerification.orientationTolerance,
+                              damaged: receipt.truncated != nil || receipt.unreadable > 0)
         if json {
             let object: [String: Any] = [
                 "file": receipt.file, "round_trip_through": ".tape", "frames_in": receipt.framesIn, "frames_out": receipt.framesOut,
@@ -148,10 +147,39 @@ extension VerifyCommand {
             for (path, n) in receipt.losses.sorted(by: { $0.value > $1.value }) { row("loss:", "\(path): \(n)") }
             if receipt.unreadable > 0 { row("unreadable:", "\(receipt.unreadable)") }
             if let t = receipt.truncated { row("truncated:", t) }
-            row("result:", receipt.isLossless ? "OK: only the holes tape.md documents" : "LOSS: see above")
+            row("result:", outcome.text(ok: "OK: only the holes tape.md documents", loss: "LOSS: see above"))
             print(out, terminator: "")
         }
-        if !receipt.isLossless { throw ExitCode.failure }
+        try outcome.exit(file: file)
+    }
+
+    /// What a receipt comes to, and the exit-status policy of every receipt: a loss is a failure
+    /// (1); an input that is only damaged (cut off, unreadable lines or records) with everything
+    /// readable back intact is 2, as in every other command.
+    enum Outcome {
+        case ok, damaged, loss
+
+        init(lossless: Bool, lost: Bool, damaged: Bool) {
+            self = lossless ? .ok : (!lost && damaged ? .damaged : .loss)
+        }
+
+        /// The `result:` row.
+        func text(ok: String, loss: String) -> String {
+            switch self {
+            case .ok: return ok
+            case .damaged: return "DAMAGED: every readable frame came back intact; the input is cut off or has unreadable records"
+            case .loss: return loss
+            }
+        }
+
+        /// Returns for `.ok`, throws exit status 2 for `.damaged`, 1 for `.loss`.
+        func exit(file: String) throws {
+            switch self {
+            case .ok: return
+            case .damaged: throw ExitStatus.damaged(file)
+            case .loss: throw ExitCode.failure
+            }
+        }
     }
 
     /// One receipt as a single sorted JSON line on standard output (`--json`).
