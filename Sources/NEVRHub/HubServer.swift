@@ -89,7 +89,17 @@ public final class HubServer: Sendable {
         (connections.open, connections.refused, connections.timedOut)
     }
 
-    public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "nevr.hub")) {
+    /// The logger a hub gets by default: critical messages only, like the game-API server's.
+    /// Stopping a server is a cancellation, which Hummingbird logs at error level with the raw
+    /// error (`Waiting on child channel: CancellationError()`); `nevr hub` says what matters itself.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "nevr.hub")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// A hub server with `configuration`; pass a `logger` to see Hummingbird's own messages.
+    public init(configuration: Configuration = .init(), logger: Logger = HubServer.quietLogger) {
         self.configuration = configuration
         self.metrics = HubMetrics()
         self.hub = StreamHub(configuration: configuration.hub, metrics: metrics)

@@ -25,7 +25,8 @@ final class ErrorWordingCLITests: XCTestCase {
 
     /// A taken port is named with its address and the way out (`--port`), by `hub`, `serve` and
     /// `overlay` (which names the one of its two ports that is taken); an address that is not
-    /// this machine's says to check `--host`.
+    /// this machine's says to check `--host`; the hub stopped with Ctrl-C prints its summary and
+    /// no raw cancellation errors.
     func testServersOnATakenPortOrAForeignAddressSayWhy() throws {
         let hub = try RunningHub(in: dir)
         defer { hub.stop() }
@@ -58,11 +59,16 @@ final class ErrorWordingCLITests: XCTestCase {
         XCTAssertEqual(foreign.status, 1, foreign.stderr)
         XCTAssertTrue(foreign.stderr.contains("nevr: 192.0.2.1:0: cannot listen: that address is not one of this machine's (check --host)"), foreign.stderr)
         assertPlain(foreign)
+        // Stopping the hub with Ctrl-C prints its summary, not Hummingbird's raw cancellation errors.
+        hub.stop()
+        XCTAssertEqual(hub.process.terminationStatus, 0, hub.stderr)
+        XCTAssertTrue(hub.stderr.contains("nevr hub: 0 frames in"), hub.stderr)
+        for text in Self.raw + ["CancellationError", "HummingbirdCore"] { XCTAssertFalse(hub.stderr.contains(text), "\(text) in \(hub.stderr)") }
     }
 
     /// A hub started with `--token` refuses `overlay --hub` and `watch` without the token: both
     /// stop with exit 1 and say 401 and how to pass it (the overlay no longer retries forever
-    /// with the URL printed twice); a hub that is not there is a refused connection.
+    /// with the URL printed twice).
     func testClientsRefusedByTheHubSay401AndHowToPassTheToken() throws {
         let hub = try RunningHub(["--token", "s3cret"], in: dir)
         defer { hub.stop() }

@@ -43,6 +43,9 @@ final class RunningHub {
         var description: String { "nevr hub did not start listening: \(stderr)" }
     }
 
+    /// What the hub printed on stderr so far.
+    var stderr: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+
     /// Stops the hub (SIGINT) and waits for it.
     func stop() {
         if process.isRunning { process.interrupt() }

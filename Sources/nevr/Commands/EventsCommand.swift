@@ -14,7 +14,7 @@ struct EventsCommand: ParsableCommand {
             files carry their events; --redetect ignores those and detects again from the sessions. \
             The default output is a table (frame, time, game clock, kind, players by name); \
             --json prints one object per line:
-              {"frame":812,"timestamp":"...","kind":"player_save","player_slot":3,"total_saves":2}
+              {"frame":812,"timestamp":"...","kind":"player_save","player_slot":3,...}
 
             A summary (frames, events, skipped records) goes to stderr.
             """
