@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NEVRGameAPI", targets: ["NEVRGameAPI"]),
         .library(name: "NEVRHub", targets: ["NEVRHub"]),
         .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
+        .library(name: "NEVRArchive", targets: ["NEVRArchive"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
     // The networking modules' heavy dependencies are behind traits: a package that depends on
@@ -23,11 +24,20 @@ let package = Package(
         .trait(
             name: "Hub", description: "NEVRHub: WebSocket hub, publisher, subscriber, metrics (Hummingbird WebSocket, Prometheus).",
             enabledTraits: ["GameAPI"]),
-        .default(enabledTraits: ["GameAPI", "Hub"]),
+        .trait(
+            name: "Overlay", description: "NEVROverlay: Spark-compatible overlay and event servers, overlay pages (Hummingbird).",
+            enabledTraits: ["Hub"]),
+        .trait(name: "Archive", description: "NEVRArchive: match archive on SQLite (sqlite-nio, bundled SQLite) and `nevr archive`."),
+        .default(enabledTraits: ["GameAPI", "Hub", "Overlay", "Archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        // Tests only: an independent ZIP implementation to check the .echoreplay codec against.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
+        // SHA-256 of verify receipts (NEVRCapture).
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        // Deque for the hub's queues (NEVRHub).
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
@@ -35,6 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
     ],
     targets: [
         // The typed session model, game-JSON reader and writer, events, frame processor.
@@ -45,12 +56,14 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CNEVRZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // .echoreplay and .nevrcap readers and writers, conversion, verification.
+        // .echoreplay and .nevrcap readers and writers, conversion, verification. The ZIP
+        // container code is our own (faster, and it recovers cut files); ZIPFoundation is
+        // used only by the tests, as an independent implementation.
         .target(
             name: "NEVRCapture",
             dependencies: [
                 "NEVRCore", "CZstd", "CNEVRZlib",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
 
@@ -84,21 +97,32 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket", condition: .when(traits: ["Hub"])),
                 .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hub"])),
                 .product(name: "Prometheus", package: "swift-prometheus", condition: .when(traits: ["Hub"])),
+                .product(name: "DequeModule", package: "swift-collections", condition: .when(traits: ["Hub"])),
             ]
         ),
 
         // Live overlays: Spark-compatible overlay endpoints (6724) and WebSocket events (6725),
-        // and our own overlay pages, fed by the game API, a hub or a replay.
+        // and our own overlay pages, fed by the game API, a hub or a replay (trait Overlay).
         .target(
             name: "NEVROverlay",
             dependencies: [
                 "NEVRCore", "NEVRGameAPI", "NEVRHub",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Overlay"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Overlay"])),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["Overlay"])),
+                .product(name: "NIOWebSocket", package: "swift-nio", condition: .when(traits: ["Overlay"])),
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Overlay"])),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket", condition: .when(traits: ["Overlay"])),
+            ]
+        ),
+
+        // Match archive: captures indexed into SQLite (trait Archive).
+        .target(
+            name: "NEVRArchive",
+            dependencies: [
+                "NEVRCore", "NEVRCapture",
+                .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["Archive"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Archive"])),
             ]
         ),
 
@@ -106,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay",
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -167,6 +191,13 @@ let package = Package(
             name: "NEVROverlayTests",
             dependencies: ["NEVROverlay", "NEVRGameAPI", "NEVRHub", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"]
         ),
+        // Compiles every Swift snippet of README.md and of the DocC articles as written
+        // (ReadmeSnippets.swift, generated by scripts/readme-snippets.py; a stale copy fails a test).
+        .testTarget(
+            name: "NEVRReadmeTests",
+            dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRTestSupport"]
+        ),
+        .testTarget(name: "NEVRArchiveTests", dependencies: ["NEVRArchive", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]

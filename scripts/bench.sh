@@ -82,6 +82,10 @@ for mode in "${modes[@]}"; do
     echoreplay)
       "$bin" echoreplay --frame "$frame"
       ;;
+    sha256)
+      # Verify receipts' SHA-256: swift-crypto against the hand-written implementation it replaced.
+      "$bin" sha256
+      ;;
     hub)
       # WebSocket hub on loopback: its own executable (it needs the streaming dependencies).
       swift build -c release --product NEVRHubBenchmark >&2

@@ -2,8 +2,10 @@
 """Counts public declarations without a DocC comment (`///` or `/** */` just above them,
 attributes such as `@inlinable` in between allowed), per module.
 
-Usage: scripts/doc-coverage.py [--list] [MODULE ...]   (default: every folder in Sources/
-except the CLI). `--list` prints each undocumented declaration as path:line.
+Usage: scripts/doc-coverage.py [--list] [--fail-on-undocumented] [MODULE ...]   (default: every
+folder in Sources/ except the CLI). `--list` prints each undocumented declaration as path:line.
+`--fail-on-undocumented` lists them too and exits 1 when there is any (the documentation test in
+Tests/NEVRReadmeTests runs it so).
 Only declarations spelled `public`/`open` are counted (also inside extensions; not the
 extensions themselves, nor protocol requirements, which carry no keyword). An enum's cases
 are not `public`-spelled and so are not counted.
@@ -19,6 +21,10 @@ DECL = re.compile(
     r"(struct|class|enum|protocol|actor|typealias|func|init|var|let|subscript|case|extension)\b")
 
 
+# A line holding only attributes, e.g. `@inlinable`, `@available(*, deprecated, message: "x")`.
+ATTRIBUTES_ONLY = re.compile(r"^\s*(?:@[\w.]+(?:\([^()]*\))?\s*)+$")
+
+
 def undocumented(path):
     lines = open(path, encoding="utf-8").read().split("\n")
     found, total = [], 0
@@ -28,8 +34,8 @@ def undocumented(path):
             continue
         total += 1
         j = i - 1
-        while j >= 0 and re.match(r"^\s*@\w", lines[j]):
-            j -= 1  # attributes on their own line
+        while j >= 0 and ATTRIBUTES_ONLY.match(lines[j]):
+            j -= 1  # attributes on their own line (not `@usableFromInline var x`: that is a declaration)
         prev = lines[j].strip() if j >= 0 else ""
         if not (prev.startswith("///") or prev.endswith("*/")):
             found.append((i + 1, line.strip()))
@@ -37,7 +43,8 @@ def undocumented(path):
 
 
 def main(argv):
-    show = "--list" in argv
+    fail = "--fail-on-undocumented" in argv
+    show = "--list" in argv or fail
     modules = [a for a in argv if not a.startswith("--")]
     src = os.path.join(ROOT, "Sources")
     if not modules:
@@ -62,7 +69,12 @@ def main(argv):
         grand_missing += missing
     if grand_total:
         print(f"all: {grand_total} public declarations, {grand_missing} undocumented ({100 * grand_missing / grand_total:.0f}%)")
+    if fail and grand_missing:
+        print(f"{grand_missing} public declarations lack a DocC comment (`///` on the line above, "
+              "attributes in between allowed): document them", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

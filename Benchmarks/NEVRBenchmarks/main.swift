@@ -10,6 +10,7 @@ import Foundation
 //   NEVRBenchmarks simulate [--seconds S]
 //   NEVRBenchmarks nvr [--frame PATH] [--seconds S] [--match-seconds M] [--hour-frames N]
 //   NEVRBenchmarks events [--frame PATH] [--seconds S]; NEVRBenchmarks events-allocs N
+//   NEVRBenchmarks sha256 [--seconds S]
 //
 // Add a mode: write `enum XBenchmark { static func run(_ args: BenchmarkArguments) throws }`
 // in its own file and add one line to `modes` below. Run them through scripts/bench.sh.
@@ -24,6 +25,7 @@ let modes: [(name: String, summary: String, run: (BenchmarkArguments) throws -> 
     ("events", "event detection alone (us/frame) and parse+detect vs parse alone", EventsBenchmark.run),
     ("events-allocs", "(child of events) N detections, for valgrind's allocation count", EventsBenchmark.runAllocations),
     ("nvr", ".nvr size vs zip/nevrcap/zstd/xz, encode/decode vs nevrcap, seek, entropy coders", NVRBenchmark.run),
+    ("sha256", "SHA-256 of verify receipts: swift-crypto vs the hand-written one it replaced", SHA256Benchmark.run),
     ("nevrcap-rss", "(child of nevrcap) convert IN OUT and print VmHWM", { try NevrcapBenchmark.runRSSChild($0.positional) }),
 ]
 

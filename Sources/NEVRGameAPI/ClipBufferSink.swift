@@ -120,9 +120,19 @@ public actor ClipBufferSink: FrameSink {
             buffer.removeFirst()
         }
         guard !options.saveOn.isEmpty else { return }
-        // A body the reader rejects has no events; it stays in the buffer (the clip keeps what was polled).
-        guard let typed = try? processor.process(session: frame.raw.session, bones: frame.raw.bones, timestamp: frame.raw.timestamp)
-        else { return }
+        // The recorder's parse when it is there (parse once); else this sink's own processor
+        // (frames built outside LiveRecorder). A body the reader rejects has no events; it stays
+        // in the buffer (the clip keeps what was polled).
+        let typed: Frame
+        if let parsed = frame.typed {
+            typed = parsed
+        } else if frame.parseFailure != nil {
+            return
+        } else {
+            guard let own = try? processor.process(session: frame.raw.session, bones: frame.raw.bones, timestamp: frame.raw.timestamp)
+            else { return }
+            typed = own
+        }
         if let kind = typed.events.map(\.kind).first(where: { options.saveOn.contains($0) }) {
             do {
                 _ = try await saveClip(reason: kind.name)
@@ -173,6 +183,10 @@ public actor ClipBufferSink: FrameSink {
         for frame in frames {
             var copy = frame
             copy.indexInSegment = index
+            // The recorder's typed frame carries events detected against the frames before the
+            // clip; the clip's sinks parse again from the clip's first frame, a silent baseline.
+            copy.typed = nil
+            copy.parseFailure = nil
             index += 1
             try await sink.write(copy)
         }

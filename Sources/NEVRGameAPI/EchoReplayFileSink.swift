@@ -21,19 +21,23 @@ import NEVRCore
 /// let recorder = LiveRecorder(options: .init(rate: 60), sink: sink)
 /// ```
 public actor EchoReplayFileSink: FrameSink {
+    /// How the files are written.
     public struct Options: Sendable {
         /// Zip each file when its segment ends. Off: keep plain text.
         public var zipOnClose: Bool
         /// Write the `/player_bones` column when a frame has one.
         public var includeBones: Bool
 
+        /// Options; by default files are zipped when their segment ends and carry the bones column.
         public init(zipOnClose: Bool = true, includeBones: Bool = true) {
             self.zipOnClose = zipOnClose
             self.includeBones = includeBones
         }
     }
 
+    /// The folder the segment files are created in (it must exist).
     public let directory: URL
+    /// How the files are written.
     public let options: Options
     /// Files completed so far, in order.
     public private(set) var finishedFiles: [URL] = []
@@ -42,11 +46,14 @@ public actor EchoReplayFileSink: FrameSink {
 
     private var writer: EchoReplayWriter?
 
+    /// A sink writing one `.echoreplay` file per segment into `directory`.
     public init(directory: URL, options: Options = .init()) {
         self.directory = directory
         self.options = options
     }
 
+    /// Closes the previous file and creates `<segment.baseName>.echoreplay` (plain text while recording).
+    /// Returns its path.
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
         try closeCurrent()
         let url = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "echoreplay")
@@ -54,18 +61,22 @@ public actor EchoReplayFileSink: FrameSink {
         return url.path
     }
 
+    /// Appends one line with the frame's timestamp and raw bytes, exactly as polled.
     public func write(_ frame: PolledFrame) async throws {
         try writer?.write(timestamp: frame.raw.timestamp, session: frame.raw.session, bones: frame.raw.bones)
     }
 
+    /// Hands buffered lines to the operating system (a killed recorder keeps them).
     public func flush() async throws {
         try writer?.flush()
     }
 
+    /// Closes the current file (zipping it when ``Options/zipOnClose``).
     public func endSegment() async throws {
         try closeCurrent()
     }
 
+    /// Closes the current file, if any.
     public func finish() async throws {
         try closeCurrent()
     }

@@ -20,12 +20,14 @@ import NEVRCore
 /// for one frame interval). After the last frame (without looping) the store answers
 /// "no match", as the game does once a match is over.
 public struct FramePlayback: Sendable {
+    /// Speed and looping.
     public struct Options: Sendable {
         /// Initial speed factor: 1 is real time, 2 twice as fast.
         public var rate: Double
         /// Start again from the first file after the last one.
         public var loop: Bool
 
+        /// Real time, once through, by default.
         public init(rate: Double = 1, loop: Bool = false) {
             self.rate = rate
             self.loop = loop
@@ -34,15 +36,18 @@ public struct FramePlayback: Sendable {
 
     /// What a finished (or cancelled) playback did.
     public struct Summary: Sendable, Equatable {
+        /// Frames put into the store.
         public var framesPublished: Int
         /// Completed passes through the playlist.
         public var passes: Int
     }
 
+    /// Why a playback could not start.
     public enum PlaybackError: Error, CustomStringConvertible {
         case noFrames
         case invalidRate(Double)
 
+        /// The reason in plain words.
         public var description: String {
             switch self {
             case .noFrames: return "the source has no frames"
@@ -51,21 +56,28 @@ public struct FramePlayback: Sendable {
         }
     }
 
+    /// Makes a fresh source for one pass through a file.
     public typealias SourceFactory = @Sendable () throws -> any GameFrameSource
 
     /// One file of a playlist: a label for `/status` and a factory for a fresh source.
     public struct Entry: Sendable {
+        /// Shown by `GET /status` (usually the file's path).
         public var label: String
+        /// Called at the start of every pass.
         public var makeSource: SourceFactory
 
+        /// A playlist entry.
         public init(label: String, makeSource: @escaping SourceFactory) {
             self.label = label
             self.makeSource = makeSource
         }
     }
 
+    /// Where each frame is published when it is due.
     public let store: CurrentFrameStore
+    /// Speed and looping at start.
     public let options: Options
+    /// Pause, resume, seek and speed while playing (`/control/...` of ``GameAPIServer``).
     public let control: PlaybackControl
     private let playlist: [Entry]
 

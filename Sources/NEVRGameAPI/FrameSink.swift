@@ -26,21 +26,28 @@ public protocol FrameSink: Sendable {
 }
 
 extension FrameSink {
+    /// Default: nothing to open, no destination to report.
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? { nil }
+    /// Default: nothing buffered.
     public func flush() async throws {}
+    /// Default: nothing to close.
     public func endSegment() async throws {}
+    /// Default: nothing to finish.
     public func finish() async throws {}
 }
 
 /// Sends every call to several sinks in order (e.g. `.echoreplay` and `.nevrcap`
 /// files, plus a WebSocket stream).
 public struct FanOutFrameSink: FrameSink {
+    /// The sinks, called in this order.
     public let sinks: [any FrameSink]
 
+    /// A sink that forwards every call to each of `sinks` in order.
     public init(_ sinks: [any FrameSink]) {
         self.sinks = sinks
     }
 
+    /// Begins the segment in every sink; the destinations they report, joined with `, `.
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
         var names: [String] = []
         for sink in sinks {
@@ -49,18 +56,22 @@ public struct FanOutFrameSink: FrameSink {
         return names.isEmpty ? nil : names.joined(separator: ", ")
     }
 
+    /// The same frame (raw bytes, typed frame, events) to every sink.
     public func write(_ frame: PolledFrame) async throws {
         for sink in sinks { try await sink.write(frame) }
     }
 
+    /// Flushes every sink.
     public func flush() async throws {
         for sink in sinks { try await sink.flush() }
     }
 
+    /// Ends the segment in every sink.
     public func endSegment() async throws {
         for sink in sinks { try await sink.endSegment() }
     }
 
+    /// Finishes every sink.
     public func finish() async throws {
         for sink in sinks { try await sink.finish() }
     }

@@ -11,8 +11,11 @@ import Foundation
 public enum GameAPIEndpoints {
     /// Why a server spelling was refused, in plain words.
     public struct InvalidEndpoint: Error, CustomStringConvertible, Equatable {
+        /// The server as it was written.
         public var spelling: String
+        /// What is wrong with it.
         public var reason: String
+        /// `spelling: reason`.
         public var description: String { "\(spelling): \(reason)" }
     }
 

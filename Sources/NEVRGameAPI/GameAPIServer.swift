@@ -19,22 +19,28 @@ import NIOCore
 /// - `/player_bones` for a frame recorded without bones: the same no-match answer
 ///   (the recorder then stores "no bones", never a made-up empty skeleton list).
 public struct GameAPIServer: Sendable {
+    /// Where the server listens.
     public struct Options: Sendable {
+        /// Address to bind (127.0.0.1 unless told otherwise).
         public var host: String
         /// 0 picks a free port (reported to `onReady`).
         public var port: Int
 
+        /// The game's own address by default: 127.0.0.1:6721.
         public init(host: String = "127.0.0.1", port: Int = 6721) {
             self.host = host
             self.port = port
         }
     }
 
+    /// What `/session` and `/player_bones` answer.
     public let store: CurrentFrameStore
+    /// Where the server listens.
     public let options: Options
     /// When set, `GET /status` and the `POST /control/...` endpoints drive this playback.
     public let control: PlaybackControl?
 
+    /// A server answering from `store`; with `control`, also `/status` and `/control/...`.
     public init(store: CurrentFrameStore, options: Options = .init(), control: PlaybackControl? = nil) {
         self.store = store
         self.options = options

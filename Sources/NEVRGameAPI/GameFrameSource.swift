@@ -15,10 +15,12 @@ public struct ArrayFrameSource: GameFrameSource, Sendable {
     private let frames: [RawFrame]
     private var position = 0
 
+    /// Plays `frames` in order.
     public init(_ frames: [RawFrame]) {
         self.frames = frames
     }
 
+    /// The next frame, or `nil` after the last.
     public mutating func next() -> RawFrame? {
         guard position < frames.count else { return nil }
         defer { position += 1 }

@@ -32,6 +32,7 @@ import NEVRCore
 ///   ``run()`` stops polling, then drains the queue and finishes the sink: nothing
 ///   already polled is lost.
 public final class LiveRecorder: @unchecked Sendable {
+    /// What to poll, how often, and how the recording is cut into segments.
     public struct Options: Sendable {
         /// Base URL of the game API (`/session` and `/player_bones` are appended).
         public var url: String
@@ -57,6 +58,7 @@ public final class LiveRecorder: @unchecked Sendable {
         /// Which frames are kept and where files split (match types, active play, pauses, rounds).
         public var filter: RecordingFilter = .init()
 
+        /// Defaults: the game on 127.0.0.1:6721 at 30 Hz without bones, until cancelled.
         public init(
             url: String = "http://127.0.0.1:6721", rate: Double = 30, bones: Bool = false,
             duration: Duration? = nil, minimumFrameBytes: Int = GameAPIBody.defaultMinimumFrameBytes,
@@ -77,6 +79,7 @@ public final class LiveRecorder: @unchecked Sendable {
         }
     }
 
+    /// What the recorder is doing now (for status lines).
     public enum State: Sendable, Equatable {
         case starting
         /// Connection refused or timed out: the game is not running or its API is off.
@@ -89,6 +92,7 @@ public final class LiveRecorder: @unchecked Sendable {
 
     /// Counters of one recording (a consistent snapshot).
     public struct Statistics: Sendable, Equatable {
+        /// What the recorder is doing.
         public var state: State = .starting
         /// `/session` requests answered (any status).
         public var polls = 0
@@ -114,6 +118,7 @@ public final class LiveRecorder: @unchecked Sendable {
         public var missedTicks = 0
         /// Segments (files) started.
         public var segments = 0
+        /// The `sessionid` of the segment being recorded, if any.
         public var sessionID: String?
         /// Where the current segment goes (from the sink).
         public var destination: String?
@@ -133,15 +138,18 @@ public final class LiveRecorder: @unchecked Sendable {
         /// Everything skipped (not recorded).
         public var skipped: Int { skippedErrorObjects + skippedShortBodies + skippedUnreadable + skippedFiltered }
 
+        /// All counters zero.
         public init() {}
     }
 
+    /// What is polled, how often, and how it is segmented.
     public let options: Options
     private let sink: any FrameSink
     private let lock = NSLock()
     private var stats = Statistics()
     private var sinkError: (any Error)?
 
+    /// A recorder handing every polled frame to `sink` (use ``FanOutFrameSink`` for several).
     public init(options: Options, sink: any FrameSink) {
         self.options = options
         self.sink = sink
@@ -166,15 +174,18 @@ public final class LiveRecorder: @unchecked Sendable {
 
     enum SinkCommand: Sendable {
         case begin(RecordingSegment)
-        case frame(PolledFrame)
+        /// A polled frame and, when the recording filter already parsed it, its session.
+        case frame(PolledFrame, parsed: Session?)
         case flush
         case end
     }
 
+    /// Options refused before polling starts.
     public enum RecorderError: Error, CustomStringConvertible {
         case invalidRate(Double)
         case invalidURL(String)
 
+        /// The reason in plain words.
         public var description: String {
             switch self {
             case .invalidRate(let r): return "invalid polling rate \(r) (must be > 0 and at most 10000)"
@@ -253,7 +264,7 @@ public final class LiveRecorder: @unchecked Sendable {
             }
 
             switch outcome {
-            case .frame(let sessionID, let session, let bones, let bonesMissing, let round):
+            case .frame(let sessionID, let session, let bones, let bonesMissing, let round, let parsed):
                 failures = 0
                 let nanos = wallStart + (issued - start).nanoseconds
                 let timestamp = Timestamp(millisecondsSinceEpoch: nanos / 1_000_000)
@@ -269,7 +280,7 @@ public final class LiveRecorder: @unchecked Sendable {
                 let frame = PolledFrame(
                     sequence: sequence, indexInSegment: indexInSegment, sessionID: sessionID,
                     raw: RawFrame(timestamp: timestamp, session: session, bones: bones))
-                queue.yield(.frame(frame))
+                queue.yield(.frame(frame, parsed: parsed))
                 sequence += 1
                 indexInSegment += 1
                 lastFrameAt = issued
@@ -326,7 +337,8 @@ public final class LiveRecorder: @unchecked Sendable {
     }
 
     enum PollOutcome {
-        case frame(sessionID: String, session: [UInt8], bones: [UInt8]?, bonesMissing: Bool, round: Int?)
+        /// `parsed`: the session, when the recording filter had to parse it (parsed once, not twice).
+        case frame(sessionID: String, session: [UInt8], bones: [UInt8]?, bonesMissing: Bool, round: Int?, parsed: Session?)
         case notInMatch
         case unreachable(String)
     }
@@ -357,10 +369,12 @@ public final class LiveRecorder: @unchecked Sendable {
         switch kind {
         case .frame(let sessionID):
             var round: Int?
+            var parsed: Session?
             if !options.filter.keepsEverything {
                 // Only filtering needs the typed session; a body that does not parse is kept
                 // (nothing is lost to a filter that cannot tell).
-                if let parsed = try? GameJSONReader.parseSession(body) {
+                parsed = try? GameJSONReader.parseSession(body)
+                if let parsed {
                     switch options.filter.verdict(for: parsed) {
                     case .keep(let r): round = r
                     case .drop:
@@ -375,7 +389,9 @@ public final class LiveRecorder: @unchecked Sendable {
                 b.removeLast(b.count - GameAPIBody.trimmedLength(b))
                 if !b.isEmpty { bones = b }
             }
-            return .frame(sessionID: sessionID, session: body, bones: bones, bonesMissing: options.bones && bones == nil, round: round)
+            return .frame(
+                sessionID: sessionID, session: body, bones: bones, bonesMissing: options.bones && bones == nil, round: round,
+                parsed: parsed)
         case .errorObject:
             update { $0.skippedErrorObjects += 1 }
         case .tooShort:
@@ -391,14 +407,19 @@ public final class LiveRecorder: @unchecked Sendable {
     private func drain(_ commands: AsyncStream<SinkCommand>) async throws {
         var open = false
         var dirty = false
+        // One processor for every sink: each body is parsed once, here (off the polling task),
+        // and the events are detected once per segment (a new segment starts a silent baseline).
+        var processor = FrameProcessor()
         do {
             for await command in commands {
                 switch command {
                 case .begin(let segment):
+                    processor.reset()
                     let destination = try await sink.beginSegment(segment)
                     open = true
                     update { $0.destination = destination }
-                case .frame(let frame):
+                case .frame(var frame, let parsed):
+                    Self.process(&frame, parsed: parsed, with: &processor)
                     try await sink.write(frame)
                     dirty = true
                     update { $0.framesWritten += 1 }
@@ -421,6 +442,22 @@ public final class LiveRecorder: @unchecked Sendable {
             lock.withLock { sinkError = error }
             try? await sink.finish()
             throw error
+        }
+    }
+
+    /// Fills `frame.typed` (or `frame.parseFailure`): the session parsed from the raw bytes
+    /// unless the filter already did, the bones parsed, both run through the segment's processor.
+    /// A body that does not parse leaves the processor unchanged (the next frame is compared
+    /// with the last one that parsed).
+    static func process(_ frame: inout PolledFrame, parsed: Session?, with processor: inout FrameProcessor) {
+        do {
+            let session: Session
+            if let parsed { session = parsed } else { session = try GameJSONReader.parseSession(frame.raw.session) }
+            var bones: PlayerBones?
+            if let b = frame.raw.bones { bones = try GameJSONReader.parseBones(b) }
+            frame.typed = processor.process(session: session, bones: bones, timestamp: frame.raw.timestamp)
+        } catch {
+            frame.parseFailure = String(describing: error)
         }
     }
 

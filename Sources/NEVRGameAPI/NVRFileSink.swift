@@ -29,6 +29,10 @@ public actor NVRFileSink: FrameSink {
         self.options = options
     }
 
+    /// Finishes the open file, then starts `<baseName>.nvr` in ``directory`` (`_2`, `_3`, ... when
+    /// the name is taken) with `capture_id`, `created_at_ns` and `recorder` metadata.
+    /// - Returns: the new file's path.
+    /// - Throws: when the folder or file cannot be created or the previous file cannot be finished.
     public func beginSegment(_ segment: RecordingSegment) async throws -> String? {
         try closeCurrent()
         let file = try SegmentFile.create(in: directory, baseName: segment.baseName, extension: "nvr")
@@ -41,6 +45,10 @@ public actor NVRFileSink: FrameSink {
         return file.path
     }
 
+    /// Stores the frame's bodies byte for byte with the events detected from its `/session`
+    /// (none, counted in ``framesWithoutEvents``, when it does not parse). Ignored before the
+    /// first ``beginSegment(_:)`` and after ``endSegment()``.
+    /// - Throws: ``NVRError`` when the block cannot be written.
     public func write(_ frame: PolledFrame) async throws {
         guard let writer else { return }
         let raw = frame.raw
@@ -58,10 +66,12 @@ public actor NVRFileSink: FrameSink {
     /// recorder's flush timer as well would only split them and cost size.
     public func flush() async throws {}
 
+    /// Finishes the open file (writes its last block and index) and adds it to ``finishedFiles``.
     public func endSegment() async throws {
         try closeCurrent()
     }
 
+    /// Finishes the open file, as ``endSegment()``.
     public func finish() async throws {
         try closeCurrent()
     }

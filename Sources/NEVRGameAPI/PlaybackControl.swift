@@ -26,6 +26,7 @@ public final class PlaybackControl: @unchecked Sendable {
         public var file: String?
         /// Its position in the playlist, from 0.
         public var fileIndex = 0
+        /// Files in the playlist.
         public var fileCount = 0
         /// The frame being answered, from 0 in its file (-1 before the first).
         public var frame = -1
@@ -33,7 +34,9 @@ public final class PlaybackControl: @unchecked Sendable {
         public var seconds = 0.0
         /// Its capture timestamp.
         public var timestamp: Timestamp?
+        /// Speed factor: 1 is real time.
         public var speed = 1.0
+        /// True while paused.
         public var paused = false
         /// Completed passes through the playlist.
         public var passes = 0
@@ -43,6 +46,7 @@ public final class PlaybackControl: @unchecked Sendable {
 
     /// A rejected control request.
     public struct InvalidRequest: Error, CustomStringConvertible {
+        /// What was wrong with the request.
         public var description: String
     }
 
@@ -52,13 +56,17 @@ public final class PlaybackControl: @unchecked Sendable {
     /// Bumped on every change so a sleeping playback wakes up and looks.
     private var generation = 0
 
+    /// A control starting at `speed`, not paused.
     public init(speed: Double = 1) {
         state.speed = speed
     }
 
+    /// A consistent snapshot (safe from any task).
     public var status: Status { lock.withLock { state } }
 
+    /// Holds the current frame until ``resume()``.
     public func pause() { lock.withLock { state.paused = true; generation += 1 } }
+    /// Continues from where ``pause()`` stopped, without skipping frames.
     public func resume() { lock.withLock { state.paused = false; generation += 1 } }
 
     /// Jumps within the current file; throws for a negative or non-finite target.

@@ -29,8 +29,10 @@ public struct RecordingFilter: Sendable, Equatable {
     public var activeOnly: Bool
     /// Leave out frames while the match is paused.
     public var excludePaused: Bool
+    /// When a new file starts.
     public var split: Split
 
+    /// A filter; match types are compared in lower case. The default keeps everything, one file per match.
     public init(matchTypes: Set<String>? = nil, excludedMatchTypes: Set<String> = [], activeOnly: Bool = false,
                 excludePaused: Bool = false, split: Split = .match) {
         self.matchTypes = matchTypes.map { Set($0.map { $0.lowercased() }) }

@@ -44,6 +44,8 @@ struct EncodedMessage: Sendable {
 
 /// A frame could not be put into the requested encoding.
 public struct StreamEncodingError: Error, CustomStringConvertible, Sendable {
+    /// What could not be encoded, naming the frame and the match.
     public var reason: String
+    /// The reason.
     public var description: String { reason }
 }

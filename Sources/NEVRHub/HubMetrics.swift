@@ -7,6 +7,7 @@ import Prometheus
 /// Each hub owns its registry, so several hubs in one process (tests) do not share counters
 /// and nothing depends on the process-wide `MetricsSystem` bootstrap.
 public final class HubMetrics: Sendable {
+    /// The registry `/metrics` renders (one per hub).
     public let registry: PrometheusCollectorRegistry
     let publishers: CoreMetrics.Meter
     let subscribers: CoreMetrics.Meter
@@ -18,6 +19,7 @@ public final class HubMetrics: Sendable {
     let subscribersDropped: CoreMetrics.Counter
     let framesSkipped: CoreMetrics.Counter
 
+    /// Registers the hub's meters, gauges and counters in `registry`.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         let factory = PrometheusMetricsFactory(registry: registry)

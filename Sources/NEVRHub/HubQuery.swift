@@ -9,7 +9,9 @@ import NEVRCore
 public struct HubQuery: Sendable, Hashable {
     /// A match id, or nil for every match.
     public var match: String?
+    /// `format`: `json` (the default) or `binary`.
     public var format: StreamFormat = .json
+    /// `parts`: which parts of each frame to send (default ``StreamParts/all``); never empty.
     public var parts: StreamParts = .all
     /// Backlog seconds; nil = live only; `.infinity` = the whole ring.
     public var since: Double?
@@ -21,10 +23,13 @@ public struct HubQuery: Sendable, Hashable {
 
     /// Why a query was refused.
     public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// What was wrong, naming the key (`since must be a number of seconds ...`).
         public var reason: String
+        /// The ``reason``, as the 400 response's body and log lines show it.
         public var description: String { reason }
     }
 
+    /// The query with no keys: every match, JSON, all parts, live only.
     public init() {}
 
     /// Parses decoded `(key, value)` pairs in their order (repeated keys are refused).

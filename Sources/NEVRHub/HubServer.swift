@@ -33,12 +33,15 @@ import Glibc
 /// try await server.run { port in print("hub on \(port)") }
 /// ```
 public final class HubServer: Sendable {
+    /// Where the hub listens, its token, and its bounds.
     public struct Configuration: Sendable {
+        /// Address to bind (127.0.0.1 unless told otherwise).
         public var host: String
         /// 0 picks a free port (reported to `onRunning`).
         public var port: Int
         /// When set, publishing, subscribing and `/metrics` need it.
         public var token: String?
+        /// Ring size, subscriber queues and their policy, matches kept.
         public var hub: StreamHub.Configuration
         /// Largest accepted WebSocket message (a frame with bones is ~30 KB; default 4 MiB).
         public var maxMessageSize: Int
@@ -51,6 +54,7 @@ public final class HubServer: Sendable {
         /// A connection that sends nothing (not even a pong) for this long is closed.
         public var idleTimeout: Duration
 
+        /// Defaults: 127.0.0.1:8080, no token, 16 MiB messages, 15 s pings, 10 s handshake, 60 s idle.
         public init(
             host: String = "127.0.0.1", port: Int = 8080, token: String? = nil, hub: StreamHub.Configuration = .init(),
             maxMessageSize: Int = 4 << 20, pingInterval: Duration = .seconds(15), maxConnections: Int = HubServer.defaultMaxConnections,
@@ -68,8 +72,11 @@ public final class HubServer: Sendable {
         }
     }
 
+    /// Where the hub listens, its token, and its bounds.
     public let configuration: Configuration
+    /// The routing core behind `/publish` and `/subscribe`.
     public let hub: StreamHub
+    /// The metrics `/metrics` exports.
     public let metrics: HubMetrics
     let logger: Logger
     let connections = ConnectionCounter()
@@ -98,7 +105,8 @@ public final class HubServer: Sendable {
         return logger
     }
 
-    /// A hub server with `configuration`; pass a `logger` to see Hummingbird's own messages.
+    /// A hub with its own ``StreamHub`` and ``HubMetrics``; ``run(onRunning:)`` serves it. Pass a
+    /// `logger` to see Hummingbird's own messages.
     public init(configuration: Configuration = .init(), logger: Logger = HubServer.quietLogger) {
         self.configuration = configuration
         self.metrics = HubMetrics()

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 
 /// The publisher's send buffer: every message stays here until the hub acknowledges it,
@@ -16,7 +17,7 @@ struct OutboundBuffer {
     let spillLimitBytes: Int
     let spillDirectory: URL?
 
-    private var memory = FIFOBuffer<Entry>()
+    private var memory = Deque<Entry>()
     private var spill: SpillFile?
     /// Messages refused because both bounds were full.
     private(set) var dropped = 0
@@ -58,7 +59,8 @@ struct OutboundBuffer {
     }
 
     /// Forgets the first `n` messages (acknowledged by the hub).
-    mutating func removeFirst(_ n: Int) { memory.removeFirst(n) }
+    /// Never more than are held in memory (an acknowledgement counts only messages sent from memory).
+    mutating func removeFirst(_ n: Int) { memory.removeFirst(min(max(n, 0), memory.count)) }
 
     /// Moves spilled messages back into memory once memory has room (order is kept:
     /// everything in memory is older than everything in the file).

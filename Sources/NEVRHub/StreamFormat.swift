@@ -5,7 +5,9 @@
 /// types without the file's zstd and length prefixes. Control messages (`ack`,
 /// `dropped`, `skipped`, `error`) are always JSON text, whatever the format.
 public enum StreamFormat: String, Sendable, Hashable, CaseIterable {
+    /// JSON text messages (``StreamJSON``).
     case json
+    /// Binary protobuf `Envelope` messages (``StreamBinary``).
     case binary
 }
 
@@ -13,7 +15,9 @@ public enum StreamFormat: String, Sendable, Hashable, CaseIterable {
 ///
 /// Query-string spelling: `parts=session,bones,events` (any subset, any order).
 public struct StreamParts: OptionSet, Sendable, Hashable {
+    /// The parts as bits (session 1, bones 2, events 4).
     public let rawValue: UInt8
+    /// Parts from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// The `/session` object.
@@ -22,6 +26,7 @@ public struct StreamParts: OptionSet, Sendable, Hashable {
     public static let bones = StreamParts(rawValue: 2)
     /// The events detected for the frame.
     public static let events = StreamParts(rawValue: 4)
+    /// Session, bones and events (the default).
     public static let all: StreamParts = [.session, .bones, .events]
 
     /// Parses `session,bones,events`; nil names the first unknown part.
@@ -50,7 +55,9 @@ public struct StreamParts: OptionSet, Sendable, Hashable {
 
 /// A `parts=` value named something other than `session`, `bones` or `events`.
 public struct StreamPartsError: Error, CustomStringConvertible, Sendable {
+    /// The part as written.
     public var unknownPart: String
+    /// The part and the ones expected.
     public var description: String { "unknown part \"\(unknownPart)\" (expected session, bones or events)" }
 }
 

@@ -8,10 +8,14 @@ import NEVRCore
 public struct StreamHeader: Hashable, Sendable {
     /// The match (session id) the frames belong to.
     public var match: String
+    /// `TelemetryHeader.capture_id` (the match id unless the publisher said otherwise).
     public var captureID: String
+    /// When the stream of this match started (its first frame's timestamp).
     public var createdAt: Timestamp
+    /// Key-value metadata in the publisher's order (`source=nevr` and the publisher's own).
     public var metadata: [Event.MapEntry]
 
+    /// A header; `captureID` defaults to `match`.
     public init(match: String, captureID: String? = nil, createdAt: Timestamp, metadata: [Event.MapEntry] = []) {
         self.match = match
         self.captureID = captureID ?? match
@@ -25,7 +29,9 @@ public struct StreamHeader: Hashable, Sendable {
 public struct StreamedFrame: Sendable {
     /// The match (session id); empty when the session carries no `sessionid`.
     public var match: String
+    /// Position in the publisher's stream, from 0.
     public var index: UInt32
+    /// When the frame was captured.
     public var timestamp: Timestamp
     /// The game-spelled `/session` JSON, exactly as the publisher sent it.
     public var sessionJSON: [UInt8]?
@@ -36,6 +42,7 @@ public struct StreamedFrame: Sendable {
     /// The typed frame, when the message was binary (protobuf) or the sender was typed.
     public var frame: Frame?
 
+    /// A frame; give at least the session JSON or the typed frame.
     public init(
         match: String, index: UInt32, timestamp: Timestamp, sessionJSON: [UInt8]? = nil, bonesJSON: [UInt8]? = nil,
         eventsJSON: [UInt8]? = nil, frame: Frame? = nil

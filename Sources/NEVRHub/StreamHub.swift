@@ -27,6 +27,7 @@ public final class StreamHub: Sendable {
         public var subscriberQueue: Int = 512
         /// Bytes a subscriber may have queued before the slow-subscriber policy applies.
         public var subscriberQueueBytes: Int = 64 << 20
+        /// What happens to a subscriber whose queue is full (`--slow`).
         public var slowSubscriberPolicy: SlowSubscriberPolicy = .drop
         /// Matches kept at once. A new match beyond this replaces the least recently updated
         /// match only when that one has been idle for ``idleMatchSeconds``; otherwise it is refused.
@@ -39,6 +40,7 @@ public final class StreamHub: Sendable {
         public var maxMatchesPerPublisher: Int = 8
         /// A match without a new frame for this long may be replaced by a new one when the hub is full.
         public var idleMatchSeconds: Double = 60
+        /// The defaults: 10,000 frames per match, 512 queued messages and 64 MiB per subscriber, drop, 64 matches.
         public init() {}
     }
 
@@ -46,12 +48,15 @@ public final class StreamHub: Sendable {
     public struct Subscription: Sendable, Hashable {
         /// A match id, or nil for every match.
         public var match: String?
+        /// JSON text or binary messages.
         public var format: StreamFormat
+        /// Which parts of each frame to send.
         public var parts: StreamParts
         /// Backlog: frames of the last `since` seconds (by frame timestamp) from the ring; nil = live only;
         /// `.infinity` = the whole ring.
         public var since: Double?
 
+        /// Every match, JSON, all parts, live only by default.
         public init(match: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, since: Double? = nil) {
             self.match = match
             self.format = format
@@ -62,14 +67,23 @@ public final class StreamHub: Sendable {
 
     /// Counters since start (also exported on `/metrics`).
     public struct Statistics: Sendable, Hashable {
+        /// Publishers connected now.
         public var publishers = 0
+        /// Subscribers connected now.
         public var subscribers = 0
+        /// Matches held now.
         public var matches = 0
+        /// Frames accepted from publishers.
         public var framesIn = 0
+        /// Frames refused as repeats: index and timestamp both not after the match's last frame (a publisher resending after a reconnect).
         public var duplicateFramesIn = 0
+        /// Publisher messages that could not be decoded.
         public var badMessages = 0
+        /// Frame messages sent to subscribers.
         public var framesOut = 0
+        /// Subscribers disconnected by the `drop` policy.
         public var subscribersDropped = 0
+        /// Frames discarded for slow subscribers by the `skip` policy.
         public var framesSkipped = 0
         /// Frames refused by a budget (hub full, too many matches for one publisher).
         public var framesRefused = 0
@@ -196,15 +210,18 @@ public final class StreamHub: Sendable {
         }
     }
 
+    /// Ring size, queues, policy and matches kept.
     public let configuration: Configuration
     let metrics: HubMetrics?
     private let state = NIOLockedValueBox(State())
 
+    /// A hub; with `metrics`, every counter is also exported there.
     public init(configuration: Configuration = .init(), metrics: HubMetrics? = nil) {
         self.configuration = configuration
         self.metrics = metrics
     }
 
+    /// A consistent snapshot of the counters.
     public var statistics: Statistics { state.withLockedValue { $0.stats } }
 
     // MARK: publishing

@@ -98,7 +98,9 @@ public enum StreamJSON {
 
     /// Why a JSON message could not be decoded.
     public struct DecodingError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong with the message.
         public var reason: String
+        /// The reason.
         public var description: String { reason }
     }
 

@@ -1,3 +1,4 @@
+import DequeModule
 import NIOConcurrencyHelpers
 
 /// What the hub does with a subscriber whose queue is full.
@@ -20,9 +21,9 @@ final class SubscriberQueue: @unchecked Sendable {
     enum PushResult { case queued, skipped(Int), dropped, closed }
 
     private let lock = NIOLock()
-    private var items = FIFOBuffer<Item>()
+    private var items = Deque<Item>()
     /// Bytes of each queued item (parallel to `items`), and their sum.
-    private var sizes = FIFOBuffer<Int>()
+    private var sizes = Deque<Int>()
     private var queuedBytes = 0
     private var byteBudget: Int
     private var capacity: Int
@@ -79,10 +80,10 @@ final class SubscriberQueue: @unchecked Sendable {
                     waiter = nil
                     return w
                 case .skip:
-                    var kept = FIFOBuffer<Item>()
-                    var keptSizes = FIFOBuffer<Int>()
+                    var kept = Deque<Item>()
+                    var keptSizes = Deque<Int>()
                     var skipped = 0
-                    for (it, size) in zip(items.elements, sizes.elements) {
+                    for (it, size) in zip(items, sizes) {
                         if case .frame = it {
                             skipped += 1
                         } else {
@@ -94,7 +95,7 @@ final class SubscriberQueue: @unchecked Sendable {
                     keptSizes.append(0)
                     items = kept
                     sizes = keptSizes
-                    queuedBytes = keptSizes.elements.reduce(0, +)
+                    queuedBytes = keptSizes.reduce(0, +)
                     result = .skipped(skipped)
                 }
             }

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import HummingbirdWSClient
 import Logging
@@ -24,6 +25,7 @@ import NIOWebSocket
 /// Call the stream methods from one task at a time (they are thread-safe, but the frame
 /// order is the call order).
 public final class WebSocketCodec: Sendable {
+    /// Authentication, encoding, parts, buffering and reconnection.
     public struct Options: Sendable {
         /// Sent as `Authorization: Bearer <token>`.
         public var token: String?
@@ -42,6 +44,7 @@ public final class WebSocketCodec: Sendable {
         public var streamID: String?
         /// First reconnect delay; doubles per failed attempt up to ``maxReconnectDelay``.
         public var reconnectDelay: Duration = .milliseconds(100)
+        /// Longest wait between reconnect attempts.
         public var maxReconnectDelay: Duration = .seconds(5)
         /// Frames held in memory while unacknowledged or disconnected.
         public var memoryBufferFrames: Int = 4_096
@@ -53,11 +56,13 @@ public final class WebSocketCodec: Sendable {
         public var window: Int = 512
         /// WebSocket ping period.
         public var pingInterval: Duration = .seconds(15)
+        /// Largest message accepted from the hub.
         public var maxMessageSize: Int = 16 << 20
         /// Called when the hub forwards `POST /clip` (a `save_clip` message; the argument is how
         /// many requests it stands for): `nevr record --buffer` saves a clip.
         public var onSaveClip: (@Sendable (Int) -> Void)?
 
+        /// JSON, all parts, no processing, no token by default.
         public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, processFrames: Bool = false) {
             self.token = token
             self.format = format
@@ -66,6 +71,7 @@ public final class WebSocketCodec: Sendable {
         }
     }
 
+    /// Counters of one codec (a consistent snapshot).
     public struct Statistics: Sendable, Hashable {
         /// Frames handed to the codec.
         public var framesQueued = 0
@@ -79,6 +85,7 @@ public final class WebSocketCodec: Sendable {
         public var buffered = 0
         /// Successful connections (1 + reconnects).
         public var connections = 0
+        /// True while a connection to the hub is open.
         public var isConnected = false
         /// The last connection error, if any.
         public var lastError: String?
@@ -95,7 +102,7 @@ public final class WebSocketCodec: Sendable {
     private struct State: @unchecked Sendable {
         var buffer: OutboundBuffer
         /// Held messages that are frames (the rest are headers).
-        var isFrame = FIFOBuffer<Bool>()
+        var isFrame = Deque<Bool>()
         // Per connection: messages written (from the front of `buffer`) and acknowledged.
         var sent = 0
         var ackedOnConnection = 0
@@ -115,7 +122,9 @@ public final class WebSocketCodec: Sendable {
         var drainWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
+    /// The hub's `/publish` URL.
     public let url: String
+    /// How frames are sent.
     public let options: Options
     /// The stream id this codec sends in its headers.
     public let streamID: String
@@ -144,6 +153,7 @@ public final class WebSocketCodec: Sendable {
         task.withLockedValue { $0 = t }
     }
 
+    /// A consistent snapshot of the counters.
     public var statistics: Statistics {
         state.withLockedValue { s in
             var st = s.stats
@@ -163,13 +173,27 @@ public final class WebSocketCodec: Sendable {
     /// With ``Options/processFrames`` the frame is parsed and run through a `FrameProcessor`
     /// (events detected here, sent under `events`); binary always parses (protobuf needs the
     /// typed frame). Throws, queuing nothing, when the bytes are not a readable frame.
-    public func streamRaw(session: [UInt8], bones: [UInt8]?, timestamp: Timestamp) throws(StreamClientError) {
-        try validate(session, "session")
-        if let bones { try validate(bones, "bones") }
+    ///
+    /// `typed`: the same frame already parsed and processed by the caller (the live recorder
+    /// parses each body once for all its sinks). It is used instead of parsing again: its
+    /// events with ``Options/processFrames``, its session and bones for binary; it is numbered
+    /// like every other frame of this publisher.
+    public func streamRaw(
+        session: [UInt8], bones: [UInt8]?, timestamp: Timestamp, typed: Frame? = nil
+    ) throws(StreamClientError) {
+        if typed == nil {
+            try validate(session, "session")  // a typed frame was parsed from these very bytes
+            if let bones { try validate(bones, "bones") }
+        }
         let match = StreamJSON.sessionID(in: session) ?? ""
         let result: Result<Void, StreamClientError> = state.withLockedValue { s in
             var f = StreamedFrame(match: match, index: s.nextIndex, timestamp: timestamp, sessionJSON: session, bonesJSON: bones)
-            if options.processFrames {
+            if var given = typed, options.processFrames || options.format == .binary {
+                given.index = s.nextIndex
+                // Without processing, a binary frame carries no events (as when it is parsed here).
+                if !options.processFrames { given.events = [] }
+                f.frame = given
+            } else if options.processFrames {
                 do {
                     f.frame = try s.processor.process(session: session, bones: bones, timestamp: timestamp)
                 } catch {
@@ -445,7 +469,10 @@ public final class WebSocketCodec: Sendable {
 
 /// A streaming client could not start or was given bad input.
 public struct StreamClientError: Error, CustomStringConvertible, Sendable {
+    /// The hub's URL.
     public var url: String
+    /// What went wrong.
     public var reason: String
+    /// `url: reason`.
     public var description: String { "\(url): \(reason)" }
 }

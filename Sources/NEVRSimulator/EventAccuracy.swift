@@ -15,12 +15,17 @@ import NEVRCore
 public enum EventAccuracy {
     /// One event reduced to what is compared.
     public struct Observation: Hashable, Sendable {
+        /// Index of the sampled frame (0-based, as ``TruthEvent/frameIndex``).
         public var frameIndex: Int
+        /// The event kind; only observations of the same kind can match.
         public var kind: EventKind
+        /// Player slots involved, acting player first: `[now, before]` for a possession change,
+        /// `[thief, victim]` for a steal, `[scorer, assister]` (or `[scorer]`) for a goal.
         public var slots: [Int32]
         /// Running total of stat events (compared exactly); `nil` otherwise.
         public var total: Int32?
 
+        /// An observation from its parts; pass `total` only for stat events.
         public init(frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil) {
             self.frameIndex = frameIndex
             self.kind = kind
@@ -28,6 +33,7 @@ public enum EventAccuracy {
             self.total = total
         }
 
+        /// The simulator's truth event reduced to what is compared (its `total` kept for stat events only).
         public init(_ truth: TruthEvent) {
             self.init(frameIndex: truth.frameIndex, kind: truth.kind, slots: truth.slots,
                       total: EventAccuracy.isStat(truth.kind) ? truth.total : nil)
@@ -57,10 +63,14 @@ public enum EventAccuracy {
 
     /// Counts for one kind.
     public struct Score: Hashable, Sendable {
+        /// Truth events of this kind.
         public var truth = 0
+        /// Detected events of this kind.
         public var detected = 0
+        /// Detections paired with a truth event (each truth event pairs at most once).
         public var matched = 0
 
+        /// All counts zero.
         public init() {}
 
         /// Matched / detected (1 when nothing was detected).
@@ -68,6 +78,7 @@ public enum EventAccuracy {
         /// Matched / truth (1 when there was nothing to find).
         public var recall: Double { truth == 0 ? 1 : Double(matched) / Double(truth) }
 
+        /// The counts of both added (to sum kinds or runs).
         public static func + (a: Score, b: Score) -> Score {
             var s = Score()
             s.truth = a.truth + b.truth
@@ -119,10 +130,15 @@ public enum EventAccuracy {
 
     /// The result of one simulated capture.
     public struct Report: Sendable {
+        /// The simulation that was run (seed, rate, ...).
         public var options: SimulationOptions
+        /// Frames the simulator produced.
         public var frames: Int
+        /// Counts per event kind that occurred in the truth or in the detections.
         public var scores: [EventKind: Score]
+        /// Truth events no detection matched, by frame.
         public var missed: [Observation]
+        /// Detections that matched no truth event.
         public var spurious: [Observation]
         /// Stat invariant violations: (slot, userid, counter) where events != last - first.
         public var invariantViolations: [String]
@@ -177,10 +193,14 @@ public struct StatInvariant: Sendable {
     private var counted: [PlayerKey: [Int]] = [:]
     private var gameFrames = 0
 
+    /// The nine counters checked, as `stats` keys, in the order violations are counted (`possession_time`,
+    /// `points` and `catches` have no counter events).
     public static let counterNames = ["goals", "saves", "stuns", "passes", "steals", "blocks", "interceptions", "assists", "shots_taken"]
 
+    /// An invariant that has seen no frame.
     public init() {}
 
+    /// Takes one processed frame (frames in capture order); frames that are not game frames are skipped.
     public mutating func observe(_ frame: Frame) {
         guard frame.session.isGameFrame else { return }
         gameFrames += 1

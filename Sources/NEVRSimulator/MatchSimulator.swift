@@ -17,6 +17,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
     /// The internal tick rate of the underlying match (Hz).
     public static let tickRate = MatchPlan.tickRate
 
+    /// What is simulated (seed, duration, rate, players, bones).
     public let options: SimulationOptions
     /// Frames this simulator yields in total.
     public let frameCount: Int
@@ -57,6 +58,7 @@ public struct MatchSimulator: Sequence, IteratorProtocol, Sendable {
         Int((Double(i) * Double(MatchPlan.tickRate) / options.rate + 1e-9).rounded(.down))
     }
 
+    /// The next sampled frame with its ground truth; `nil` after ``frameCount`` frames.
     public mutating func next() -> SimulatedFrame? {
         guard index < frameCount else { return nil }
         let target = tick(forFrame: index)

@@ -4,13 +4,16 @@ import NEVRCore
 public struct SimulatedFrame: Hashable, Sendable {
     /// Position in the capture, from 0.
     public var index: Int
+    /// Capture instant of the frame (``MatchSimulator/startTime`` plus index / rate).
     public var timestamp: Timestamp
+    /// The `/session` the game would answer at that instant.
     public var session: Session
     /// `/player_bones` when ``SimulationOptions/bones`` is set.
     public var bones: PlayerBones?
     /// What an ideal detector should report for this frame (empty for frame 0, the baseline).
     public var truth: [TruthEvent]
 
+    /// A simulated frame.
     public init(index: Int, timestamp: Timestamp, session: Session, bones: PlayerBones?, truth: [TruthEvent]) {
         self.index = index
         self.timestamp = timestamp

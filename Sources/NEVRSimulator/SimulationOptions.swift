@@ -19,9 +19,12 @@ public struct SimulationOptions: Hashable, Sendable {
     /// Wall-clock time of frame 0; `nil` derives one from the seed.
     public var startTime: Timestamp?
 
+    /// The shortest capture a match is planned into (seconds).
     public static let minimumDuration: Double = 30
+    /// Players per match the simulator supports.
     public static let playerRange = 4...12
 
+    /// Defaults: seed 1, five minutes at 60 Hz, eight players, no bones.
     public init(seed: UInt64 = 1, duration: Double = 300, rate: Double = 60, players: Int = 8, bones: Bool = false, startTime: Timestamp? = nil) {
         self.seed = seed
         self.duration = duration

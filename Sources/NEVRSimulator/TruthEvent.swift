@@ -19,7 +19,9 @@ import NEVRCore
 public struct TruthEvent: Hashable, Sendable {
     /// Index of the sampled frame (0-based, as `Frame.index`).
     public var frameIndex: Int
+    /// What happened (the detector's event kinds).
     public var kind: EventKind
+    /// Player slots involved, acting player first (see the type's discussion).
     public var slots: [Int32]
     /// Running total after this increment (stat events).
     public var total: Int32?
@@ -37,6 +39,7 @@ public struct TruthEvent: Hashable, Sendable {
     /// `[blue_points, orange_points, blue_round_score, orange_round_score]` (`scoreboard_updated`).
     public var scores: [Int32]?
 
+    /// A truth event; the details that do not apply to `kind` stay `nil`.
     public init(
         frameIndex: Int, kind: EventKind, slots: [Int32], total: Int32? = nil, points: Int32? = nil,
         team: Int32? = nil, previousTeam: Int32? = nil, round: Int32? = nil, goalType: String? = nil, scores: [Int32]? = nil

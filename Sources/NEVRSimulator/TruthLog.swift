@@ -12,10 +12,12 @@ public final class TruthLogWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private var closed = false
+    /// The file being written.
     public let url: URL
     /// Events written so far.
     public private(set) var eventsWritten = 0
 
+    /// Creates (or truncates) `url`.
     public init(url: URL) throws {
         self.url = url
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -25,6 +27,7 @@ public final class TruthLogWriter {
         buffer.reserveCapacity(1 << 16)
     }
 
+    /// Appends one line per event (buffered; written at 64 KiB and on ``close()``).
     public func write(_ events: [TruthEvent]) throws {
         for e in events {
             buffer.append(contentsOf: e.jsonLine.utf8)
@@ -57,8 +60,11 @@ public enum TruthLog {
     public struct LineError: Error, CustomStringConvertible {
         /// The file, when reading one.
         public var path: String?
+        /// The line, from 1.
         public var lineNumber: Int
+        /// What is wrong with it.
         public var reason: String
+        /// `path: line N: reason`.
         public var description: String { (path.map { "\($0): " } ?? "") + "line \(lineNumber): \(reason)" }
     }
 

@@ -21,6 +21,7 @@ struct NEVR: AsyncParsableCommand {
             WatchCommand.self,
             StreamCommand.self,
             OverlayCommand.self,
+            ArchiveCommand.self,
         ]
     )
 }

@@ -28,3 +28,5 @@ let out = URL(fileURLWithPath: "/tmp/nevr-readme-snippet.nevrcap")
 let rawFrames = AsyncStream<RawFrame> { $0.finish() }
 /// A sink of the reader's own.
 let mySink: any FrameSink = FanOutFrameSink([])
+/// Seconds on the caller's clock (the overlay snippet's `now:`).
+let seconds: Double = 0

@@ -2,10 +2,12 @@
 // run the script. Every ```swift block, compiled (not run) by the NEVRReadmeTests target.
 // swiftlint:disable all
 import Foundation
+import NEVRArchive
 import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
 import NEVRHub
+import NEVROverlay
 import NEVRSimulator
 
 enum ReadmeSnippets {
@@ -18,7 +20,7 @@ enum ReadmeSnippets {
         var out: [UInt8] = []; GameJSONWriter.appendFloat(0.1, into: &out)   // "0.1" (game float spelling)
     }
 
-    /// README.md, snippet 3, under "Recording the live game API, and serving recordings as if they were the game".
+    /// README.md, snippet 3, under "Clip buffer (`--buffer`)".
     static func README_snippet3() async throws {
         let sink = FanOutFrameSink([EchoReplayFileSink(directory: URL(fileURLWithPath: "replays")), mySink])
         let recorder = LiveRecorder(options: .init(url: "http://127.0.0.1:6721", rate: 60, bones: true), sink: sink)
@@ -76,8 +78,22 @@ enum ReadmeSnippets {
         let summary = try CaptureConversion.convert(from: URL(fileURLWithPath: "a.echoreplay"), to: URL(fileURLWithPath: "a.nevrcap"))
     }
 
-    /// README.md, snippet 8, under "Library".
+    /// README.md, snippet 8, under "`.nvr` files: small, lossless, seekable (`NVRWriter`, `NVRReader`)".
     static func README_snippet8() async throws {
+        let writer = try NVRWriter(url: URL(fileURLWithPath: "match.nvr"), metadata: [.init(key: "source", value: "me")])
+        try writer.write(session: sessionBytes, bones: bonesBytes, timestamp: t, events: frame.events)
+        try writer.finish()                      // index + trailer; a killed writer loses at most the open block
+
+        let reader = try NVRReader(url: URL(fileURLWithPath: "match.nvr"))
+        try reader.seek(frame: 100_000)          // or seek(time:); decodes one block
+        let record = try reader.nextRecord()     // JSON bytes exactly as written; next() gives a typed Frame
+        reader.projection = [.disc, .misc]       // only the disc and the top-level scalars (scores, clock)
+        for try await frame in reader.frames { _ = frame }
+        let goals = try reader.events(kinds: [.goalScored])   // reads only the event streams
+    }
+
+    /// README.md, snippet 9, under "Library".
+    static func README_snippet9() async throws {
         // Publish (the seed's NewWebSocketCodec): returns at once; a background task sends in order,
         // pings, reconnects with backoff (100 ms doubling to 5 s, jittered), and keeps every frame until
         // the hub acknowledges it: 4,096 in memory, then a spill file (256 MiB); beyond, dropped and counted.
@@ -96,8 +112,26 @@ enum ReadmeSnippets {
         try await HubServer(configuration: .init(port: 8080, token: "s3cret")).run { port in print(port) }
     }
 
-    /// README.md, snippet 9, under "Events: detection, the frame processor, `nevr events`".
-    static func README_snippet9() async throws {
+    /// README.md, snippet 10, under "Live overlays for streamers and casters (`nevr overlay`)".
+    static func README_snippet10() async throws {
+        var state = OverlayState()
+        var processor = FrameProcessor()
+        let frame = try processor.process(session: bytes, bones: nil, timestamp: t)
+        for m in state.ingest(frame, sessionJSON: bytes, bonesJSON: nil, now: seconds) { print(m.wireText) }   // "goal:{...}"
+        print(state.sparkStats().text)                                                                       // GET /stats
+    }
+
+    /// README.md, snippet 11, under "Match archive (`nevr archive`, `NEVRArchive`)".
+    static func README_snippet11() async throws {
+        let archive = try await ArchiveLocation("captures/archive.sqlite").open()
+        let summary = await ArchiveIngest(archive: archive).add(ArchiveIngest.captureFiles(in: ["captures"])) { _, _ in }
+        let saves = try await archive.stats(.init(player: "Sprock", last: 100, columns: ["saves"], total: true))
+        print(summary.matchesAdded, saves.rendered(.csv))
+        try await archive.close()
+    }
+
+    /// README.md, snippet 12, under "Events: detection, the frame processor, `nevr events`".
+    static func README_snippet12() async throws {
         var processor = FrameProcessor()                  // or FrameProcessor(options: .init(discThrownMinimumSpeed: 4))
         let frame = try processor.process(session: bytes, bones: nil, timestamp: t)   // throws(GameJSONError)
         for event in frame.events { print(frame.index, event.kind.name, EventJSON.line(for: event, frameIndex: frame.index, timestamp: t)) }
@@ -105,6 +139,38 @@ enum ReadmeSnippets {
         let typed = processor.process(session: session, bones: nil, timestamp: t)    // typed input (.nevrcap, simulator)
 
         for try await frame in rawFrames.processedFrames() { print(frame.index) }     // AsyncSequence of RawFrame
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 1, under "Add captures".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet1() async throws {
+        let archive = try await ArchiveLocation("replays/archive.sqlite").open()
+        let files = ArchiveIngest.captureFiles(in: ["replays"])
+        let summary = await ArchiveIngest(archive: archive).add(files) { _, outcome in
+            if case .failed(let file, let reason) = outcome { print("\(file): \(reason)") }
+        }
+        print(summary.matchesAdded, "added,", summary.duplicates, "already archived,", summary.filesFailed, "failed")
+        try await archive.close()
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 2, under "Query".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet2() async throws {
+        func report(player: String) async throws {
+            let archive = try await ArchiveLocation("replays/archive.sqlite").open(mustExist: true)
+            let newest = try await archive.matches(.init(player: player, limit: 20))
+            print(newest.rendered(.table))
+            let saves = try await archive.stats(.init(player: player, last: 100, columns: ["saves"], total: true))
+            print(saves.rendered(.csv))
+            try await archive.close()
+        }
+    }
+
+    /// Sources/NEVRArchive/NEVRArchive.docc/GettingStarted.md, snippet 3, under "One capture without a database".
+    static func Sources_NEVRArchive_NEVRArchive_docc_GettingStarted_snippet3() async throws {
+        let result = try MatchIndexer().index(URL(fileURLWithPath: "match.nevrcap"))
+        for match in result.matches {
+            print(match.id, match.map, match.bluePoints, match.orangePoints, match.result)
+        }
+        if !result.damage.isEmpty { print("damaged:", result.damage) }
     }
 
     /// Sources/NEVRCapture/NEVRCapture.docc/GettingStarted.md, snippet 1, under "Read an `.echoreplay`".
@@ -272,6 +338,24 @@ enum ReadmeSnippets {
             try await WebSocketSubscriber.run(url: "ws://127.0.0.1:8080/subscribe?match=all&parts=session", token: "s3cret") { message in
                 if case .frame(let frame) = message { print(frame.index, frame.sessionJSON?.count ?? 0) }
             }
+        }
+    }
+
+    /// Sources/NEVROverlay/NEVROverlay.docc/GettingStarted.md, snippet 1, under "From frames to overlay messages".
+    static func Sources_NEVROverlay_NEVROverlay_docc_GettingStarted_snippet1() async throws {
+        func overlayMessages(for bodies: [[UInt8]], start: Timestamp) throws -> [String] {
+            var state = OverlayState()
+            var processor = FrameProcessor()
+            var lines: [String] = []
+            for (i, body) in bodies.enumerated() {
+                let t = Timestamp(nanosecondsSinceEpoch: start.nanosecondsSinceEpoch + Int64(i) * 16_666_667)
+                let frame = try processor.process(session: body, bones: nil, timestamp: t)
+                for message in state.ingest(frame, sessionJSON: body, bonesJSON: nil, now: Double(i) / 60) {
+                    lines.append(message.wireText)
+                }
+            }
+            lines.append(state.sparkStats().text)   // what GET /stats answers now
+            return lines
         }
     }
 

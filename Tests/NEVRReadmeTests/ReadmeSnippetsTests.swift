@@ -8,16 +8,8 @@ import XCTest
 /// without being compiled.
 final class ReadmeSnippetsTests: XCTestCase {
     func testExtractedSnippetsAreCurrent() throws {
-        let script = SharedData.packageRoot.appendingPathComponent("scripts/readme-snippets.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--print"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let wanted = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "scripts/readme-snippets.py failed")
+        let (status, wanted) = try PythonScript.run("readme-snippets.py", ["--print"])
+        XCTAssertEqual(status, 0, "scripts/readme-snippets.py failed")
         let file = SharedData.packageRoot.appendingPathComponent("Tests/NEVRReadmeTests/ReadmeSnippets.swift")
         let current = try Data(contentsOf: file)
         XCTAssertFalse(wanted.isEmpty)

@@ -8,5 +8,6 @@ public protocol CaptureFileError: Error, CustomStringConvertible {
 }
 
 extension EchoReplayError: CaptureFileError {
+    /// The reason of the ``EchoReplayError``, without the path.
     public var reasonDescription: String { reason.description }
 }

@@ -118,6 +118,7 @@ public enum CaptureFormat: String, Sendable, CaseIterable {
 
 /// Why a file's capture format could not be determined or used.
 public struct CaptureFormatError: Error, Hashable, Sendable, CaptureFileError {
+    /// What stopped the format from being determined or used.
     public enum Reason: Hashable, Sendable {
         /// The extension (possibly empty) names no known format.
         case unknownExtension(String)
@@ -129,14 +130,19 @@ public struct CaptureFormatError: Error, Hashable, Sendable, CaptureFileError {
         case unrecognisedContent
     }
 
+    /// The file the error is about (`stdin` for standard input).
     public var path: String
+    /// What went wrong.
     public var reason: Reason
 
+    /// An error about `path`.
     public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
+    /// The reason in words, listing the known extensions or the supported formats, so the message
+    /// says what would have worked.
     public var reasonDescription: String {
         let supported = CaptureFormat.allCases.filter(\.isSupported).flatMap(\.fileExtensions).map { "." + $0 }.joined(separator: ", ")
         switch reason {
@@ -152,5 +158,6 @@ public struct CaptureFormatError: Error, Hashable, Sendable, CaptureFileError {
         }
     }
 
+    /// `path: reason`.
     public var description: String { "\(path): \(reasonDescription)" }
 }

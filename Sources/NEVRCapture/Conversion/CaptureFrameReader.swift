@@ -20,6 +20,7 @@ public struct CaptureReadReport: Sendable {
     /// Things worth saying that are not losses (unknown fields kept or skipped, etc.).
     public var notes: [String] = []
 
+    /// A report of nothing lost.
     public init() {}
 
     /// True when the input was cut off, damaged or had records skipped.
@@ -117,11 +118,14 @@ public protocol CaptureFrameWriter: AnyObject {
 
 /// Reading options for any format (each reader takes what applies to it).
 public struct CaptureReadOptions: Sendable {
+    /// `.echoreplay` limits (longest line, inflated size, skipped lines kept, chunk size).
     public var echoReplay: EchoReplayReader.Options
+    /// `.nevrcap` limits (record length, record count, inflation ratio).
     public var nevrcap: NevrcapReader.Options
     /// `.tape` budgets and trained zstd dictionaries (``TapeDictionary``).
     public var tape: TapeReader.Options
 
+    /// Every format's default limits, which suit any real capture.
     public init(echoReplay: EchoReplayReader.Options = .init(), nevrcap: NevrcapReader.Options = .init(), tape: TapeReader.Options = .init()) {
         self.echoReplay = echoReplay
         self.nevrcap = nevrcap
@@ -137,12 +141,15 @@ public struct CaptureWriteOptions: Sendable {
     public var compressionLevel: Int32?
     /// Write bones when a frame has them.
     public var includeBones: Bool
+    /// `.echoreplay` writing: zipped or plain text, bones, zlib level.
     public var echoReplay: EchoReplayWriter.Options
+    /// `.nevrcap` writing: zstd level, zstd frame interval, checksum.
     public var nevrcap: NevrcapWriter.Options
     /// The name of the ZIP entry of a zipped `.echoreplay` (default: the file's name). The
     /// conversion sets it to the final name because it writes to a temporary file first.
     public var entryName: String?
 
+    /// Each format's default level, bones written, default per-format options.
     public init(compressionLevel: Int32? = nil, includeBones: Bool = true,
                 echoReplay: EchoReplayWriter.Options = .init(), nevrcap: NevrcapWriter.Options = .init()) {
         self.compressionLevel = compressionLevel

@@ -16,20 +16,31 @@ import NEVRCore
 /// print(receipt.isLossless ? "safe to delete the original" : "\(receipt.comparison.differenceCount) differences")
 /// ```
 public enum CaptureVerification {
+    /// What ``verify(_:)`` found about one file; ``isLossless`` is the verdict `nevr verify` prints.
     public struct Receipt: Sendable {
+        /// The file's path.
         public var file: String
+        /// The file's format (from its extension).
         public var format: CaptureFormat
+        /// SHA-256 of the file's bytes, 64 lower-case hex digits, so the receipt names exactly what was verified.
         public var sha256: String
+        /// Frames read from the file, unreadable ones included (the game's error objects between
+        /// matches, such as `err_code` -6, are not frames and not counted).
         public var framesIn = 0
+        /// Frames that came back from the round trip through the other format and were compared.
         public var framesOut = 0
         /// Input frames (lines or records) that could not be read at all, with reasons.
         public var unreadable: [SkippedLine] = []
+        /// Every input frame that could not be read or stored in the other format (``unreadable``
+        /// keeps the first 20).
         public var unreadableCount = 0
+        /// The field-by-field comparison of each frame with its round-tripped copy.
         public var comparison: FrameComparison
         /// Content the other format cannot hold (not counted as losses), one line each.
         public var notHoldable: [String] = []
         /// `.echoreplay` only: lines whose rebuilt session JSON is byte-identical to the original.
         public var byteIdenticalSessions = 0
+        /// Set when the file was cut short (a crashed recording): where and why; `nil` for a complete file.
         public var truncated: String?
 
         /// True when the file held at least one frame, every frame came back and nothing both
@@ -45,11 +56,17 @@ public enum CaptureVerification {
         /// Key paths of the original JSON missing from the round-tripped JSON (nested keys the
         /// model has no field for), by path.
         public var droppedKeys = 0
+        /// ``droppedKeys`` by key path.
         public var droppedKeyPaths: [String: Int] = [:]
         /// Set when the file held no frame (empty, or a `.nevrcap` with only a header).
         public var empty: String?
     }
 
+    /// Verifies the `.echoreplay` or `.nevrcap` file at `url` (reading it twice: once for the
+    /// SHA-256, once for the round trip).
+    /// - Throws: ``CaptureFormatError`` for an unknown extension or another format (`.nvr` and
+    /// `.tape` are verified by ``NVRVerification`` and ``TapeVerification``), and the reader's
+    /// error when the file cannot be read on.
     public static func verify(_ url: URL) throws -> Receipt {
         let sha = try SHA256.hexDigest(of: url)
         let format = try CaptureFormat(url: url)

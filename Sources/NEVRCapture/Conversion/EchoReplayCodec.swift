@@ -3,10 +3,16 @@ import NEVRCore
 
 /// `.echoreplay` on the format seam: ``EchoReplayFrameReader`` and ``EchoReplayFrameWriter``.
 public enum EchoReplayCodec: CaptureCodec {
+    /// Opens `url` (zipped or plain text) with ``CaptureReadOptions/echoReplay``.
+    /// - Throws: ``EchoReplayError`` when the file cannot be opened or is a ZIP without a recording entry.
     public static func openReader(_ url: URL, options: CaptureReadOptions) throws -> any CaptureFrameReader {
         try EchoReplayFrameReader(url: url, options: options.echoReplay)
     }
 
+    /// Creates (or truncates) `url`; ``CaptureWriteOptions/compressionLevel`` is clamped to zlib's 0-9,
+    /// ``CaptureWriteOptions/includeBones`` false turns bones off, and the header is dropped (the
+    /// format has no place for it; the writer's ``EchoReplayFrameWriter/notes`` say so).
+    /// - Throws: ``EchoReplayError`` when the file cannot be created.
     public static func createWriter(_ url: URL, header: CaptureHeader?, options: CaptureWriteOptions) throws -> any CaptureFrameWriter {
         var writerOptions = options.echoReplay
         if let level = options.compressionLevel { writerOptions.compressionLevel = min(max(level, 0), 9) }
@@ -38,17 +44,27 @@ public final class EchoReplayFrameReader: CaptureFrameReader {
     private var session: [UInt8] = []
     private var bones: [UInt8] = []
 
+    /// Opens `url` for reading with `options` (line and inflate limits, chunk size).
+    /// - Throws: ``EchoReplayError`` when the file cannot be opened or holds no recording entry.
     public init(url: URL, options: EchoReplayReader.Options = .init()) throws {
         reader = try EchoReplayReader(url: url, options: options)
     }
 
+    /// Always ``CaptureFormat/echoReplay``.
     public var format: CaptureFormat { .echoReplay }
+    /// Always `nil`: an `.echoreplay` has no header.
     public var header: CaptureHeader? { nil }
+    /// Always false: the format stores no events (a converter detects them).
     public var carriesEvents: Bool { false }
+    /// `"line"`: skipped positions are 1-based line numbers of the text.
     public var positionUnit: String { "line" }
+    /// Bytes of the file consumed so far (compressed bytes of a zipped file), for progress.
     public var bytesRead: Int64 { reader.fileBytesConsumed }
+    /// The file's size in bytes, for progress.
     public var bytesTotal: Int64 { reader.fileSize }
 
+    /// Skipped lines with their reasons, and a truncation note when a zipped file has no central
+    /// directory (an unfinished recording, read up to its last complete line).
     public var report: CaptureReadReport {
         var report = CaptureReadReport()
         report.skippedCount = reader.skippedCount
@@ -59,6 +75,11 @@ public final class EchoReplayFrameReader: CaptureFrameReader {
         return report
     }
 
+    /// The next line as a record of its timestamp and JSON bytes (not parsed), or `nil` at the end.
+    /// Bad lines are skipped and counted in ``report``.
+    /// - Throws: ``EchoReplayError`` when reading cannot go on: the file cannot be read, the
+    ///   archive or its compressed data is damaged, the entry inflates past
+    ///   ``EchoReplayReader/Options/maxInflatedBytes``, or (at the end) no line was a frame.
     public func next() throws -> CaptureRecord? {
         try reader.nextView { view -> CaptureRecord in
             session.removeAll(keepingCapacity: true)
@@ -87,18 +108,31 @@ public final class EchoReplayFrameWriter: CaptureFrameWriter {
     private var session: [UInt8] = []
     private var bones: [UInt8] = []
 
+    /// Creates (or truncates) `url`. `header` only decides whether ``notes`` mention a dropped
+    /// header; `entryName` names the ZIP entry (default: the file's name).
+    /// - Throws: ``EchoReplayError`` when the file cannot be created.
     public init(url: URL, header: CaptureHeader?, options: EchoReplayWriter.Options = .init(), entryName: String? = nil) throws {
         writer = try EchoReplayWriter(url: url, entryName: entryName, options: options)
         hadHeader = header != nil
         session.reserveCapacity(32 << 10)
     }
 
+    /// Always ``CaptureFormat/echoReplay``.
     public var format: CaptureFormat { .echoReplay }
+    /// Always false: events have no place in the format.
     public var storesEvents: Bool { false }
+    /// Always false: the writer wants JSON bytes and renders typed frames itself.
     public var storesTypedFrames: Bool { false }
+    /// Lines written so far.
     public var framesWritten: Int { writer.framesWritten }
+    /// Lines written with a bones column.
     public var framesWithBones: Int { writer.framesWithBones }
 
+    /// Appends one line: the record's JSON bytes unchanged when it has them (unless only its
+    /// typed frame holds bones; then the line is rendered from the record), otherwise the typed
+    /// frame spelled as the game spells it. Its events are counted as dropped.
+    /// - Throws: ``EchoReplayError`` when the JSON holds a raw line break or tab, the timestamp's
+    /// year is outside 0...9999, or writing fails.
     public func write(_ record: CaptureRecord) throws {
         eventsDropped += record.events.count
         if record.sessionJSON == nil, record.frame != nil {
@@ -129,8 +163,12 @@ public final class EchoReplayFrameWriter: CaptureFrameWriter {
         }
     }
 
+    /// Writes what is pending and, when zipped, the ZIP entry's sizes and the central directory.
+    /// - Throws: ``EchoReplayError`` when writing fails.
     public func finish() throws { try writer.close() }
 
+    /// What the format could not hold: the header, frame indices and events (with their count),
+    /// and whether zero values omitted by a proto3 source were restored.
     public var notes: [String] {
         var notes: [String] = []
         if typedFrames > 0 || eventsDropped > 0 {

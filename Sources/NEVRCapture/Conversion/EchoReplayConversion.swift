@@ -3,9 +3,11 @@ import NEVRCore
 
 /// How far a conversion has come, for progress displays.
 public struct ConversionProgress: Sendable {
+    /// Frames written to the output so far.
     public var framesWritten: Int
     /// Input bytes consumed (compressed bytes for a zipped input).
     public var inputBytesRead: Int64
+    /// Size of the input in bytes (0 when unknown; ``fraction`` is then 0).
     public var inputBytesTotal: Int64
 
     /// 0...1 by input bytes.
@@ -16,11 +18,15 @@ public struct ConversionProgress: Sendable {
 
 /// What a finished conversion did.
 public struct ConversionSummary: Sendable {
+    /// Frames written to the output.
     public var framesWritten: Int
+    /// Of those, frames written with bones.
     public var framesWithBones: Int
     /// Input lines rejected by the reader (see ``skipped`` for the first few).
     public var skippedCount: Int
+    /// The first rejected lines or records with their position and reason.
     public var skipped: [SkippedLine]
+    /// Wall-clock seconds the conversion took.
     public var elapsedSeconds: Double
     /// Events written (`.echoreplay -> .nevrcap` with event detection).
     public var eventsWritten: Int = 0

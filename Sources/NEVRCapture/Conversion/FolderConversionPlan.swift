@@ -26,17 +26,24 @@ import Darwin
 public struct FolderConversionPlan: Sendable {
     /// One conversion to do.
     public struct Task: Sendable, Hashable {
+        /// The recording to read.
         public var source: URL
+        /// The file to write: below the output folder, at the source's relative folder and stem with
+        /// the target format's extension.
         public var destination: URL
     }
 
     /// A file left out or renamed, and why.
     public struct Note: Sendable, Hashable {
+        /// The input's path relative to the input folder.
         public var file: String
+        /// What happened to it and why (left out, renamed, refused).
         public var text: String
     }
 
+    /// The conversions to do, in order of the inputs' relative paths.
     public private(set) var tasks: [Task] = []
+    /// Every file left out, renamed or refused, with the reason.
     public private(set) var notes: [Note] = []
     /// Files left out on purpose (not recordings, not supported yet, output exists).
     public private(set) var skipped = 0

@@ -11,10 +11,15 @@ import NEVRCore
 public struct FrameComparison: Sendable {
     /// One difference (the first ``keep`` are kept; all are counted by path).
     public struct Difference: Hashable, Sendable, CustomStringConvertible {
+        /// The frame the difference is in (as the caller numbered it).
         public var frameNumber: Int
+        /// Where: the game-JSON path (`teams[0].players[3].stats.saves`, `timestamp_ns`, `events[2]`).
         public var path: String
+        /// The first frame's value as text (`absent` when missing, strings quoted).
         public var before: String
+        /// The second frame's value, spelled as ``before``.
         public var after: String
+        /// `frame N: path: before -> after`.
         public var description: String { "frame \(frameNumber): \(path): \(before) -> \(after)" }
     }
 
@@ -25,17 +30,24 @@ public struct FrameComparison: Sendable {
     public var compareIndexAndEvents: Bool
     /// Compare timestamps at millisecond precision only (`.echoreplay` holds milliseconds).
     public var millisecondTimestamps: Bool
+    /// How many differences ``differences`` keeps with their values (all are counted).
     public var keep = 20
 
+    /// Fields compared so far (present on at least one side).
     public private(set) var fieldsCompared = 0
+    /// Fields that differed, over every frame compared.
     public private(set) var differenceCount = 0
+    /// Fields equal except that one side lacked the key and the other held its zero (only counted
+    /// with ``proto3Presence``; not differences).
     public private(set) var presenceOnly = 0
+    /// The first ``keep`` differences.
     public private(set) var differences: [Difference] = []
     /// Differences per path with array indices removed (`teams[].players[].stats.saves`).
     public private(set) var countsByPath: [String: Int] = [:]
 
     private var frameNumber = 0
 
+    /// A comparison with nothing counted yet.
     public init(proto3Presence: Bool = false, compareIndexAndEvents: Bool = true, millisecondTimestamps: Bool = false) {
         self.proto3Presence = proto3Presence
         self.compareIndexAndEvents = compareIndexAndEvents
@@ -47,6 +59,9 @@ public struct FrameComparison: Sendable {
         note("frame", inOutput ? "present" : "absent", inOutput ? "absent" : "present", frameNumber)
     }
 
+    /// Compares `a` (the original) with `b` (what came back) field by field, with the frame index
+    /// and events when ``compareIndexAndEvents``, the timestamp, every session field and the bones;
+    /// differences are counted and named with `frameNumber`.
     public mutating func compare(_ a: Frame, _ b: Frame, frameNumber: Int) {
         self.frameNumber = frameNumber
         if compareIndexAndEvents {

@@ -3,13 +3,17 @@ import NEVRCore
 
 /// Options of ``CaptureConversion/convert(from:to:options:progress:)``.
 public struct ConversionOptions: Sendable {
+    /// Options of the input's reader.
     public var read: CaptureReadOptions
+    /// Options of the output's writer (compression level, bones).
     public var write: CaptureWriteOptions
     /// Detect events between frames (``FrameProcessor``) when the output stores events and
     /// the input has none of its own.
     public var detectEvents: Bool
+    /// Detector settings used when events are detected.
     public var eventOptions: EventDetectionOptions
 
+    /// Default reading and writing, events detected where the output stores them and the input has none.
     public init(read: CaptureReadOptions = .init(), write: CaptureWriteOptions = .init(),
                 detectEvents: Bool = true, eventOptions: EventDetectionOptions = .init()) {
         self.read = read

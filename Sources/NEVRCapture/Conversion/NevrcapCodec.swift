@@ -3,10 +3,15 @@ import NEVRCore
 
 /// `.nevrcap` on the format seam: ``NevrcapFrameReader`` and ``NevrcapFrameWriter``.
 public enum NevrcapCodec: CaptureCodec {
+    /// Opens `url` with ``CaptureReadOptions/nevrcap`` and reads its header record (when there is one).
+    /// - Throws: ``NevrcapError`` when the file cannot be opened or its start cannot be decompressed.
     public static func openReader(_ url: URL, options: CaptureReadOptions) throws -> any CaptureFrameReader {
         try NevrcapFrameReader(url: url, options: options.nevrcap)
     }
 
+    /// Creates (or truncates) `url` and writes `header` as record 0; ``CaptureWriteOptions/compressionLevel``
+    /// is clamped to zstd's 1-19.
+    /// - Throws: ``NevrcapError`` when the file cannot be created.
     public static func createWriter(_ url: URL, header: CaptureHeader?, options: CaptureWriteOptions) throws -> any CaptureFrameWriter {
         var writerOptions = options.nevrcap
         if let level = options.compressionLevel { writerOptions.compressionLevel = min(max(level, 1), 19) }
@@ -30,18 +35,29 @@ public final class NevrcapFrameReader: CaptureFrameReader {
     private var skippedRecords = CaptureReadReport()
     private let fileSize: Int64
 
+    /// Opens `url` with `options` (decompression limits) and reads the header record.
+    /// - Throws: ``NevrcapError`` when the file cannot be opened or its start cannot be decompressed.
     public init(url: URL, options: NevrcapReader.Options = .init()) throws {
         reader = try NevrcapReader(url: url, options: options)
         fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 
+    /// Always ``CaptureFormat/nevrcap``.
     public var format: CaptureFormat { .nevrcap }
+    /// Record 0 of the file; `nil` for a header-less file.
     public var header: CaptureHeader? { reader.header }
+    /// Always true: frames carry their stored events.
     public var carriesEvents: Bool { true }
+    /// `"record"`: skipped positions are record indices (the header is record 0).
     public var positionUnit: String { "record" }
+    /// Compressed bytes taken from the file so far, for progress.
     public var bytesRead: Int64 { reader.compressedBytesRead }
+    /// The file's size in bytes when it opened (0 when it could not be read), for progress.
     public var bytesTotal: Int64 { fileSize }
 
+    /// Skipped records and truncation, damaged compressed regions passed over, and notes: a missing
+    /// header, unknown fields skipped, irregular values, events of unknown kinds, empty records and
+    /// headers of appended captures.
     public var report: CaptureReadReport {
         var report = skippedRecords
         if reader.header == nil { report.notes.append("input has no header record") }
@@ -63,6 +79,11 @@ public final class NevrcapFrameReader: CaptureFrameReader {
         return report
     }
 
+    /// The next frame as a typed record with its stored events, or `nil` at the end (also after a
+    /// truncation). The record's ``CaptureRecord/omitsZeroValues`` is set when the frame carries no
+    /// key presence and the header does not name this toolkit (proto3 writers drop zeros).
+    /// - Throws: ``NevrcapError`` only when reading cannot go on (I/O, zstd corruption, a record
+    /// over the length cap); malformed records are skipped into ``report``.
     public func next() throws -> CaptureRecord? {
         while true {
             switch try reader.step() {
@@ -89,19 +110,33 @@ public final class NevrcapFrameWriter: CaptureFrameWriter {
     /// The underlying writer.
     public let writer: NevrcapWriter
     private let includeBones: Bool
+    /// Frames written with bones (none when the writer was created with `includeBones` false).
     public private(set) var framesWithBones = 0
 
+    /// Creates (or truncates) `url` and writes `header` as record 0 (`nil`: no header record);
+    /// `includeBones` false drops every frame's bones.
+    /// - Throws: ``NevrcapError`` when the file cannot be created or the header written.
     public init(url: URL, header: CaptureHeader?, options: NevrcapWriter.Options = .init(), includeBones: Bool = true) throws {
         writer = try NevrcapWriter(url: url, header: header, options: options)
         self.includeBones = includeBones
     }
 
+    /// Always ``CaptureFormat/nevrcap``.
     public var format: CaptureFormat { .nevrcap }
+    /// Always true: each frame record holds its events.
     public var storesEvents: Bool { true }
+    /// Always true: records are protobuf frames, so the converter hands over typed frames.
     public var storesTypedFrames: Bool { true }
+    /// Frame records written so far (the header not counted).
     public var framesWritten: Int { writer.framesWritten }
+    /// Always empty: `.nevrcap` holds everything a record carries.
     public var notes: [String] { [] }
 
+    /// Appends the record as a frame, parsing its JSON first when it has no typed frame; the frame
+    /// index is the count written so far.
+    /// - Throws: ``GameJSONError`` when the JSON is not a game frame, ``NevrcapError`` when a value
+    /// cannot be stored (reason `.unrepresentable`; nothing written, the file stays valid) or
+    /// writing fails.
     public func write(_ record: CaptureRecord) throws {
         var record = record
         var frame = try record.typedFrame(index: UInt32(truncatingIfNeeded: writer.framesWritten))
@@ -110,5 +145,7 @@ public final class NevrcapFrameWriter: CaptureFrameWriter {
         try writer.write(frame)
     }
 
+    /// Ends the last zstd frame, flushes and closes the file; calling it again does nothing.
+    /// - Throws: ``NevrcapError`` when writing fails.
     public func finish() throws { try writer.close() }
 }

@@ -5,6 +5,7 @@ extension CaptureConversion {
     /// Written into every `.nevrcap` header this toolkit produces (metadata `writer`). Its
     /// presence tells a reader that zero values were written explicitly (key presence kept).
     public static let writerName = "nevr-telemetry-swift"
+    /// The version written after ``writerName`` in the `writer` metadata entry.
     public static let converterVersion = "0.1.0"
 
     /// The `writer` metadata entry every `.nevrcap` header this toolkit writes should carry
@@ -28,11 +29,14 @@ extension CaptureConversion {
 
     /// Options of ``echoReplayToNevrcap(from:to:options:progress:)``.
     public struct NevrcapOptions: Sendable {
+        /// Compression level, zstd frame interval and checksum of the output.
         public var writer: NevrcapWriter.Options
         /// Detect events between frames (``FrameProcessor``) and store them in the frames.
         public var detectEvents: Bool
+        /// Detector settings used when ``detectEvents`` is true.
         public var eventOptions: EventDetectionOptions
 
+        /// Options with the writer's defaults, events detected with the default detector settings.
         public init(writer: NevrcapWriter.Options = .init(), detectEvents: Bool = true, eventOptions: EventDetectionOptions = .init()) {
             self.writer = writer
             self.detectEvents = detectEvents

@@ -20,6 +20,7 @@ public enum NVRStreamID: UInt8, Sendable, CaseIterable, Comparable {
     /// Events (protobuf `LobbySessionEvent`, as in `.nevrcap`).
     case events = 7
 
+    /// The stream's name in messages and `nevr inspect` output (`frames`, `misc`, ..., `events`).
     public var name: String {
         switch self {
         case .frames: "frames"
@@ -33,6 +34,7 @@ public enum NVRStreamID: UInt8, Sendable, CaseIterable, Comparable {
         }
     }
 
+    /// Orders streams by their number in the block.
     public static func < (a: NVRStreamID, b: NVRStreamID) -> Bool { a.rawValue < b.rawValue }
 }
 

@@ -5,10 +5,17 @@ import NEVRCore
 /// ``NVRWriter``. Records carry the stored JSON bytes (byte for byte what was written) and
 /// the stored events.
 public enum NVRCodec: CaptureCodec {
+    /// Opens `url` (no read options apply to `.nvr`) and loads its index, or scans the blocks of a
+    /// file without one.
+    /// - Throws: ``NVRError`` when the file cannot be opened, is not `.nvr` or has an unknown version.
     public static func openReader(_ url: URL, options: CaptureReadOptions) throws -> any CaptureFrameReader {
         try NVRFrameReader(url: url)
     }
 
+    /// Creates (or truncates) `url` with `header` as `.nvr` metadata (`capture_id`, `created_at_ns`,
+    /// then its pairs); ``CaptureWriteOptions/compressionLevel`` is clamped to 0-19 (0 stores streams
+    /// uncompressed).
+    /// - Throws: ``NVRError`` when the file cannot be created.
     public static func createWriter(_ url: URL, header: CaptureHeader?, options: CaptureWriteOptions) throws -> any CaptureFrameWriter {
         var o = NVRWriter.Options()
         if let level = options.compressionLevel { o.compressionLevel = min(max(level, 0), 19) }
@@ -52,17 +59,28 @@ public final class NVRFrameReader: CaptureFrameReader {
     /// The underlying reader (blocks, index, seeking, projection).
     public let reader: NVRReader
 
+    /// Opens `url` and loads its index, or scans the blocks of a file without one.
+    /// - Throws: ``NVRError`` when the file cannot be opened, is not `.nvr` or has an unknown version.
     public init(url: URL) throws {
         reader = try NVRReader(url: url)
     }
 
+    /// Always ``CaptureFormat/nvr``.
     public var format: CaptureFormat { .nvr }
+    /// The file's metadata as a header (`capture_id`, `created_at_ns` and the other pairs); `nil`
+    /// when the file has no metadata.
     public var header: CaptureHeader? { NVRCodec.header(reader.metadata) }
+    /// Always true: blocks store events with the frames.
     public var carriesEvents: Bool { true }
+    /// `"frame"`: positions are frame indices from 0.
     public var positionUnit: String { "frame" }
+    /// Bytes of the file up to the block being read, for progress.
     public var bytesRead: Int64 { Int64(reader.bytesConsumed) }
+    /// The file's size in bytes, for progress.
     public var bytesTotal: Int64 { Int64(reader.fileSize) }
 
+    /// Where a file without its index ends (``CaptureReadReport/truncation``) and every damaged block
+    /// skipped, one line each.
     public var report: CaptureReadReport {
         var r = CaptureReadReport()
         if let cut = reader.cut { r.truncation = cut }
@@ -76,6 +94,9 @@ public final class NVRFrameReader: CaptureFrameReader {
         return true
     }
 
+    /// The next frame's stored JSON bytes (byte for byte what was written) and events, or `nil` at
+    /// the end; damaged blocks are skipped into ``report``.
+    /// - Throws: ``NVRError`` when the file cannot be read.
     public func next() throws -> CaptureRecord? {
         guard let rec = try reader.nextRecord() else { return nil }
         return CaptureRecord(timestamp: rec.timestamp, sessionJSON: rec.session, bonesJSON: rec.bones, events: rec.events, position: rec.frameIndex)
@@ -88,21 +109,33 @@ public final class NVRFrameWriter: CaptureFrameWriter {
     /// The underlying writer.
     public let writer: NVRWriter
     private let includeBones: Bool
+    /// Frames written with a `/player_bones` body.
     public private(set) var framesWithBones = 0
     private var json: [UInt8] = []
     private var bones: [UInt8] = []
 
+    /// Creates (or truncates) `url` with `header` as metadata; `includeBones` false drops every
+    /// frame's bones.
+    /// - Throws: ``NVRError`` when the file cannot be created.
     public init(url: URL, header: CaptureHeader?, options: NVRWriter.Options = .init(), includeBones: Bool = true) throws {
         writer = try NVRWriter(url: url, metadata: NVRCodec.metadata(header), options: options)
         self.includeBones = includeBones
     }
 
+    /// Always ``CaptureFormat/nvr``.
     public var format: CaptureFormat { .nvr }
+    /// Always true: blocks store the records' events.
     public var storesEvents: Bool { true }
+    /// Always false: `.nvr` stores JSON text, so the converter hands over JSON bytes where it has them.
     public var storesTypedFrames: Bool { false }
+    /// Frames written so far.
     public var framesWritten: Int { writer.framesWritten }
+    /// Always empty: `.nvr` holds the JSON, bones, timestamp and events of every record.
     public var notes: [String] { [] }
 
+    /// Appends the record's JSON (its recorded bytes, or the typed frame spelled as the game does),
+    /// its bones when kept, and its events.
+    /// - Throws: ``NVRError`` when a block cannot be written.
     public func write(_ record: CaptureRecord) throws {
         json.removeAll(keepingCapacity: true)
         record.renderSessionJSON(into: &json)
@@ -115,5 +148,7 @@ public final class NVRFrameWriter: CaptureFrameWriter {
         try writer.write(session: json, bones: b, timestamp: record.timestamp, events: record.events)
     }
 
+    /// Writes the open block, the index and the trailer, and closes the file.
+    /// - Throws: ``NVRError`` when writing fails.
     public func finish() throws { try writer.finish() }
 }

@@ -3,7 +3,9 @@ import NEVRCore
 /// Which parts of each frame a reader decodes (column projection). Members of `/session`
 /// whose stream is not decoded are left out of the rebuilt JSON.
 public struct NVRProjection: OptionSet, Hashable, Sendable {
+    /// The parts as bits (see the static members).
     public let rawValue: UInt8
+    /// Parts from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// Top-level scalars and small objects: clock, scores, status, pause, last throw/score.
@@ -32,11 +34,13 @@ public struct NVRProjection: OptionSet, Hashable, Sendable {
 public struct NVRFrameRecord: Hashable, Sendable {
     /// Position in the file, from 0.
     public var frameIndex: Int
+    /// When the frame was polled.
     public var timestamp: Timestamp
     /// The `/session` JSON (only the projected members when a projection is set).
     public var session: [UInt8]
     /// The `/player_bones` JSON, `nil` when none was recorded for this frame (or not projected).
     public var bones: [UInt8]?
+    /// The events stored with the frame.
     public var events: [Event]
 }
 

@@ -1,6 +1,7 @@
 /// Why an `.nvr` file could not be read or written: names the file and, where it applies,
 /// the block (its sequence number and byte offset) or the frame.
 public struct NVRError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong.
     public enum Reason: Hashable, Sendable {
         /// Opening, reading or writing the file failed.
         case io(String)
@@ -17,7 +18,9 @@ public struct NVRError: Error, Hashable, Sendable, CustomStringConvertible {
         case invalidArgument(String)
     }
 
+    /// What went wrong.
     public var reason: Reason
+    /// The file's path (or the in-memory label).
     public var file: String
     /// The block the problem is in, when there is one.
     public var block: Int?
@@ -26,6 +29,7 @@ public struct NVRError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The frame the problem is in, when there is one.
     public var frame: Int?
 
+    /// An error about `file`; `block`, `offset` and `frame` locate it where known.
     public init(_ reason: Reason, file: String, block: Int? = nil, offset: Int? = nil, frame: Int? = nil) {
         self.reason = reason
         self.file = file
@@ -34,6 +38,7 @@ public struct NVRError: Error, Hashable, Sendable, CustomStringConvertible {
         self.frame = frame
     }
 
+    /// `file: block N at byte B frame F: reason`, with the places that are known.
     public var description: String {
         var place: [String] = []
         if let block { place.append("block \(block)") }

@@ -55,8 +55,11 @@ public struct NVRBlockInfo: Hashable, Sendable {
     public var offset: Int
     /// Bytes of the whole record (header included).
     public var length: Int
+    /// Index of the block's first frame in the file, from 0.
     public var firstFrame: Int
+    /// Frames in the block.
     public var frameCount: Int
+    /// Instant of the block's first frame.
     public var firstTimestamp: Timestamp
     /// Instant of the block's last frame (equal to ``firstTimestamp`` when unknown: an
     /// index rebuilt from a cut file reads only block headers).
@@ -227,8 +230,11 @@ enum NVRHeaderRecord {
 
 /// One metadata pair of an `.nvr` header (for example `source` = `nevr convert`).
 public struct NVRMetadataEntry: Hashable, Sendable {
+    /// The key (`capture_id`, `created_at_ns`, `source`, ...).
     public var key: String
+    /// The value, as text.
     public var value: String
+    /// A pair.
     public init(key: String, value: String) {
         self.key = key
         self.value = value

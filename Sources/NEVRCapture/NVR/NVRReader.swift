@@ -21,8 +21,11 @@ import Darwin
 /// while let record = try reader.nextRecord() { print(String(decoding: record.session, as: UTF8.self)) }
 /// ```
 public final class NVRReader {
+    /// The file's path (or the label of an in-memory file), as errors name it.
     public let label: String
+    /// Size of the file in bytes.
     public let fileSize: Int
+    /// The header's metadata pairs, in file order.
     public private(set) var metadata: [NVRMetadataEntry] = []
     /// Blocks in file order (from the index, or from a scan of the record headers).
     public private(set) var blocks: [NVRBlockInfo] = []
@@ -396,16 +399,22 @@ public final class NVRReader {
 
 /// The frames of an ``NVRReader`` as an `AsyncSequence` (decoding happens on the iterating task).
 public struct NVRFrameSequence: AsyncSequence {
+    /// Each element is one typed frame, parsed from the stored JSON.
     public typealias Element = Frame
     let reader: NVRReader
 
+    /// Iterates the reader's remaining frames (the reader's position moves with it).
     public struct AsyncIterator: AsyncIteratorProtocol {
         let reader: NVRReader
+        /// The next frame, or `nil` at the end.
+        /// - Throws: `CancellationError` when the task is cancelled, ``NVRError`` when a frame cannot be
+        /// read or parsed.
         public mutating func next() async throws -> Frame? {
             try Task.checkCancellation()
             return try reader.next()
         }
     }
 
+    /// An iterator over the reader's remaining frames.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reader: reader) }
 }

@@ -6,15 +6,20 @@ import NEVRCore
 public enum NVRVerification {
     /// What a verification found. ``isLossless`` is the verdict.
     public struct Report: Hashable, Sendable {
+        /// Frames compared (round trip) or decoded (``check(_:)``).
         public var frames = 0
         /// Frames whose rebuilt `/session` JSON equals the source bytes.
         public var sessionByteExact = 0
         /// Frames with bones, and those whose rebuilt `/player_bones` equals the source bytes.
         public var bonesFrames = 0
+        /// Of those, frames whose rebuilt `/player_bones` equals the source bytes (``check(_:)``: every
+        /// decoded one, there is no source to compare with).
         public var bonesByteExact = 0
         /// Events in, events out (equal as values).
         public var eventsIn = 0
+        /// Events read back.
         public var eventsOut = 0
+        /// False once a frame's events read back differ from the source's.
         public var eventsEqual = true
         /// Timestamps that came back different.
         public var timestampMismatches = 0
@@ -29,6 +34,7 @@ public enum NVRVerification {
         public var parsedAsGameFrames = 0
         /// `.nvr` bytes the frames took, and source bytes of their JSON.
         public var nvrBytes = 0
+        /// Bytes of the frames' `/session` and `/player_bones` JSON.
         public var jsonBytes = 0
         /// SHA-256 over every rebuilt session JSON followed by a newline (what `nevr cat` prints).
         public var sessionSHA256 = ""
@@ -44,10 +50,15 @@ public enum NVRVerification {
 
     /// One source frame.
     public struct Source {
+        /// When the frame was polled.
         public var timestamp: Timestamp
+        /// The `/session` JSON bytes as recorded.
         public var session: [UInt8]
+        /// The `/player_bones` JSON bytes, `nil` when none were recorded.
         public var bones: [UInt8]?
+        /// The events to store with the frame.
         public var events: [Event]
+        /// A source frame.
         public init(timestamp: Timestamp, session: [UInt8], bones: [UInt8]?, events: [Event] = []) {
             self.timestamp = timestamp
             self.session = session

@@ -21,6 +21,7 @@ import Darwin
 /// try writer.finish()
 /// ```
 public final class NVRWriter {
+    /// Block size and coding of the streams.
     public struct Options: Sendable {
         /// A block closes when it holds this many frames...
         public var maxBlockFrames: Int
@@ -32,6 +33,7 @@ public final class NVRWriter {
         /// instead of varints + zstd: smaller, slower (BENCHMARKS.md has both).
         public var arithmeticColumns: Bool
 
+        /// Blocks of at most 600 frames or one second, zstd level 3, arithmetic-coded columns.
         public init(maxBlockFrames: Int = 600, maxBlockSeconds: Double = 1.0, compressionLevel: Int32 = 3, arithmeticColumns: Bool = true) {
             self.maxBlockFrames = maxBlockFrames
             self.maxBlockSeconds = maxBlockSeconds
@@ -42,18 +44,28 @@ public final class NVRWriter {
 
     /// Bytes of the streams of every block written so far, before and after compression.
     public struct StreamTotals: Hashable, Sendable {
+        /// Bytes before compression.
         public var raw = 0
+        /// Bytes as stored in the file.
         public var stored = 0
     }
 
+    /// The file's path (or the in-memory label), as errors name it.
     public let label: String
+    /// The options the writer was created with.
     public let options: Options
+    /// Frames written so far (including those of the open block).
     public private(set) var framesWritten = 0
+    /// Blocks written to the file so far.
     public private(set) var blocksWritten = 0
+    /// Bytes written to the file (or memory) so far: header, metadata, templates, blocks and, after
+    /// ``finish()``, index and trailer.
     public private(set) var bytesWritten = 0
     /// Frames whose `/session` or `/player_bones` had to be stored verbatim.
     public private(set) var verbatimDocuments = 0
+    /// Raw and stored bytes per stream, over every block written.
     public private(set) var streamTotals: [NVRStreamID: StreamTotals] = [:]
+    /// Bytes of the template records written (the JSON shapes the blocks' values fill in).
     public private(set) var templateBytes = 0
     /// Called with every stream of every block before compression (for measurements such as
     /// the entropy-coder comparison in BENCHMARKS.md).

@@ -19,8 +19,10 @@ public struct NevrcapDecodeNotes: Hashable, Sendable {
     /// was written, zeros included, so nothing needs restoring).
     public var lastSessionKeptPresence: Bool = false
 
+    /// Nothing skipped yet.
     public init() {}
 
+    /// Adds `b`'s counts to `a`; ``lastSessionKeptPresence`` becomes `b`'s (the later decode).
     public static func += (a: inout NevrcapDecodeNotes, b: NevrcapDecodeNotes) {
         a.unknownFields += b.unknownFields
         a.irregularValues += b.irregularValues

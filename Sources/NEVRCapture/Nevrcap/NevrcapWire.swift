@@ -258,15 +258,18 @@ extension NevrcapWire {
 public struct NevrcapRangeError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The game-JSON key of the field.
     public var field: String
+    /// The value that does not fit.
     public var value: Double
     /// What the format can hold there.
     public var range: String
 
+    /// An error naming the field, its value and what the format holds there.
     public init(field: String, value: Double, range: String) {
         self.field = field
         self.value = value
         self.range = range
     }
 
+    /// `field = value cannot be stored: .nevrcap holds range there`.
     public var description: String { "\(field) = \(value) cannot be stored: .nevrcap holds \(range) there" }
 }

@@ -127,6 +127,7 @@ public final class AtomicOutputFile {
 
 /// Why an output file was refused or could not be written.
 public struct OutputFileError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What was wrong with the output.
     public enum Reason: Hashable, Sendable {
         /// The output path is (or links to) this input file.
         case wouldOverwriteInput(String)
@@ -140,13 +141,16 @@ public struct OutputFileError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// The output path.
     public var path: String
+    /// What was wrong.
     public var reason: Reason
 
+    /// An error about the output `path`.
     public init(path: String, reason: Reason) {
         self.path = path
         self.reason = reason
     }
 
+    /// The reason in words, without the path (the inputs that collide, the input it would overwrite).
     public var reasonDescription: String {
         switch reason {
         case .wouldOverwriteInput(let input):
@@ -157,6 +161,7 @@ public struct OutputFileError: Error, Hashable, Sendable, CustomStringConvertibl
         }
     }
 
+    /// `path: reason`.
     public var description: String { "\(path): \(reasonDescription)" }
 }
 

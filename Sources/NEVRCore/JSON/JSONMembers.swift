@@ -13,7 +13,9 @@
 public enum JSONMembers {
     /// One member: the key's bytes (between the quotes, escapes not decoded) and the value's range.
     public struct Member: Hashable, Sendable {
+        /// The key's bytes, between its quotes (escapes not decoded).
         public var key: Range<Int>
+        /// The value's bytes, from its first to its last character.
         public var value: Range<Int>
     }
 

@@ -7,6 +7,7 @@ public struct ExtraField: Hashable, Sendable {
     /// The value's JSON text, byte for byte as it appeared in the input.
     public var json: [UInt8]
 
+    /// A key and its raw JSON value.
     public init(key: String, json: [UInt8]) {
         self.key = key
         self.json = json

@@ -18,9 +18,15 @@ public struct Session: Hashable, Sendable {
     public var sessionIP: String?
     /// Display name of the recording client (absent on some server-side captures).
     public var clientName: String?
+    /// `match_type`: `Echo_Arena`, `Echo_Arena_Private`, `Echo_Combat`, `Echo_Combat_Private`, `Social_2.0`,
+    /// `INVALID GAMETYPE` (not in a match); older and rarer spellings such as `Echo_Arena_Public` (2018).
     public var matchType: String?
+    /// `map_name`: `mpl_arena_a` (arena), `mpl_lobby_b2` (lobby), `mpl_combat_fission` and other `mpl_combat_*`,
+    /// `mpl_tutorial_arena`, or `INVALID LEVEL`.
     public var mapName: String?
+    /// `private_match`: the match is private (joined by invitation or code).
     public var privateMatch: Bool?
+    /// `tournament_match`: the match is a tournament match.
     public var tournamentMatch: Bool?
     /// `pre_match`, `round_start`, `playing`, `score`, `round_over`, `pre_sudden_death`,
     /// `sudden_death`, `post_sudden_death`, `post_match` or `""`.
@@ -31,37 +37,62 @@ public struct Session: Hashable, Sendable {
     public var gameClockDisplay: String?
     /// Arena: integral points this round. Combat: capture progress, may be fractional.
     public var bluePoints: Double?
+    /// `orange_points`: as ``bluePoints``, for orange.
     public var orangePoints: Double?
+    /// `blue_round_score`: rounds blue has won in this match (2021 builds on).
     public var blueRoundScore: Int32?
+    /// `orange_round_score`: rounds orange has won in this match (2021 builds on).
     public var orangeRoundScore: Int32?
+    /// `total_round_count`: rounds in the match (2021 builds on).
     public var totalRoundCount: Int32?
-    /// 0/1 (booleans in some re-saved files are read as 0/1).
+    /// `blue_team_restart_request`: 1 while blue has a restart request pending, else 0
+    /// (booleans in some re-saved files are read as 1/0).
     public var blueTeamRestartRequest: Int32?
+    /// `orange_team_restart_request`: as ``blueTeamRestartRequest``, for orange.
     public var orangeTeamRestartRequest: Int32?
+    /// `left_shoulder_pressed`: the recording client's left shoulder input, analog 0.0 (released)
+    /// to 1.0 (pressed); `true`/`false` in some re-saved files are read as 1.0/0.0 (2021 builds on).
     public var leftShoulderPressed: Double?
+    /// `left_shoulder_pressed2`: the game's second left shoulder value, 0.0-1.0, read as
+    /// ``leftShoulderPressed``.
     public var leftShoulderPressed2: Double?
+    /// `right_shoulder_pressed`: as ``leftShoulderPressed``, right shoulder.
     public var rightShoulderPressed: Double?
+    /// `right_shoulder_pressed2`: as ``leftShoulderPressed2``, right shoulder.
     public var rightShoulderPressed2: Double?
     /// `player`: the recording client's HMD pose.
     public var player: PlayspacePose?
+    /// `disc`: where the disc is, how it is oriented and how fast it moves.
     public var disc: Disc?
-    /// Top-level `possession` pair.
+    /// `possession`: `[team index, index in that team's players]` of whoever holds the disc,
+    /// ``DiscHolder/nobody`` (`[-1,-1]`) when nobody does (Dec 2020 builds on).
     public var possession: DiscHolder?
+    /// `pause`: the pause state and its timers (Dec 2020 builds on).
     public var pause: PauseState?
+    /// `last_throw`: the recording client's own last throw (2021 builds on).
     public var lastThrow: LastThrow?
+    /// `last_score`: the most recent goal, repeated on every frame until the next one.
     public var lastScore: LastScore?
+    /// `rules_changed_by`: who last changed the private-match rules, `[INVALID]` by default (2022 builds on).
     public var rulesChangedBy: String?
+    /// `rules_changed_at`: engine tick of that change, 0 by default (2022 builds on).
     public var rulesChangedAt: UInt64?
-    /// 0 on success; non-zero bodies are not game frames.
+    /// `err_code`: 0 on success; non-zero (-6: endpoint restricted in this match type) bodies are not
+    /// game frames.
     public var errCode: Int32?
     /// `teams`: 0 blue, 1 orange, 2 spectators.
     public var teams: [Team]?
     /// Combat only (field 33 is from the 2025 schema).
     public var contested: Bool?
+    /// Combat payload mode: `payload_multiplier`, as the game sends it (the spec gives no unit).
     public var payloadMultiplier: Double?
+    /// Combat payload mode: `payload_checkpoint`, the checkpoint number the game reports.
     public var payloadCheckpoint: Int32?
+    /// Combat payload mode: `payload_distance`, as the game sends it (the spec gives no unit).
     public var payloadDistance: Double?
+    /// Combat payload mode: `payload_defenders`, the number of defenders the game reports.
     public var payloadDefenders: Int32?
+    /// Combat payload mode: `payload_speed`, as the game sends it (the spec gives no unit).
     public var payloadSpeed: Double?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -160,11 +191,18 @@ public struct Session: Hashable, Sendable {
 
 /// The disc: `disc` in `/session`.
 public struct Disc: Hashable, Sendable {
+    /// `position`: the disc's centre in metres (origin at the arena centre, +y up, +z toward the
+    /// orange goal), on the 1/1000 grid.
     public var position: Vector3?
+    /// `forward`: unit vector, the disc's forward axis (Sept 2020 builds on).
     public var forward: Vector3?
+    /// `left`: unit vector, the disc's left axis (Sept 2020 builds on).
     public var left: Vector3?
+    /// `up`: unit vector, the disc's up axis (Sept 2020 builds on).
     public var up: Vector3?
+    /// `velocity` in metres per second.
     public var velocity: Vector3?
+    /// `bounce_count`: bounces of the disc, as the game counts them.
     public var bounceCount: Int32?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -201,6 +239,7 @@ public struct Disc: Hashable, Sendable {
 
 /// `last_score`: the most recent goal, repeated on every frame until the next one.
 public struct LastScore: Hashable, Sendable {
+    /// `disc_speed`: the disc's speed when it scored, metres per second.
     public var discSpeed: Double?
     /// `blue`, `orange` or `none`.
     public var team: String?
@@ -208,6 +247,7 @@ public struct LastScore: Hashable, Sendable {
     public var goalType: String?
     /// 0, 2 or 3.
     public var pointAmount: Int32?
+    /// `distance_thrown`: the length of the scoring throw as the game reports it (metres).
     public var distanceThrown: Double?
     /// Display name, `[INVALID]` before any goal.
     public var personScored: String?
@@ -252,18 +292,32 @@ public struct LastScore: Hashable, Sendable {
 /// All zero until that player throws. Field order is the game's (and the
 /// protobuf field numbers 1...13 of `LastThrowInfo`).
 public struct LastThrow: Hashable, Sendable {
+    /// `arm_speed`: speed the arm gave the disc, metres per second.
     public var armSpeed: Double?
+    /// `total_speed`: release speed of the disc, metres per second (about ``speedFromArm`` +
+    /// ``speedFromMovement`` + ``speedFromWrist``).
     public var totalSpeed: Double?
+    /// `off_axis_spin_deg`: the throw's off-axis spin angle, degrees (may be negative).
     public var offAxisSpinDeg: Double?
+    /// `wrist_throw_penalty`: the game's penalty for a wrist throw (unitless).
     public var wristThrowPenalty: Double?
+    /// `rot_per_sec`: the disc's spin rate, rotations per second (as the key says).
     public var rotPerSec: Double?
+    /// `pot_speed_from_rot`: potential speed from the disc's rotation, metres per second.
     public var potSpeedFromRot: Double?
+    /// `speed_from_arm`: share of ``totalSpeed`` from the arm, metres per second.
     public var speedFromArm: Double?
+    /// `speed_from_movement`: share of ``totalSpeed`` from the player's own movement, metres per second.
     public var speedFromMovement: Double?
+    /// `speed_from_wrist`: share of ``totalSpeed`` from the wrist, metres per second (may be negative).
     public var speedFromWrist: Double?
+    /// `wrist_align_to_throw_deg`: angle between the wrist and the throw direction, degrees.
     public var wristAlignToThrowDeg: Double?
+    /// `throw_align_to_movement_deg`: angle between the throw and the player's movement, degrees.
     public var throwAlignToMovementDeg: Double?
+    /// `off_axis_penalty`: the game's penalty for off-axis spin (unitless).
     public var offAxisPenalty: Double?
+    /// `throw_move_penalty`: the game's penalty for the throw's alignment with the movement (unitless).
     public var throwMovePenalty: Double?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -320,7 +374,9 @@ public struct PauseState: Hashable, Sendable {
     public var unpausedTeam: String?
     /// `blue`, `orange` or `none`.
     public var pausedRequestedTeam: String?
+    /// `unpaused_timer` in seconds (0.0 in normal play).
     public var unpausedTimer: Double?
+    /// `paused_timer` in seconds (0.0 in normal play).
     public var pausedTimer: Double?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -373,17 +429,24 @@ public struct Player: Hashable, Sendable {
     public var ping: Int32?
     /// `packetlossratio`.
     public var packetLossRatio: Double?
+    /// `stunned`: the player is stunned right now.
     public var stunned: Bool?
+    /// `invulnerable`: the game reports the player as invulnerable right now.
     public var invulnerable: Bool?
+    /// `blocking`: the player is blocking right now.
     public var blocking: Bool?
     /// `possession`: this player holds the disc.
     public var possession: Bool?
+    /// `is_emote_playing`: the player's emote is playing (2022 builds on).
     public var isEmotePlaying: Bool?
     /// `holding_left`: `none`, `geo`, `disc`, or a held player's slot as a string.
     public var holdingLeft: String?
     /// `holding_right`: as ``holdingLeft``.
     public var holdingRight: String?
+    /// `head`: the headset's pose in arena coordinates (Sept 2020 builds on; 2018 builds sent the
+    /// player's own pose keys instead, see ``legacyPose``).
     public var head: Pose?
+    /// `body`: the body's pose in arena coordinates (Sept 2020 builds on).
     public var body: Pose?
     /// `lhand` (an object with `pos`, `forward`, `left`, `up`; 2018 builds sent a bare `[x,y,z]`,
     /// read into ``Pose/position`` with ``handsAreBareVectors`` set).
@@ -394,12 +457,17 @@ public struct Player: Hashable, Sendable {
     public var handsAreBareVectors: Bool
     /// 2018 builds: the player's own `position`/`forward`/`left`/`up` keys.
     public var legacyPose: Pose?
+    /// `velocity` in metres per second, on the 1/1000 grid.
     public var velocity: Vector3?
+    /// `stats`: the player's cumulative counters for the match.
     public var stats: Stats?
     /// Combat: `Weapon`, `Ordnance`, `TacMod`, `Arm`.
     public var weapon: String?
+    /// Combat: `Ordnance`, the equipped ordnance's name.
     public var ordnance: String?
+    /// Combat: `TacMod`, the equipped tactical module's name.
     public var tacMod: String?
+    /// Combat: `Arm` (key of the 2025 schema), as the game sends it; left out of `nevr events --json`.
     public var arm: String?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -513,7 +581,9 @@ public struct Player: Hashable, Sendable {
 /// About 1% of polls answer `{"err_code":0}` with no `user_bones`: ``userBones`` is then
 /// `nil`, distinct from an empty array and from "no bones recorded" (no `PlayerBones` at all).
 public struct PlayerBones: Hashable, Sendable {
+    /// `user_bones`: one skeleton per player; `nil` when the poll answered `{"err_code":0}` alone.
     public var userBones: [UserBones]?
+    /// `err_code`: 0 on success.
     public var errCode: Int32?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -577,9 +647,13 @@ public struct UserBones: Hashable, Sendable {
 
 /// `player`: the recording client's HMD pose in its own playspace.
 public struct PlayspacePose: Hashable, Sendable {
+    /// `vr_left`: unit vector, the headset's left axis in its playspace.
     public var vrLeft: Vector3?
+    /// `vr_position`: the headset's position in its playspace, metres.
     public var vrPosition: Vector3?
+    /// `vr_forward`: unit vector, the headset's forward axis in its playspace.
     public var vrForward: Vector3?
+    /// `vr_up`: unit vector, the headset's up axis in its playspace.
     public var vrUp: Vector3?
     @usableFromInline var _extras: [ExtraField]?
     /// Keys the model has no field for, and known keys holding `null`, in input order
@@ -624,6 +698,8 @@ public struct Pose: Hashable, Sendable {
     @usableFromInline var _up: Vector3
     /// Bit i set: field i is present.
     @usableFromInline var _present: UInt8
+    /// `position` (`pos` in hands): metres in the map's coordinates (arena: origin at the centre, +y up,
+    /// +z toward the orange goal); on the 1/1000 grid.
     @inlinable public var position: Vector3? {
         get { _present & 1 != 0 ? _position : nil }
         set {
@@ -636,6 +712,7 @@ public struct Pose: Hashable, Sendable {
             }
         }
     }
+    /// `forward`: unit vector, the forward axis.
     @inlinable public var forward: Vector3? {
         get { _present & 2 != 0 ? _forward : nil }
         set {
@@ -648,6 +725,7 @@ public struct Pose: Hashable, Sendable {
             }
         }
     }
+    /// `left`: unit vector, the left axis.
     @inlinable public var left: Vector3? {
         get { _present & 4 != 0 ? _left : nil }
         set {
@@ -660,6 +738,7 @@ public struct Pose: Hashable, Sendable {
             }
         }
     }
+    /// `up`: unit vector, the up axis.
     @inlinable public var up: Vector3? {
         get { _present & 8 != 0 ? _up : nil }
         set {
@@ -697,17 +776,29 @@ public struct Pose: Hashable, Sendable {
 /// Its unknown keys and `null`s are kept by the object that holds it (for example
 /// ``Player/extras(of:)``), so it holds no reference and copies stay cheap.
 public struct Stats: Hashable, Sendable {
+    /// `possession_time`: seconds the disc was held.
     public var possessionTime: Double?
+    /// `points`: points scored.
     public var points: Int32?
+    /// `saves`: shots saved.
     public var saves: Int32?
+    /// `goals`: goals scored.
     public var goals: Int32?
+    /// `stuns`: stuns dealt.
     public var stuns: Int32?
+    /// `passes`: passes made.
     public var passes: Int32?
+    /// `catches`: catches made.
     public var catches: Int32?
+    /// `steals`: discs taken from an opponent.
     public var steals: Int32?
+    /// `blocks`: blocks made.
     public var blocks: Int32?
+    /// `interceptions`: opponents' passes intercepted.
     public var interceptions: Int32?
+    /// `assists`: goals this player (team) assisted.
     public var assists: Int32?
+    /// `shots_taken`: shots at the goal.
     public var shotsTaken: Int32?
 
     /// Every field; omitted arguments are absent (`nil`).
@@ -745,6 +836,7 @@ public struct Stats: Hashable, Sendable {
 /// A team with no players has neither `players` nor `stats` in the game's JSON;
 /// ``players`` is then `nil` (absent), not `[]`.
 public struct Team: Hashable, Sendable {
+    /// `players`; `nil` (absent) when the team has no players, not `[]`.
     public var players: [Player]?
     /// `team`: `BLUE TEAM`, `ORANGE TEAM`, `SPECTATORS` or a custom name.
     public var name: String?

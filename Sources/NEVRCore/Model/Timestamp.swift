@@ -5,13 +5,16 @@
 /// 2021-12-18, UTC after). This type never applies a zone: a wall-clock reading
 /// goes in and the same reading comes out, so round trips cannot shift time.
 public struct Timestamp: Hashable, Comparable, Sendable {
+    /// Nanoseconds since 1970-01-01 00:00:00 of the recorder's wall clock (no time zone).
     public var nanosecondsSinceEpoch: Int64
 
+    /// An instant from nanoseconds since the epoch.
     @inlinable
     public init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
+    /// An instant from milliseconds since the epoch (the `.echoreplay` resolution).
     @inlinable
     public init(millisecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = millisecondsSinceEpoch &* 1_000_000
@@ -48,6 +51,7 @@ public struct Timestamp: Hashable, Comparable, Sendable {
     @inlinable
     public var secondsDouble: Double { Double(nanosecondsSinceEpoch) / 1e9 }
 
+    /// Earlier instants sort first.
     @inlinable
     public static func < (a: Timestamp, b: Timestamp) -> Bool {
         a.nanosecondsSinceEpoch < b.nanosecondsSinceEpoch
@@ -57,14 +61,22 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 extension Timestamp {
     /// Calendar fields of this instant (proleptic Gregorian, no time zone).
     public struct Components: Hashable, Sendable {
+        /// Year, e.g. 2021.
         public var year: Int
+        /// Month, 1...12.
         public var month: Int
+        /// Day of the month, 1...31.
         public var day: Int
+        /// Hour, 0...23.
         public var hour: Int
+        /// Minute, 0...59.
         public var minute: Int
+        /// Second, 0...59.
         public var second: Int
+        /// Nanoseconds within the second, 0..<1,000,000,000.
         public var nanosecond: Int
 
+        /// Calendar fields (midnight by default).
         public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, nanosecond: Int = 0) {
             self.year = year
             self.month = month

@@ -5,10 +5,14 @@
 /// digits). Keeping the nearest double to the text, rather than the float, is what
 /// the Go NEVR tools store in `.nevrcap`, so both sides read and write the same bits.
 public struct Vector3: Hashable, Sendable {
+    /// First component (`[x, y, z]`).
     public var x: Double
+    /// Second component (up in the arena).
     public var y: Double
+    /// Third component.
     public var z: Double
 
+    /// A vector from its components.
     @inlinable
     public init(_ x: Double, _ y: Double, _ z: Double) {
         self.x = x
@@ -16,6 +20,7 @@ public struct Vector3: Hashable, Sendable {
         self.z = z
     }
 
+    /// `[0, 0, 0]`.
     public static let zero = Vector3(0, 0, 0)
 
     /// Euclidean length.

@@ -22,8 +22,11 @@ public struct ServiceURL: Sendable, Hashable, CustomStringConvertible {
 
     /// Why a URL was refused.
     public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The URL as given.
         public var url: String
+        /// What is wrong with it.
         public var reason: String
+        /// `invalid URL <url>: <reason>`.
         public var description: String { "invalid URL \(url): \(reason)" }
     }
 

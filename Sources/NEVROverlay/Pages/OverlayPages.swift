@@ -17,6 +17,7 @@ public enum OverlayPages {
         ("all", "everything in a 1920x1080 broadcast layout", ["scoreboard", "feed", "stats", "speed", "minimap"]),
     ]
 
+    /// The page names, in the index's order (`scoreboard`, `minimap`, ...).
     public static var names: [String] { catalogue.map(\.name) }
 
     /// The HTML of page `name`, or nil.

@@ -34,6 +34,7 @@ public final class OverlayFeed: Sendable {
     private let clock = ContinuousClock()
     private let origin: ContinuousClock.Instant
 
+    /// A feed publishing into `hub` (our pages) and `spark` (Spark's event clients), with a fresh ``OverlayState``.
     public init(hub: StreamHub, spark: SparkBroadcaster = SparkBroadcaster(), limits: OverlayState.Limits = .init()) {
         self.hub = hub
         self.spark = spark

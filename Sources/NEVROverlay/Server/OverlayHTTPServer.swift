@@ -14,14 +14,18 @@ import NIOCore
 /// (the last frame's bodies; 404 when not in a match, as Spark answers). CORS as Spark: any
 /// origin. Pages: `/` (index), `/overlay/<page>` with ``OverlayPageOptions`` in the query.
 public struct OverlayHTTPServer: Sendable {
+    /// Address to bind (127.0.0.1 unless told otherwise).
     public var host: String
     /// 0 picks a free port (reported to `onReady`).
     public var port: Int
+    /// Where the documents and the last frame's bodies come from.
     public let feed: OverlayFeed
     /// Serves `/subscribe` from ``OverlayFeed/hub`` (the hub's own subscriber code).
     public let hubServer: HubServer
+    /// The caster's current configuration (`/overlay_info`, `/api/get_overlay_config`).
     public var configuration: @Sendable () -> OverlayConfiguration
 
+    /// A server on Spark's port 6724 of 127.0.0.1 by default.
     public init(
         host: String = "127.0.0.1", port: Int = 6724, feed: OverlayFeed, hubServer: HubServer,
         configuration: @escaping @Sendable () -> OverlayConfiguration = { OverlayConfiguration() }

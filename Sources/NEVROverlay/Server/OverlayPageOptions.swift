@@ -13,23 +13,34 @@
 /// | `scale` | 0.25...4, size factor |
 /// | `items` | 1...50, event feed length |
 public struct OverlayPageOptions: Sendable, Equatable {
+    /// The values `hide=` accepts.
     public static let hideableParts: Set<String> = [
         "clock", "rounds", "names", "logos", "feed", "stats", "minimap", "speed", "scoreboard", "disc", "trail", "possession",
     ]
+    /// The query keys a page accepts (any other is refused).
     public static let knownKeys: Set<String> = ["team", "hide", "hub", "token", "match", "scale", "items"]
 
+    /// `blue`, `orange` or `both`.
     public var team = "both"
+    /// Parts not shown (from ``hideableParts``).
     public var hide: Set<String> = []
+    /// The hub's `/subscribe` URL; `nil`: this server's own.
     public var hub: String?
+    /// The hub's token.
     public var token: String?
+    /// The session id to follow; `nil`: every match.
     public var match: String?
+    /// Size factor, 0.25...4.
     public var scale = 1.0
+    /// Event feed length, 1...50.
     public var items = 8
 
+    /// The defaults (both teams, nothing hidden, this server's hub, every match).
     public init() {}
 
     /// Why a query value was refused.
     public struct Problem: Error, CustomStringConvertible, Equatable {
+        /// The key, the value and what is accepted.
         public var description: String
     }
 

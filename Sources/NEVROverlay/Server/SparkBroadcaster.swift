@@ -12,15 +12,21 @@ public final class SparkBroadcaster: Sendable {
         public var queue = 256
         /// Connected clients at once; more are refused.
         public var clients = 64
+        /// 256 messages per client, 64 clients.
         public init() {}
     }
 
     /// Counters since start.
     public struct Statistics: Sendable, Equatable {
+        /// Clients connected now.
         public var clients = 0
+        /// Messages written to clients.
         public var messagesOut = 0
+        /// `frame_*` messages dropped from full queues (superseded by newer frames).
         public var framesShed = 0
+        /// Clients disconnected because their queue was full of events.
         public var clientsDropped = 0
+        /// Connections refused at ``Limits/clients``.
         public var clientsRefused = 0
     }
 
@@ -30,13 +36,16 @@ public final class SparkBroadcaster: Sendable {
         var stats = Statistics()
     }
 
+    /// Per-client bounds.
     public let limits: Limits
     private let state = NIOLockedValueBox(State())
 
+    /// A broadcaster with no clients yet.
     public init(limits: Limits = .init()) {
         self.limits = limits
     }
 
+    /// A consistent snapshot of the counters.
     public var statistics: Statistics { state.withLockedValue { $0.stats } }
 
     /// Registers a client; nil when ``Limits/clients`` are already connected.

@@ -17,13 +17,16 @@ public struct SparkEventServer: Sendable {
     /// Longest client message accepted (`subscribe:overlay_config` is 24 bytes).
     public static let maximumClientMessage = 256
 
+    /// Address to bind (127.0.0.1 unless told otherwise).
     public var host: String
     /// 0 picks a free port (reported to `onReady`).
     public var port: Int
+    /// The clients' queues the feed publishes into.
     public let broadcaster: SparkBroadcaster
     /// Answers `subscribe:overlay_config`.
     public var configuration: @Sendable () -> OverlayConfiguration
 
+    /// A server on Spark's port 6725 of 127.0.0.1 by default.
     public init(
         host: String = "127.0.0.1", port: Int = 6725, broadcaster: SparkBroadcaster,
         configuration: @escaping @Sendable () -> OverlayConfiguration = { OverlayConfiguration() }

@@ -5,9 +5,11 @@
 /// 59.8 Hz) does not halve the output rate. The next deadline advances by whole periods,
 /// so the long-run rate never exceeds the nominal one.
 public struct FrameRateLimiter: Sendable {
+    /// Seconds between sends (1, 0.1 or 1/30).
     public let period: Double
     private var next: Double?
 
+    /// A limiter that sends the first frame it sees.
     public init(period: Double) {
         self.period = period
     }

@@ -23,23 +23,31 @@ public struct OverlayState: Sendable {
         public var players = 64
         /// Goals and jousts listed by `/stats`.
         public var goals = 256
+        /// Jousts listed by `/stats`.
         public var jousts = 256
         /// Disc samples for `/disc_positions` (every 5th `playing` frame).
         public var discPositions = 20_000
+        /// 64 players, 256 goals, 256 jousts, 20,000 disc samples.
         public init() {}
     }
 
     /// What did not fit into the bounds (or could not be paired), by reason.
     public struct Overflow: Sendable, Equatable {
+        /// Players beyond ``Limits/players``.
         public var playersIgnored = 0
+        /// Oldest goals dropped beyond ``Limits/goals``.
         public var goalsForgotten = 0
+        /// Oldest jousts dropped beyond ``Limits/jousts``.
         public var joustsForgotten = 0
+        /// Oldest disc samples dropped beyond ``Limits/discPositions``.
         public var discPositionsForgotten = 0
         /// Stuns whose victim was not seen within Spark's 4-second pairing window.
         public var unpairedStuns = 0
     }
 
+    /// Bounds on what the state keeps.
     public let limits: Limits
+    /// What did not fit into ``limits`` so far.
     public private(set) var overflow = Overflow()
     /// The last game frame's `/session` body (nil when not in a match).
     public private(set) var sessionJSON: [UInt8]?
@@ -49,10 +57,13 @@ public struct OverlayState: Sendable {
     public private(set) var frame: Frame?
     /// The current match (`sessionid`) and when its first frame was seen.
     public private(set) var sessionID: String?
+    /// When the current match's first frame was seen.
     public private(set) var matchStart: Timestamp?
     /// Per-player records of this match, in order of first appearance.
     public private(set) var players: [SparkPlayerRecord] = []
+    /// Goals of this match as `/stats` lists them (Spark's keys), oldest first.
     public private(set) var goals: [SparkJSON] = []
+    /// Jousts of this match as `/stats` lists them, oldest first.
     public private(set) var jousts: [SparkJSON] = []
     private var discRing: [Vector3] = []
     private var discRingStart = 0
@@ -66,6 +77,7 @@ public struct OverlayState: Sendable {
         t.framePeriod.map { (type: t, limiter: FrameRateLimiter(period: $0)) }
     }
 
+    /// An empty state (no match yet).
     public init(limits: Limits = .init()) {
         self.limits = limits
     }

@@ -105,8 +105,11 @@ extension OverlayState {
 
 /// Team names set by the caster (Spark's `set_team_name`); `nil` keeps the game's.
 public struct TeamNames: Sendable, Equatable {
+    /// The blue team's name, or `nil` for the game's.
     public var blue: String?
+    /// The orange team's name, or `nil` for the game's.
     public var orange: String?
+    /// Names; `nil` keeps the game's.
     public init(blue: String? = nil, orange: String? = nil) {
         self.blue = blue
         self.orange = orange

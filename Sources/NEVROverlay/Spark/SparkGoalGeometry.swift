@@ -11,10 +11,12 @@ import NEVRCore
 public struct SparkGoalGeometry: Sendable, Equatable {
     /// Degrees, 0...90.
     public var angle: Double
+    /// True when the disc came off the backboard (the angle was folded).
     public var backboard: Bool
     /// `blue` or `orange`: the goal the disc went into.
     public var goalColor: String
 
+    /// The geometry of a disc at `position` moving with `velocity` when the goal counted.
     public init(position: Vector3, velocity: Vector3) {
         goalColor = position.z < 0 ? "blue" : "orange"
         let into = position.z < 0 ? -1.0 : 1.0

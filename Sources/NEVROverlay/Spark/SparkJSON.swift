@@ -15,6 +15,7 @@ public indirect enum SparkJSON: Sendable, Equatable {
     case array([SparkJSON])
     case object([(String, SparkJSON)])
 
+    /// Equal when they spell the same bytes (object key order counts).
     public static func == (a: SparkJSON, b: SparkJSON) -> Bool { a.bytes == b.bytes }
 
     /// `.int` from any integer (clamped into Int64, never trapping).

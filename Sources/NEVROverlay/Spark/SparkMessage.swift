@@ -5,6 +5,7 @@ public struct SparkMessage: Sendable, Equatable {
     /// The JSON payload (a compact object, or the game's raw `/session` for frames).
     public var payload: [UInt8]
 
+    /// A message of `type` carrying `payload`.
     public init(type: SparkEventType, payload: [UInt8]) {
         self.type = type
         self.payload = payload

@@ -8,10 +8,15 @@ import NEVRCore
 /// hand speeds are position deltas over the frame interval, because the API gives
 /// hand positions but no hand velocity.
 public struct SparkPlayerRecord: Sendable, Equatable {
+    /// The player's `userid`, when the game gave one.
     public var userID: UInt64?
+    /// Display name (empty when the game gave none).
     public var name: String
+    /// `playerid` (the slot), -1 when absent.
     public var slot: Int32
+    /// Jersey number.
     public var number: Int32
+    /// Player level.
     public var level: Int32
     /// 0 blue, 1 orange, 2 spectators.
     public var teamIndex: Int
@@ -21,14 +26,21 @@ public struct SparkPlayerRecord: Sendable, Equatable {
     public var playTime: Double = 0
     /// Seconds of `playing` with the head's up vector pointing down.
     public var invertedTime: Double = 0
+    /// Sum of body speeds over `playing` frames (m/s), for ``averageSpeed``.
     public var speedSum: Double = 0
+    /// Frames summed in ``speedSum``.
     public var speedSamples: Int = 0
+    /// Sum of left-hand speeds (m/s), for ``averageLeftHandSpeed``.
     public var leftHandSpeedSum: Double = 0
+    /// Sum of right-hand speeds (m/s), for ``averageRightHandSpeed``.
     public var rightHandSpeedSum: Double = 0
+    /// Frames summed in the hand speed sums.
     public var handSpeedSamples: Int = 0
     /// Largest distance seen between the two hands (metres).
     public var wingspan: Double = 0
+    /// Goals worth 2 points.
     public var twoPointers: Int = 0
+    /// Goals worth 3 points.
     public var threePointers: Int = 0
     /// From `playspace_abuse` events, once the core event stream has them.
     public var playspaceAbuses: Int = 0
@@ -37,6 +49,7 @@ public struct SparkPlayerRecord: Sendable, Equatable {
     var lastLeftHand: Vector3?
     var lastRightHand: Vector3?
 
+    /// A record started from the player's first frame.
     public init(player: Player, teamIndex: Int) {
         userID = player.userID
         name = player.name ?? ""
@@ -47,8 +60,11 @@ public struct SparkPlayerRecord: Sendable, Equatable {
         stats = player.stats ?? Stats()
     }
 
+    /// Mean body speed over `playing` frames (m/s; 0 before any).
     public var averageSpeed: Double { speedSamples > 0 ? speedSum / Double(speedSamples) : 0 }
+    /// Mean left-hand speed (m/s; 0 before any).
     public var averageLeftHandSpeed: Double { handSpeedSamples > 0 ? leftHandSpeedSum / Double(handSpeedSamples) : 0 }
+    /// Mean right-hand speed (m/s; 0 before any).
     public var averageRightHandSpeed: Double { handSpeedSamples > 0 ? rightHandSpeedSum / Double(handSpeedSamples) : 0 }
 
     /// Takes the frame's view of the player; `playingSeconds` is the game-clock time since the

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Where an archive lives, as `--database` spells it: a file path or `sqlite:PATH` for
+/// SQLite (the default), `postgres://...` for PostgreSQL.
+public enum ArchiveLocation: Sendable, Equatable {
+    /// An SQLite file.
+    case sqlite(path: String)
+    /// A PostgreSQL server URL.
+    case postgres(url: String)
+
+    /// The file name of the default archive, put next to the captures.
+    public static let defaultFileName = "archive.sqlite"
+
+    /// Parses a `--database` value.
+    public init(_ spec: String) throws {
+        let lower = spec.lowercased()
+        if lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") {
+            self = .postgres(url: spec)
+        } else if lower.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(spec.dropFirst("sqlite:".count)))
+        } else if spec.contains("://") {
+            throw ArchiveError.unsupportedDatabase(spec)
+        } else {
+            self = .sqlite(path: spec)
+        }
+    }
+
+    /// Opens the archive. `mustExist`: an SQLite file that is not there is an error instead
+    /// of a new empty archive (queries should not create files).
+    public func open(mustExist: Bool = false) async throws -> Archive {
+        switch self {
+        case .sqlite(let path):
+            if mustExist, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
+                throw ArchiveError.database("\(path): no archive there (create one with `nevr archive add`)")
+            }
+            return try await Archive(store: SQLiteArchiveStore(path: path))
+        case .postgres(let url):
+            throw ArchiveError.unsupportedDatabase(url)
+        }
+    }
+}
