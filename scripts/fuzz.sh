@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with libFuzzer (issue 15): `scripts/fuzz.sh TARGET SECONDS`.
 #
-# TARGET is one of: FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzTapeButterNVR, or `all`.
+# TARGET is one of: FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream
+# FuzzTapeButterNVR, or `all`.
 # Builds the target with -sanitize=fuzzer,address in its own scratch folder (.build-fuzz, so
 # the normal debug build is untouched; the fuzz targets exist only when NEVR_FUZZ=1, see
-# Package.swift, and depend on no networking code), seeds the corpus from Fuzz/seeds/TARGET
-# (committed) plus the real frames in ../shared/data, runs for SECONDS, and exits non-zero on
-# a crash, leak or sanitizer report. A crash input is written to Fuzz/crashes/TARGET/; turn it
-# into a regression test (Tests/*/FuzzRegressionTests.swift) and commit it under Fuzz/regressions/.
+# Package.swift, and link no server or client: FuzzHubStream adds only NEVRHubWire and
+# NIOCore), seeds the corpus from Fuzz/seeds/TARGET (committed) plus the real frames in
+# ../shared/data, runs for SECONDS, and exits non-zero on a crash, leak or sanitizer report.
+# A crash input is written to Fuzz/crashes/TARGET/; turn it into a regression test
+# (Tests/*/FuzzRegressionTests.swift) and commit it under Fuzz/regressions/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}"
 seconds="${2:-30}"
-all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzTapeButterNVR)
+all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream FuzzTapeButterNVR)
 if [ "$target" = all ]; then
   for t in "${all[@]}"; do "$0" "$t" "$seconds"; done
   exit 0

@@ -4,8 +4,7 @@ import NEVRCore
 /// libFuzzer entry: the parsing the hub applies to every JSON message before forwarding it
 /// (`JSONMembers`, the core scanner's member/element ranges, string and integer values; the
 /// hub's `StreamJSON.decode` is a thin layer over these), plus the validation of forwarded parts.
-/// The hub module itself is not linked: it pulls in the networking stack, and the fuzz build
-/// must stay small.
+/// The hub's own message and query code (module `NEVRHubWire`) is fuzzed by `FuzzHubStream`.
 @_cdecl("FuzzHubMessage_main")
 public func fuzzHubMessageMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
     FuzzDriver.run(argc, argv) { data, size in fuzzHubMessage(data, size) }

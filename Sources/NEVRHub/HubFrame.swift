@@ -41,11 +41,3 @@ struct EncodedMessage: Sendable {
     static func text(_ bytes: [UInt8]) -> EncodedMessage { EncodedMessage(isText: true, bytes: ByteBuffer(bytes: bytes)) }
     static func control(_ message: StreamMessage) -> EncodedMessage { .text(StreamJSON.control(message)) }
 }
-
-/// A frame could not be put into the requested encoding.
-public struct StreamEncodingError: Error, CustomStringConvertible, Sendable {
-    /// What could not be encoded, naming the frame and the match.
-    public var reason: String
-    /// The reason.
-    public var description: String { reason }
-}

@@ -7,6 +7,7 @@ import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
 import NEVRHub
+import NEVRHubWire
 import NEVROverlay
 import NEVRSimulator
 
@@ -338,6 +339,29 @@ enum ReadmeSnippets {
             try await WebSocketSubscriber.run(url: "ws://127.0.0.1:8080/subscribe?match=all&parts=session", token: "s3cret") { message in
                 if case .frame(let frame) = message { print(frame.index, frame.sessionJSON?.count ?? 0) }
             }
+        }
+    }
+
+    /// Sources/NEVRHubWire/NEVRHubWire.docc/GettingStarted.md, snippet 1, under "Decode a message".
+    static func Sources_NEVRHubWire_NEVRHubWire_docc_GettingStarted_snippet1() async throws {
+        func describe(_ text: [UInt8]) {
+            do {
+                switch try StreamJSON.decode(text) {
+                case .frame(let frame): print("frame", frame.index, "of", frame.match)
+                case .header(let header): print("match", header.match, "started", header.createdAt.iso8601)
+                default: print("control message")
+                }
+            } catch {
+                print("refused:", error.reason)
+            }
+        }
+    }
+
+    /// Sources/NEVRHubWire/NEVRHubWire.docc/GettingStarted.md, snippet 2, under "Parse a subscription".
+    static func Sources_NEVRHubWire_NEVRHubWire_docc_GettingStarted_snippet2() async throws {
+        func subscription() throws {
+            let query = try HubQuery(pairs: [("match", "all"), ("format", "binary"), ("since", "30")])
+            print(query.format, query.parts.queryValue, query.since ?? 0)
         }
     }
 

@@ -216,7 +216,7 @@ public enum StreamJSON {
     }
 
     /// Drops trailing NUL/whitespace (old game builds appended a NUL) so the embedded value stays valid JSON.
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    package static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var end = bytes.endIndex
         while end > bytes.startIndex, [0x00, 0x20, 0x0A, 0x0D, 0x09].contains(bytes[end - 1]) { end -= 1 }
         var start = bytes.startIndex
