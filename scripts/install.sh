@@ -7,6 +7,7 @@
 #   scripts/install.sh                      # into ~/.local (binary: ~/.local/bin/nevr)
 #   scripts/install.sh --prefix /usr/local  # binary: /usr/local/bin/nevr (may need sudo)
 #   scripts/install.sh --binary .build/debug/nevr --prefix /tmp/x   # install a binary already built
+#   scripts/install.sh --scratch-path /tmp/nevr-release              # build there instead of .build
 #   scripts/install.sh --uninstall          # remove what an install put there
 #
 # Supported platforms: Linux (Debian/Ubuntu, x86_64 and arm64) with Swift 6.1 or newer;
@@ -19,6 +20,7 @@ prefix="${PREFIX:-$HOME/.local}"
 binary=""
 uninstall=0
 jobs=""
+scratch=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --prefix) prefix="$2"; shift 2 ;;
@@ -26,6 +28,8 @@ while [ $# -gt 0 ]; do
         --binary) binary="$2"; shift 2 ;;
         --binary=*) binary="${1#--binary=}"; shift ;;
         -j|--jobs) jobs="$2"; shift 2 ;;
+        --scratch-path) scratch="$2"; shift 2 ;;
+        --scratch-path=*) scratch="${1#--scratch-path=}"; shift ;;
         --uninstall) uninstall=1; shift ;;
         -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
@@ -47,6 +51,8 @@ if [ -z "$binary" ]; then
     scripts/bootstrap.sh >&2
     flags=(-c release --product nevr)
     [ -n "$jobs" ] && flags+=(-j "$jobs")
+    # A separate build folder keeps the release build away from a debug .build (disk, rebuilds).
+    [ -n "$scratch" ] && flags+=(--scratch-path "$scratch")
     if [ "$(uname -s)" = Linux ]; then flags+=(--static-swift-stdlib); fi
     swift build "${flags[@]}" >&2
     binary="$(swift build "${flags[@]}" --show-bin-path)/nevr"

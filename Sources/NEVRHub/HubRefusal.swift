@@ -1,4 +1,5 @@
 import NEVRCore
+import NEVRGameAPI
 import HummingbirdWSClient
 
 #if canImport(Glibc)
@@ -42,13 +43,23 @@ public enum HubRefusal {
         }
     }
 
+    /// The hint after a refused connection to a hub.
+    public static let hubHint = "is nevr hub running there?"
+
     /// The error text for a failed connection to `url`: the refusal advice when the upgrade was
-    /// refused and the hub says why, the client's own error otherwise.
-    static func describe(_ error: any Error, url: String, token: String?) -> String {
-        if let e = error as? WebSocketClientError, e == .webSocketUpgradeFailed, let why = explain(url: url, token: token) {
-            return why
+    /// refused and the hub says why, plain words for a refused or timed-out connection
+    /// (``ConnectionFailure``), the client's own error only when it is none of these.
+    ///
+    /// ```swift
+    /// HubRefusal.describe(error, url: "ws://127.0.0.1:1/subscribe", token: nil)
+    /// // connection refused (is nevr hub running there?)
+    /// ```
+    public static func describe(_ error: any Error, url: String, token: String?) -> String {
+        if let e = error as? WebSocketClientError, e == .webSocketUpgradeFailed {
+            return explain(url: url, token: token)
+                ?? "the server did not accept the WebSocket connection (is it a nevr hub, and the path /publish or /subscribe?)"
         }
-        return "\(error)"
+        return ConnectionFailure.recognise(error, hint: hubHint) ?? "\(error)"
     }
 
     /// The status code of a plain `GET path` (blocking, 2 s timeouts), or nil.

@@ -21,6 +21,9 @@ import Glibc
 ///   (WebSocket): the subscriber gets each followed match's header, the backlog of the
 ///   last `since` seconds from the ring buffer, then live frames.
 /// - `GET /healthz`: `ok`. `GET /metrics`: Prometheus text exposition.
+/// - `POST /clip`: asks every connected publisher to save a clip (a `save_clip` message after
+///   its next ack; `nevr record --hub ... --buffer 30s` saves its buffer). Answers
+///   `{"clip_requests":N,"publishers":P}`.
 ///
 /// With a token, every endpoint except `/healthz` needs `Authorization: Bearer <token>` or
 /// `?token=<token>` (401 otherwise).
@@ -77,6 +80,8 @@ public final class HubServer: Sendable {
     public let metrics: HubMetrics
     let logger: Logger
     let connections = ConnectionCounter()
+    /// `POST /clip` calls so far; each publisher connection forwards the ones made while it is open.
+    let clipRequests = NIOLockedValueBox(0)
 
     /// Half the process's open-file limit (at most 4,096): the other half stays free for the
     /// listening socket, files and the event loops, so a flood never exhausts descriptors.
@@ -91,8 +96,18 @@ public final class HubServer: Sendable {
         (connections.open, connections.refused, connections.timedOut)
     }
 
-    /// A hub with its own ``StreamHub`` and ``HubMetrics``; ``run(onRunning:)`` serves it.
-    public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "nevr.hub")) {
+    /// The logger a hub gets by default: critical messages only, like the game-API server's.
+    /// Stopping a server is a cancellation, which Hummingbird logs at error level with the raw
+    /// error (`Waiting on child channel: CancellationError()`); `nevr hub` says what matters itself.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "nevr.hub")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// A hub with its own ``StreamHub`` and ``HubMetrics``; ``run(onRunning:)`` serves it. Pass a
+    /// `logger` to see Hummingbird's own messages.
+    public init(configuration: Configuration = .init(), logger: Logger = HubServer.quietLogger) {
         self.configuration = configuration
         self.metrics = HubMetrics()
         self.hub = StreamHub(configuration: configuration.hub, metrics: metrics)
@@ -108,6 +123,16 @@ public final class HubServer: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+
+        router.post("clip") { [self] request, _ -> Response in
+            try authorize(request)
+            let n = clipRequests.withLockedValue { n in
+                n += 1
+                return n
+            }
+            let body = "{\"clip_requests\":\(n),\"publishers\":\(hub.statistics.publishers)}\n"
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
 
         // Plain HTTP requests to the WebSocket endpoints get the same checks (401, 400), then 426.
@@ -201,6 +226,8 @@ public final class HubServer: Sendable {
         defer { hub.publisherDisconnected(publisher) }
         var received = 0
         var duplicates = 0
+        // Clip requests made before this publisher connected are not its to answer.
+        var clipsForwarded = clipRequests.withLockedValue { $0 }
         for try await message in inbound.messages(maxSize: configuration.maxMessageSize) {
             let decoded: StreamMessage
             let size: Int
@@ -235,6 +262,12 @@ public final class HubServer: Sendable {
                     try await send(.control(.error(message: "frame \(f.index) of match \(f.match) refused: \(reason)")), outbound)
                 }
                 try await send(.control(.ack(frames: received, duplicates: duplicates)), outbound)
+                // Sent from this loop, after the ack, so the connection has one writer.
+                let clips = clipRequests.withLockedValue { $0 }
+                if clips > clipsForwarded {
+                    try await send(.control(.saveClip(requests: clips - clipsForwarded)), outbound)
+                    clipsForwarded = clips
+                }
             default:
                 hub.noteBadMessage()
                 try await send(.control(.error(message: "publishers send header and frame messages only")), outbound)

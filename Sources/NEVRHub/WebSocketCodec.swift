@@ -58,6 +58,9 @@ public final class WebSocketCodec: Sendable {
         public var pingInterval: Duration = .seconds(15)
         /// Largest message accepted from the hub.
         public var maxMessageSize: Int = 16 << 20
+        /// Called when the hub forwards `POST /clip` (a `save_clip` message; the argument is how
+        /// many requests it stands for): `nevr record --buffer` saves a clip.
+        public var onSaveClip: (@Sendable (Int) -> Void)?
 
         /// JSON, all parts, no processing, no token by default.
         public init(token: String? = nil, format: StreamFormat = .json, parts: StreamParts = .all, processFrames: Bool = false) {
@@ -380,6 +383,7 @@ public final class WebSocketCodec: Sendable {
                     switch decoded {
                     case .ack(let n, let duplicates):
                         acknowledge(total: n, duplicates: duplicates)
+                    case .saveClip(let n): options.onSaveClip?(n)
                     case .error(let m):
                         logger.warning("hub reported: \(m)")
                         state.withLockedValue { s in

@@ -74,4 +74,7 @@ public enum StreamMessage: Sendable {
     case dropped(reason: String)
     /// An error report; the sender closes the connection after it.
     case error(message: String)
+    /// Hub -> publisher: a clip was asked for (`POST /clip` on the hub) `requests` times since the
+    /// last such message; a recorder with a clip buffer saves one (`nevr record --hub ... --buffer 30s`).
+    case saveClip(requests: Int)
 }

@@ -11,6 +11,7 @@ import NEVRCore
 /// {"type":"skipped","frames":40}         hub -> subscriber that fell behind (skip-ahead policy)
 /// {"type":"dropped","reason":"..."}      hub -> subscriber that fell behind (drop policy), then close
 /// {"type":"error","message":"..."}       then close
+/// {"type":"save_clip","requests":1}      hub -> publisher: POST /clip was called (clip buffers save a clip)
 /// ```
 ///
 /// `session` and `bones` are the game's own JSON objects, embedded verbatim, so
@@ -65,7 +66,7 @@ public enum StreamJSON {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// A control message (`ack`, `skipped`, `dropped`, `error`).
+    /// A control message (`ack`, `skipped`, `dropped`, `error`, `save_clip`).
     public static func control(_ message: StreamMessage) -> [UInt8] {
         var out: [UInt8] = []
         switch message {
@@ -77,6 +78,8 @@ public enum StreamJSON {
             append("{\"type\":\"dropped\",\"reason\":", &out)
             appendString(reason, into: &out)
             out.append(UInt8(ascii: "}"))
+        case .saveClip(let n):
+            append("{\"type\":\"save_clip\",\"requests\":\(n)}", &out)
         case .error(let text):
             append("{\"type\":\"error\",\"message\":", &out)
             appendString(text, into: &out)
@@ -163,6 +166,8 @@ public enum StreamJSON {
             return .dropped(reason: string("reason") ?? "")
         case "error":
             return .error(message: string("message") ?? "")
+        case "save_clip":
+            return .saveClip(requests: Int(max(1, min(integer("requests") ?? 1, 1_000_000))))
         default:
             throw DecodingError(reason: "unknown message type \"\(type)\"")
         }

@@ -174,31 +174,55 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("a.nevrcap").path))
     }
 
-    func testHelpTextsHaveNoDebugDescriptions() throws {
-        for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream"] {
+    /// `overlay --rate` meant the replay speed: it still does for one release, with a warning,
+    /// and is checked as `--speed` (0 is refused under the new name).
+    func testOverlayRateIsNowSpeed() throws {
+        let replay = try plainRecording("a.echoreplay", in: dir)
+        let r = try NEVRProcess.run(["overlay", "--replay", replay.path, "--rate", "0", "--port", "0", "--events-port", "0"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nevr overlay: warning: --rate is deprecated, use --speed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--speed must be in (0, 1000]"), r.stderr)
+    }
+
+    /// Every command's help: no Swift debug descriptions of defaults, no broken wrapping.
+    func testHelpTextsHaveNoDebugDescriptionsOrBrokenWrapping() throws {
+        for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream", "overlay"] {
             let r = try NEVRProcess.run([command, "--help"])
             XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
             XCTAssertFalse(r.stdout.contains("Argument("), "\(command) --help:\n\(r.stdout)")
             XCTAssertFalse(r.stdout.contains(".0 seconds"), "\(command) --help:\n\(r.stdout)")
+            // Broken wrapping: a hard line break in the source re-wrapped by ArgumentParser leaves a
+            // short line whose sentence goes on, lower case, on the next one ("... .nevrcap files" / "carry ...").
+            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.hasPrefix(" ") && !line.isEmpty && line.count < 60 {
+                let endsSentence = line.hasSuffix(".") || line.hasSuffix(":") || line.hasSuffix(")")
+                XCTAssertFalse(!endsSentence && next.first?.isLowercase == true, "\(command) --help wraps badly at \"\(line)\" / \"\(next)\"")
+            }
         }
         let serve = try NEVRProcess.run(["serve", "--help"])
         XCTAssertTrue(serve.stdout.contains("default: 5m"), serve.stdout)
     }
 
-    /// `scripts/install.sh --binary` installs the built binary and its completions into a prefix.
-    func testInstallScriptInstallsTheBinaryAndCompletions() throws {
-        let prefix = dir.appendingPathComponent("prefix")
-        let script = SharedData.packageRoot.appendingPathComponent("scripts/install.sh")
+    /// Runs `bash arguments...`; its exit status and what it printed (stdout and stderr together).
+    static func bash(_ arguments: [String]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script.path, "--binary", try NEVRProcess.binary().path, "--prefix", prefix.path]
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
         try process.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        return (process.terminationStatus, text)
+    }
+
+    /// `scripts/install.sh --binary` installs the built binary and its completions into a prefix.
+    func testInstallScriptInstallsTheBinaryAndCompletions() throws {
+        let prefix = dir.appendingPathComponent("prefix")
+        let script = SharedData.packageRoot.appendingPathComponent("scripts/install.sh")
+        let (status, text) = try Self.bash([script.path, "--binary", try NEVRProcess.binary().path, "--prefix", prefix.path])
+        XCTAssertEqual(status, 0, text)
         let nevr = prefix.appendingPathComponent("bin/nevr")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: nevr.path), text)
         for completion in ["share/bash-completion/completions/nevr", "share/zsh/site-functions/_nevr", "share/fish/vendor_completions.d/nevr.fish"] {
@@ -208,22 +232,61 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertTrue(text.contains("installed 0."), text)
 
         // The installed binary runs, and bash loads its completion script and completes a command.
-        let bash = Process()
-        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
         let completion = prefix.appendingPathComponent("share/bash-completion/completions/nevr").path
-        bash.arguments = ["--norc", "-c", """
+        let (loadedStatus, loaded) = try Self.bash(["--norc", "-c", """
             '\(nevr.path)' --version && source '\(completion)' && complete -p nevr \
             && COMP_WORDS=(nevr rec) COMP_CWORD=1 COMP_LINE='nevr rec' COMP_POINT=8 && $(complete -p nevr | sed -E 's/.*-F ([^ ]+).*/\\1/') nevr rec nevr \
             && printf 'words:%s\\n' "${COMPREPLY[@]}"
-            """]
-        let bashOut = Pipe()
-        bash.standardOutput = bashOut
-        bash.standardError = bashOut
-        try bash.run()
-        let loaded = String(decoding: bashOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        bash.waitUntilExit()
-        XCTAssertEqual(bash.terminationStatus, 0, loaded)
+            """])
+        XCTAssertEqual(loadedStatus, 0, loaded)
         XCTAssertTrue(loaded.range(of: #"^[0-9]+\.[0-9]+"#, options: .regularExpression) != nil, "nevr --version: \(loaded)")
         XCTAssertTrue(loaded.contains("words:record"), loaded)
+    }
+
+    /// `verify --via` works for every format the registry reads, through the capture seam: `.tape`
+    /// and `.butter` (Spark's files, built by the independent Python writer) round-trip through
+    /// `.nevrcap` when asked (their default stays the `.tape` receipt), and the receipt says what
+    /// the target cannot hold (events in `.echoreplay`) instead of calling it a loss.
+    func testVerifyEveryRegisteredFormatThroughTheSeam() throws {
+        let demo = try NEVRProcess.run(["demo", "--out", dir.path, "--duration", "30s", "--rate", "10"])
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        let nevrcap = dir.appendingPathComponent("demo.nevrcap").path
+        let tape = dir.appendingPathComponent("demo.tape").path
+        XCTAssertEqual(try NEVRProcess.run(["convert", nevrcap, tape]).status, 0)
+
+        let viaEcho = try NEVRProcess.run(["verify", nevrcap, "--via", "echoreplay"])
+        XCTAssertEqual(viaEcho.status, 0, viaEcho.stdout + viaEcho.stderr)
+        XCTAssertTrue(viaEcho.stdout.contains("round trip through .echoreplay"), viaEcho.stdout)
+        XCTAssertTrue(viaEcho.stdout.contains("frames in:          300"), viaEcho.stdout)
+        XCTAssertTrue(viaEcho.stdout.contains("frames out:         300"), viaEcho.stdout)
+        XCTAssertTrue(viaEcho.stdout.contains("event(s): .echoreplay stores none"), viaEcho.stdout)
+
+        let fromTape = try NEVRProcess.run(["verify", tape, "--via", "nevrcap", "--json"])
+        let receipt = try XCTUnwrap(JSONSerialization.jsonObject(with: fromTape.stdoutBytes) as? [String: Any], fromTape.stdout + fromTape.stderr)
+        XCTAssertEqual(receipt["format"] as? String, "tape")
+        XCTAssertEqual(receipt["round_trip_through"] as? String, ".nevrcap")
+        XCTAssertEqual(receipt["frames_in"] as? Int, 300)
+        XCTAssertEqual(receipt["frames_out"] as? Int, 300)
+        // The exit status follows the receipt: 0 exactly when it says lossless.
+        XCTAssertEqual(fromTape.status == 0, receipt["lossless"] as? Bool, fromTape.stdout)
+
+        let butterDir = dir.appendingPathComponent("butter", isDirectory: true)
+        try FileManager.default.createDirectory(at: butterDir, withIntermediateDirectories: true)
+        let script = SharedData.packageRoot.appendingPathComponent("Tests/Scripts/butter_check.py").path
+        let build = Process()
+        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        build.arguments = ["python3", script, "build", butterDir.path]
+        build.standardOutput = FileHandle.nullDevice
+        try build.run()
+        build.waitUntilExit()
+        XCTAssertEqual(build.terminationStatus, 0)
+        let butter = try NEVRProcess.run(["verify", butterDir.appendingPathComponent("v3.butter").path, "--via", "nevrcap"])
+        XCTAssertTrue(butter.stdout.contains("round trip through .nevrcap"), butter.stdout + butter.stderr)
+        XCTAssertTrue(butter.stdout.contains("frames in:          8"), butter.stdout)
+        XCTAssertTrue(butter.stdout.contains("frames out:         8"), butter.stdout)
+
+        let unknown = try NEVRProcess.run(["verify", nevrcap, "--via", "json"])
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("known: echoreplay, nevrcap, tape, butter, nvr"), unknown.stderr)
     }
 }

@@ -338,4 +338,91 @@ final class ServeRecordCLITests: XCTestCase {
         XCTAssertTrue(seen("●", "●"), "both recording: \(status)")
         XCTAssertTrue(seen("not reachable", "●"), "after the early server stopped: \(status)")
     }
+
+    /// `POST /clip` on the hub (with its token) makes a recorder publishing there with `--buffer`
+    /// save a clip; without the token the hub answers 401 and nothing is saved.
+    func testHubClipRequestSavesAClipInTheRecorder() throws {
+        let hub = try RunningHub(["--token", "s3cret"], in: dir)
+        defer { hub.stop() }
+        let hubURL = hub.url
+        let http = hubURL.replacingOccurrences(of: "ws://", with: "http://")
+
+        let a = try recording("a.echoreplay", count: 600, id: "H", status: "playing")
+        let served = try Served(["--replay", a.path])
+        defer { served.stop() }
+        let out = dir.appendingPathComponent("hub-clips", isDirectory: true)
+        let rec = try Recording(["--url", served.url, "--rate", "20", "--buffer", "2s", "--duration", "7s", "--plain",
+                                 "--hub", hubURL + "/publish", "--token", "s3cret", "--out", out.path], in: dir)
+        Thread.sleep(forTimeInterval: 3.5)
+        XCTAssertEqual(try request(http + "/clip", method: "POST").status, 401)
+        let asked = try request(http + "/clip?token=s3cret", method: "POST")
+        XCTAssertEqual(asked.status, 200)
+        XCTAssertEqual(asked.json["clip_requests"] as? Int, 1)
+        XCTAssertEqual(asked.json["publishers"] as? Int, 1)
+        XCTAssertEqual(rec.wait(), 0, rec.stderr)
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        XCTAssertEqual(files.count, 1, "\(files)\n\(rec.stderr)")
+        XCTAssertTrue(files.first?.hasPrefix("clip_") ?? false, "\(files)")
+        XCTAssertTrue(rec.stderr.contains("on hub request"), rec.stderr)
+
+        // A hub that is not there is named with its URL, in plain words.
+        let refused = try NEVRProcess.run(["watch", "ws://127.0.0.1:1/subscribe"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("nevr: ws://127.0.0.1:1/subscribe: connection refused (is nevr hub running there?)"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("ConnectionFailure") || refused.stderr.contains("errno"), refused.stderr)
+    }
+
+    /// `record --hub` to a hub started with `--token`: without a token (or with a wrong one) the
+    /// user is told at once that the hub answered 401 and how to pass the token; the files are
+    /// still written, and the run exits 1 because the hub acknowledged none of the frames. With the
+    /// right token every frame is acknowledged and it exits 0.
+    func testRecordToAHubThatRefusesTheTokenSaysSoAndHowToPassIt() throws {
+        let hub = try RunningHub(["--token", "s3cret"], in: dir)
+        defer { hub.stop() }
+        let a = try recording("a.echoreplay", count: 600, id: "T", status: "playing")
+        let served = try Served(["--replay", a.path])
+        defer { served.stop() }
+        let publish = hub.url + "/publish"
+
+        func record(_ name: String, _ extra: [String]) throws -> (NEVRProcess.Output, [String]) {
+            let out = dir.appendingPathComponent(name, isDirectory: true)
+            let r = try NEVRProcess.run(["record", "--url", served.url, "--rate", "20", "--duration", "2s", "--hub", publish, "--out", out.path] + extra)
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            return (r, files)
+        }
+        let (none, noneFiles) = try record("no-token", [])
+        XCTAssertEqual(none.status, 1, none.stderr)
+        XCTAssertTrue(none.stderr.contains(
+            "nevr: \(publish): the hub refused the connection: it needs a token (401 Unauthorized); pass it with --token TOKEN\n"), none.stderr)
+        XCTAssertEqual(noneFiles.filter { $0.hasSuffix(".echoreplay") }.count, 1, "\(noneFiles)\n\(none.stderr)")
+        XCTAssertTrue(none.stderr.contains(" 0 of "), none.stderr)
+
+        let (wrong, _) = try record("wrong-token", ["--token", "nope"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains(
+            "nevr: \(publish): the hub refused the token (401 Unauthorized): check the value given with --token TOKEN"), wrong.stderr)
+
+        let (right, rightFiles) = try record("right-token", ["--token", "s3cret"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertFalse(right.stderr.contains("401"), right.stderr)
+        XCTAssertEqual(rightFiles.filter { $0.hasSuffix(".echoreplay") }.count, 1, "\(rightFiles)")
+        let acked = try XCTUnwrap(right.stderr.range(of: #"streamed to \S+: ([0-9]+) of ([0-9]+) frames acknowledged"#, options: .regularExpression),
+                                  right.stderr)
+        let numbers = right.stderr[acked].split(separator: " ").compactMap { Int($0) }
+        XCTAssertEqual(numbers.count, 2, String(right.stderr[acked]))
+        XCTAssertGreaterThan(numbers.first ?? 0, 0)
+        XCTAssertEqual(numbers.first, numbers.last, String(right.stderr[acked]))
+
+        for r in [none, wrong, right] {
+            for raw in ["WebSocketClientError", "upgradeFailed", "NIO", "errno", "Error("] { XCTAssertFalse(r.stderr.contains(raw), "\(raw) in \(r.stderr)") }
+        }
+    }
+
+    /// A recorder no game server ever answered has failed: exit 1, the refused connection named.
+    func testRecordWhereNoServerAnswersExitsOne() throws {
+        let r = try NEVRProcess.run(["record", "--url", "127.0.0.1:1", "--duration", "1s", "--out", dir.appendingPathComponent("none").path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nevr: 127.0.0.1:1: connection refused (is the game running with its API enabled?)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("no game server answered"), r.stderr)
+    }
 }

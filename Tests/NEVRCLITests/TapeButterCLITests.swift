@@ -182,9 +182,14 @@ final class TapeButterCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(lines(cat).count, 100, "at least the first whole block")
         XCTAssertLessThan(lines(cat).count, 300)
         XCTAssertTrue(cat.stderr.contains("truncated"), cat.stderr)
-        for command in ["inspect", "events"] {
+        for command in ["inspect", "events", "verify"] {
             XCTAssertEqual(try NEVRProcess.run([command, cut]).status, 2, command)
         }
+        // verify's .tape receipt says what happened: damaged, not a loss.
+        let verify = try NEVRProcess.run(["verify", cut])
+        XCTAssertTrue(verify.stdout.contains("result:             DAMAGED: every readable frame came back intact"), verify.stdout)
+        let converted = try NEVRProcess.run(["convert", cut, path("cut.nevrcap")])
+        XCTAssertEqual(converted.status, 2, converted.stderr)
     }
 
     func testDictionaryOptionReadsADictionaryTape() throws {

@@ -87,7 +87,7 @@ def first_goal(frames):
 # ---- nevr overlay ----------------------------------------------------------------------------------
 
 def start_overlay(args):
-    cmd = [args.nevr, "overlay", "--replay", args.replay, "--rate", str(args.rate), "--port", "0", "--events-port", "0"]
+    cmd = [args.nevr, "overlay", "--replay", args.replay, "--speed", str(args.rate), "--port", "0", "--events-port", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
     if not line:

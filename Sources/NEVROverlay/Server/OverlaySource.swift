@@ -7,7 +7,8 @@ import NEVRHub
 public enum OverlaySource: Sendable {
     /// Poll the game API (`/session`, and `/player_bones` when asked) with the live recorder.
     case game(LiveRecorder.Options)
-    /// Follow a hub (`ws://HOST:PORT/subscribe?...`), reconnecting with backoff.
+    /// Follow a hub (`ws://HOST:PORT/subscribe?...`), reconnecting with backoff; a refusal the hub
+    /// explains (401: the token) or a bad URL ends the source with a ``StreamClientError``.
     case hub(url: String, token: String?)
     /// Play a recording in real time (scaled by `rate`, optionally looping).
     case replay(FramePlayback.Options, FramePlayback.SourceFactory)
@@ -25,6 +26,8 @@ public enum OverlaySource: Sendable {
             let store = CurrentFrameStore(onPublish: { feed.ingest($0) })
             let playback = FramePlayback(store: store, options: options, makeSource: factory)
             let summary = try await playback.run()
+            // Stopped (Ctrl-C, or the other server failed): that is no end of the replay.
+            if Task.isCancelled { return }
             onNote("end of the replay after \(summary.framesPublished) frames; serving the last state until stopped")
         }
     }
@@ -57,9 +60,12 @@ public enum OverlaySource: Sendable {
                 onNote("the hub closed the connection; reconnecting")
             } catch is CancellationError {
                 return
+            } catch let refused as StreamClientError {
+                // A bad URL or a refusal the hub explained (401: the token): retrying cannot help.
+                throw refused
             } catch {
                 if Task.isCancelled { return }
-                onNote("\(url): \(error); retrying in \(delay)")
+                onNote("\(url): \(HubRefusal.describe(error, url: url, token: token)); retrying in \(delay)")
             }
             feed.ingest(nil)
             try? await Task.sleep(for: delay)

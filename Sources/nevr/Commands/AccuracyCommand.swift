@@ -10,12 +10,12 @@ struct AccuracyCommand: ParsableCommand {
         commandName: "accuracy",
         abstract: "Measure event detection against simulated matches with known events.",
         discussion: """
-            Simulates one match per seed and rate, runs the frame processor over it and matches
-            detected events with the ground truth (same kind, same slots, frame within --tolerance;
-            stat events exactly: same frame and running total; big_boost up to the detector's
-            smoothing window later, playspace_abuse within 0.1 s). Prints precision and recall per
-            kind for each rate, checks the targets (>= 0.99 at 30 Hz and above, >= 0.95 below;
-            stat events 1.0) and the stat invariant (events == last - first per player and counter).
+            Simulates one match per seed and rate, runs the frame processor over it and matches \
+            detected events with the ground truth (same kind, same slots, frame within --tolerance; \
+            stat events exactly: same frame and running total; big_boost up to the detector's \
+            smoothing window later, playspace_abuse within 0.1 s). Prints precision and recall per \
+            kind for each rate, checks the targets (>= 0.99 at 30 Hz and above, >= 0.95 below; \
+            stat events 1.0) and the stat invariant (events == last - first per player and counter). \
             Exits non-zero when a target is missed.
             """
     )

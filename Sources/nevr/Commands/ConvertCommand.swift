@@ -8,9 +8,9 @@ import NEVRCapture
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert recordings between formats (.echoreplay zipped or plain, .nevrcap, .tape; from .butter); whole folders in parallel.",
+        abstract: "Convert recordings between formats (.echoreplay zipped or plain, .nevrcap, .tape, .nvr; from .butter); whole folders in parallel.",
         discussion: """
-            Each format comes from its file's extension: .echoreplay or .txt, .nevrcap, .tape, .butter \
+            Each format comes from its file's extension: .echoreplay or .txt, .nevrcap, .tape, .nvr, .butter \
             (read only; lossy, said in the summary) (an unknown extension is an error). .echoreplay -> .echoreplay copies timestamps and JSON bytes exactly; \
             -> .nevrcap stores typed frames, bones and detected events under a header; .nevrcap -> \
             .echoreplay rebuilds the game's JSON (events and header dropped, said in the summary). \

@@ -7,13 +7,15 @@ import NEVRCore
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "List the events of a .echoreplay or .nevrcap capture.",
+        abstract: "List the events of a recording (.echoreplay, .nevrcap, .tape, .butter, .nvr).",
+        // The example line stays under 80 columns: ArgumentParser wraps around a longer word badly.
         discussion: """
-            .echoreplay files are run through the event detectors (events.md). .nevrcap files
-            carry their events; --redetect ignores those and detects again from the sessions.
-            The default output is a table (frame, time, game clock, kind, players by name);
+            .echoreplay files are run through the event detectors (events.md). .nevrcap, .tape and .nvr \
+            files carry their events; --redetect ignores those and detects again from the sessions. \
+            The default output is a table (frame, time, game clock, kind, players by name); \
             --json prints one object per line:
-              {"frame":812,"timestamp":"2021-11-20T21:05:33.407","kind":"player_save","player_slot":3,"total_saves":2}
+              {"frame":812,"timestamp":"...","kind":"player_save","player_slot":3,...}
+
             A summary (frames, events, skipped records) goes to stderr.
             """
     )
@@ -95,7 +97,7 @@ struct EventsCommand: ParsableCommand {
                         notGame += 1
                     } else {
                         failed += 1
-                        if failed <= 5 { CLIOutput.printError(file: label, "\(reader.positionUnit) \(record.position): \(error) (skipped)") }
+                        if failed <= 5 { CLIOutput.printError(file: label, "\(reader.positionUnit) \(record.position): \(error.description) (skipped)") }
                     }
                     continue
                 }

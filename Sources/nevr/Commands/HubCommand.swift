@@ -74,8 +74,7 @@ struct HubCommand: AsyncParsableCommand {
             try await serving.value
         } catch is CancellationError {
         } catch {
-            CLIOutput.printError(file: "\(host):\(port)", "\(error)")
-            throw ExitCode.failure
+            throw CLIOutput.reportServer(error, address: "\(host):\(port)", file: "ws://\(host):\(port)")
         }
         withExtendedLifetime(signals) {}
         let s = server.hub.statistics

@@ -11,7 +11,7 @@ struct OverlayCommand: AsyncParsableCommand {
         abstract: "Serve live overlays: Spark-compatible JSON (6724) and WebSocket events (6725), and our own pages.",
         discussion: """
             Follows the game (--game URL, polled at --poll-rate), a hub (--hub ws://HOST:PORT/subscribe?...) or a \
-            recording (--replay FILE, at --rate, --loop). On --port: Spark's /stats, /overlay_info, /scoreboard, \
+            recording (--replay FILE, at --speed, --loop). On --port: Spark's /stats, /overlay_info, /scoreboard, \
             /disc_positions, /get_player_speed, /get_disc_speed, /session, /player_bones; our pages under /overlay/ \
             (scoreboard, minimap, feed, stats, speed, all; options ?team=blue&hide=feed ...) and their feed at \
             /subscribe (the hub's JSON format). On --events-port: Spark's WebSocket protocol (subscribe:<type>). \
@@ -23,7 +23,9 @@ struct OverlayCommand: AsyncParsableCommand {
     @Option(help: "Hub subscribe URL to follow, e.g. ws://127.0.0.1:8080/subscribe?match=all.") var hub: String?
     @Option(help: "Hub token (with --hub).") var token: String?
     @Option(help: "Recording to play (.echoreplay or .nevrcap).") var replay: String?
-    @Option(help: "Playback speed of --replay: 1 is real time.") var rate: Double = 1
+    @Option(help: "Playback speed of --replay: 1 is real time.") var speed: Double = 1
+    /// `--rate` meant the replay speed before option names got one meaning each (`--rate` is frames or polls per second).
+    @Option(name: .customLong("rate"), help: .hidden) var deprecatedRate: Double?
     @Flag(help: "Play --replay again from the start after the end.") var loop = false
     @Option(name: .customLong("poll-rate"), help: "Polls per second of --game.") var pollRate: Double = 30
     @Flag(help: "Poll /player_bones too (with --game), for /player_bones passthrough.") var bones = false
@@ -33,10 +35,14 @@ struct OverlayCommand: AsyncParsableCommand {
     @Option(name: .customLong("blue-name"), help: "Blue team name shown instead of the game's.") var blueName: String?
     @Option(name: .customLong("orange-name"), help: "Orange team name shown instead of the game's.") var orangeName: String?
 
-    func validate() throws {
+    mutating func validate() throws {
+        if let old = deprecatedRate {
+            Deprecation.warn(command: "overlay", old: "--rate", new: "--speed")
+            speed = old
+        }
         let sources = [game != nil, hub != nil, replay != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --game URL, --hub URL, --replay FILE") }
-        guard rate > 0, rate <= 1000, rate.isFinite else { throw ValidationError("--rate must be in (0, 1000]") }
+        guard speed > 0, speed <= 1000, speed.isFinite else { throw ValidationError("--speed must be in (0, 1000]") }
         guard pollRate > 0, pollRate <= 1000 else { throw ValidationError("--poll-rate must be in (0, 1000]") }
         guard (0...65_535).contains(port), (0...65_535).contains(eventsPort) else {
             throw ValidationError("--port and --events-port must be 0...65535")
@@ -68,7 +74,7 @@ struct OverlayCommand: AsyncParsableCommand {
                 CLIOutput.printError(file: replay, ServeCommand.reason(error))
                 throw ExitCode.failure
             }
-            source = .replay(.init(rate: rate, loop: loop), { try ServeCommand.openReplay(url, report: report) })
+            source = .replay(.init(rate: speed, loop: loop), { try ServeCommand.openReplay(url, report: report) })
             label = replay
         }
         if host != "127.0.0.1", host != "localhost", host != "::1" {
@@ -84,32 +90,38 @@ struct OverlayCommand: AsyncParsableCommand {
         let config = OverlayConfiguration(teamNames: TeamNames(blue: blueName, orange: orangeName))
         let http = OverlayHTTPServer(host: host, port: port, feed: feed, hubServer: hubServer, configuration: { config })
         let events = SparkEventServer(host: host, port: eventsPort, broadcaster: feed.spark, configuration: { config })
-        let host = self.host
+        let (host, port, eventsPort) = (self.host, self.port, self.eventsPort)
         let ports = ReadyPorts()
         let job = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await http.run { p in
-                        if let both = ports.set(http: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    try await ServerFailure.tagging(port: port) {
+                        try await http.run { p in
+                            if let both = ports.set(http: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                        }
                     }
                 }
                 group.addTask {
-                    try await events.run { p in
-                        if let both = ports.set(events: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                    try await ServerFailure.tagging(port: eventsPort) {
+                        try await events.run { p in
+                            if let both = ports.set(events: p) { Self.announce(host: host, http: both.0, events: both.1, label: label) }
+                        }
                     }
                 }
                 group.addTask {
                     try await source.run(into: feed) { note in Terminal.note("nevr overlay: \(note)") }
                 }
-                try await group.waitForAll()
+                // The first failure ends the command (`waitForAll` would wait for the other,
+                // healthy server forever); leaving the group cancels the rest.
+                for try await _ in group {}
             }
         }
         let signals = SignalCancellation(cancelling: job)
         let result = await job.result
         withExtendedLifetime(signals) {}
         if case .failure(let error) = result, !(error is CancellationError) {
-            CLIOutput.printError(file: label, "\(error)")
-            throw ExitCode.failure
+            let failure = error as? ServerFailure
+            throw CLIOutput.reportServer(failure?.error ?? error, address: "\(host):\(failure?.port ?? port)", file: label)
         }
         let s = feed.spark.statistics
         Terminal.note(
@@ -123,6 +135,23 @@ struct OverlayCommand: AsyncParsableCommand {
         Terminal.note(
             "nevr overlay: \(label): pages at http://\(host):\(http)/overlay/ (Spark JSON on the same port), "
                 + "Spark events at ws://\(host):\(events)/; Ctrl-C to stop")
+    }
+}
+
+/// An error of the server on `port` (of the overlay's two), so a failure to listen names that port.
+struct ServerFailure: Error {
+    var port: Int
+    var error: any Error
+
+    /// Runs `body`; an error it throws (other than cancellation) comes back tagged with `port`.
+    static func tagging(port: Int, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ServerFailure(port: port, error: error)
+        }
     }
 }
 

@@ -8,7 +8,7 @@ import NEVRHub
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record the live game API (/session, optionally /player_bones) of one or many servers to .echoreplay and/or .nevrcap files.",
+        abstract: "Record the live game API (/session, optionally /player_bones) of one or many servers to .echoreplay, .nevrcap or .nvr files.",
         discussion: """
             Polls at a fixed rate, starts a new file whenever the session id changes (or the round, \
             with --split round), polls at --idle-rate while the game is not running or not in a match, \
@@ -125,7 +125,7 @@ struct RecordCommand: AsyncParsableCommand {
         do {
             _ = try GameAPIEndpoints.expand(url.isEmpty ? ["http://127.0.0.1:6721"] : url)
         } catch {
-            throw ValidationError("--url \(error)")
+            throw ValidationError("--url \(error.description)")
         }
     }
 
@@ -191,7 +191,10 @@ struct RecordCommand: AsyncParsableCommand {
             var streamSink: WebSocketFrameSink?
             if let hub {
                 do {
-                    let codec = try WebSocketCodec(url: hub, options: .init(token: token, format: encoding, processFrames: streamEvents))
+                    var codecOptions = WebSocketCodec.Options(token: token, format: encoding, processFrames: streamEvents)
+                    // `POST /clip` on the hub saves this server's buffer (with --buffer).
+                    if let clips { codecOptions.onSaveClip = { _ in Self.saveClips([clips], reason: "hub request") } }
+                    let codec = try WebSocketCodec(url: hub, options: codecOptions)
                     streamSink = WebSocketFrameSink(codec: codec)
                 } catch {
                     CLIOutput.printError(file: hub, error.reason)
@@ -219,14 +222,19 @@ struct RecordCommand: AsyncParsableCommand {
         let watched = list.map { ($0.url, $0.recorder) }
         let plainStatus = statusLog
         let status = Task { await Self.showStatus(of: watched, plain: plainStatus) }
+        let streams = list.compactMap(\.stream)
+        let hubNotes = hub.map { hub in Task { await Self.reportHubErrors(of: streams, hub: hub) } }
         let result = await recording.result
         status.cancel()
+        hubNotes?.cancel()
         _ = await status.result
+        _ = await hubNotes?.result
         Terminal.clearStatus()
         withExtendedLifetime(signals) {}
         withExtendedLifetime(clipSignal) {}
 
         var failed = false
+        var answered = false
         for server in list {
             let name = list.count == 1 ? "" : " \(server.url):"
             if let streamSink = server.stream, let hub {
@@ -234,8 +242,11 @@ struct RecordCommand: AsyncParsableCommand {
                 var line = "nevr record:\(name) streamed to \(hub): \(st.framesAcknowledged) of \(st.framesQueued) frames acknowledged"
                 line += ", \(st.dropped) dropped (buffer full), \(st.buffered) unsent, \(st.connections) connection(s)"
                 if streamSink.rejected.count > 0 { line += ", \(streamSink.rejected.count) refused (first: \(streamSink.rejected.first ?? "-"))" }
+                if let e = st.lastHubError { line += "; the hub said: \(e)" }
                 if let e = st.lastError, st.framesAcknowledged < st.framesQueued { line += "; last error: \(e)" }
                 Terminal.note(line)
+                // Like `nevr stream`: frames the hub never acknowledged fail the run (the files are kept).
+                if st.framesAcknowledged < st.framesQueued { failed = true }
             }
             var files = await server.echoReplay?.finishedFiles ?? []
             files += await server.nevrcap?.finishedFiles ?? []
@@ -258,6 +269,12 @@ struct RecordCommand: AsyncParsableCommand {
             if stats.framesWritten == 0, stats.connectionFailures > 0, stats.polls == 0, let why = stats.lastConnectionError {
                 Terminal.note("nevr: \(Self.hostAndPort(server.url)): \(why)")
             }
+            if stats.polls > 0 { answered = true }
+        }
+        // Servers of a range that never come up are normal; no server answering at all is a failure.
+        if !answered, case .success = result {
+            Terminal.note("nevr record: no game server answered; nothing was recorded")
+            failed = true
         }
         if case .failure(let error) = result, !(error is CancellationError) {
             CLIOutput.report(error, file: list.count == 1 ? list[0].url : "record")
@@ -265,6 +282,22 @@ struct RecordCommand: AsyncParsableCommand {
             failed = true
         }
         if failed { throw ExitCode.failure }
+    }
+
+    /// Tells the user at once why the hub refused or dropped the stream (a 401 says how to pass
+    /// the token), as `nevr: <hub>: <reason>`, each distinct reason once and at most five in all;
+    /// the summary at the end repeats the last one. Recording to files goes on meanwhile.
+    static func reportHubErrors(of sinks: [WebSocketFrameSink], hub: String) async {
+        var told: Set<String> = []
+        while !Task.isCancelled, told.count < 5 {
+            do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+            for sink in sinks {
+                let st = sink.codec.statistics
+                for reason in [st.lastError, st.lastHubError].compactMap({ $0 }) where told.count < 5 && told.insert(reason).inserted {
+                    CLIOutput.printError(file: hub, reason)
+                }
+            }
+        }
     }
 
     /// Saves a clip from every server's buffer (SIGUSR1, a hub request); failures are reported, not fatal.

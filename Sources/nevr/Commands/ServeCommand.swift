@@ -12,9 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve a recording or a simulated match as the game's HTTP API (/session, /player_bones).",
         discussion: """
-            Answers exactly as the game does: a recorded frame's bytes with status 200, or
-            {"err_description":"Endpoint is restricted in this match type","err_code":-6} with
-            status 500 when there is no match (before the first frame, after the last). Frames
+            Answers exactly as the game does: a recorded frame's bytes with status 200, or \
+            {"err_description":"Endpoint is restricted in this match type","err_code":-6} with \
+            status 500 when there is no match (before the first frame, after the last). Frames \
             advance in real time, scaled by --speed. Prints the URL on stdout once listening.
 
             Several recordings play in sequence: give --replay several times, a folder (its \
@@ -155,14 +155,16 @@ struct ServeCommand: AsyncParsableCommand {
                     }
                     _ = summary
                 }
-                try await group.waitForAll()
+                // The first failure ends the command (`waitForAll` would wait for the other,
+                // healthy server forever); leaving the group cancels the rest.
+                for try await _ in group {}
             }
         }
         let signals = SignalCancellation(cancelling: job)
         let result = await job.result
         withExtendedLifetime(signals) {}
         if case .failure(let error) = result, !(error is CancellationError) {
-            throw CLIOutput.report(error, file: label)
+            throw CLIOutput.reportServer(error, address: "\(host):\(port)", file: label)
         }
     }
 

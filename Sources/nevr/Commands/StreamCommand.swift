@@ -10,8 +10,8 @@ struct StreamCommand: AsyncParsableCommand {
         commandName: "stream",
         abstract: "Play a recording (.echoreplay or .nevrcap) into a hub (ws://HOST:PORT/publish) in real time.",
         discussion: """
-            Frames are sent at their recorded pace times --rate (2 = twice as fast; 0 = as fast as \
-            possible). .echoreplay frames go out verbatim (JSON) unless --events or --format binary \
+            Frames are sent at their recorded pace times --speed (2 = twice as fast; 0 = as fast as \
+            possible). .echoreplay frames go out verbatim (JSON) unless --events or --encoding binary \
             asks for parsing; .nevrcap frames are typed and carry their recorded events. Waits until \
             the hub acknowledged everything, then prints a summary.
             """

@@ -11,7 +11,9 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Exit status 0 only when every frame came back and nothing both formats can hold was lost. \
             What one format cannot hold (events and header in .echoreplay, unknown JSON keys in .nevrcap) \
-            is listed, not counted as a loss. Example: nevr verify match.echoreplay
+            is listed, not counted as a loss. .tape and .butter go through .tape again and .nvr is decoded \
+            block by block by default; --via picks the target (any format the registry can write). \
+            Example: nevr verify match.echoreplay --via nevrcap
             """)
 
     @Argument(help: "A recording (.echoreplay, .nevrcap, .tape, .butter, or .nvr: every block decoded and checked).")
@@ -20,33 +22,46 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the receipt as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; the default for .tape and .butter files; nvr: byte for byte).")
+    @Option(name: .long, help: "Round-trip through this format instead (tape: telemetry v2, reports tape.md's documented holes by name; the default for .tape and .butter files; nvr: byte for byte; echoreplay or nevrcap: through the capture seam, every field compared).")
     var via: String?
 
     @OptionGroup var dictionaries: DictionaryArguments
 
     func run() throws {
+        var target: CaptureFormat?
         if let via {
-            switch via.lowercased() {
-            case "tape": return try runViaTape()
-            case "nvr": return try runNVR(roundTrip: true)
-            default: throw ValidationError("--via supports tape and nvr (got \(via))")
+            guard let format = CaptureFormat(name: via.lowercased()) else {
+                throw ValidationError("--via: unknown format \(via); known: \(CaptureFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            switch format {
+            // `.tape` has its own receipt naming tape.md's documented holes; `.nvr` checks byte for byte.
+            case .tape: return try runViaTape()
+            case .nvr: return try runNVR(roundTrip: true)
+            default: target = format
             }
         }
-        if URL(fileURLWithPath: file).pathExtension.lowercased() == "nvr" { return try runNVR(roundTrip: false) }
-        // A .tape or .butter file has no lossless "other format": it goes through .tape again,
-        // which checks the reader and writer against each other and names tape's holes.
-        if let format = try? CaptureFormat(url: URL(fileURLWithPath: file)), format == .tape || format == .butter {
-            return try runViaTape()
+        let url = URL(fileURLWithPath: file)
+        let source = CaptureFormat(fileExtension: url.pathExtension)
+        if target == nil {
+            if source == .nvr { return try runNVR(roundTrip: false) }
+            // A .tape or .butter file has no lossless "other format": it goes through .tape again,
+            // which checks the reader and writer against each other and names tape's holes.
+            if source == .tape || source == .butter { return try runViaTape() }
         }
-        let progress = ProgressLine("verifying \(URL(fileURLWithPath: file).lastPathComponent)")
+        // .echoreplay and .nevrcap keep their detailed receipts (byte-identical JSON, dropped keys);
+        // every other format, or another target, goes through the capture seam.
+        if target == nil, source != .echoReplay, source != .nevrcap { target = .nevrcap }
+        let progress = ProgressLine("verifying \(url.lastPathComponent)")
         progress.update(fraction: nil, detail: "")
         let receipt = try CLIOutput.run(file: file) {
             defer { progress.finish() }
-            return try CaptureVerification.verify(URL(fileURLWithPath: file))
+            if let target { return try CaptureVerification.verify(url, via: target) }
+            return try CaptureVerification.verify(url)
         }
         let c = receipt.comparison
-        let other = receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap"
+        let outcome = Outcome(lossless: receipt.isLossless, lost: c.differenceCount > 0,
+                              damaged: receipt.truncated != nil || receipt.unreadableCount > 0)
+        let other = target.map { "." + $0.preferredExtension } ?? (receipt.format == .nevrcap ? ".echoreplay" : ".nevrcap")
         if json {
             let object: [String: Any] = [
                 "file": receipt.file, "format": receipt.format.rawValue, "sha256": receipt.sha256,
@@ -56,7 +71,7 @@ struct VerifyCommand: ParsableCommand {
                 "first_differences": c.differences.map(\.description),
                 "unreadable": receipt.unreadableCount,
                 "not_holdable": receipt.notHoldable,
-                "byte_identical_sessions": receipt.format == .echoReplay ? receipt.byteIdenticalSessions as Any : NSNull(),
+                "byte_identical_sessions": receipt.format == .echoReplay && target == nil ? receipt.byteIdenticalSessions as Any : NSNull(),
                 "truncated": receipt.truncated as Any? ?? NSNull(),
                 "empty": receipt.empty as Any? ?? NSNull(),
                 "lossy_text_frames": receipt.lossyText,
@@ -77,7 +92,7 @@ struct VerifyCommand: ParsableCommand {
             row("differences:", "\(c.differenceCount)")
             for (path, n) in c.countsByPath.sorted(by: { $0.value > $1.value }) { out += "  \(path): \(n)\n" }
             for d in c.differences { out += "  \(d)\n" }
-            if receipt.format == .echoReplay {
+            if receipt.format == .echoReplay, target == nil {
                 row("identical JSON:", "\(receipt.byteIdenticalSessions) of \(receipt.framesOut) session lines rebuilt byte for byte")
             }
             if receipt.unreadableCount > 0 {
@@ -94,16 +109,10 @@ struct VerifyCommand: ParsableCommand {
                 for (path, n) in receipt.droppedKeyPaths.sorted(by: { $0.value > $1.value }).prefix(10) { out += "  \(path): \(n)\n" }
             }
             for note in receipt.notHoldable { row("not held:", note + " (\(other) cannot hold)") }
-            row("result:", receipt.isLossless ? "OK: nothing both formats can hold was lost" : "LOSS: see the differences above")
+            row("result:", outcome.text(ok: "OK: nothing both formats can hold was lost", loss: "LOSS: see the differences above"))
             print(out, terminator: "")
         }
-        // The exit-status policy: a loss is a failure (1); an input that is only damaged
-        // (cut off, unreadable lines or records) with everything readable intact is 2.
-        if receipt.isLossless { return }
-        if receipt.comparison.differenceCount == 0, receipt.truncated != nil || receipt.unreadableCount > 0 {
-            throw ExitStatus.damaged(file)
-        }
-        throw ExitCode.failure
+        try outcome.exit(file: file)
     }
 }
 
@@ -113,6 +122,9 @@ extension VerifyCommand {
         let options = try CLIOutput.run(file: file) { try dictionaries.readOptions() }
         let receipt = try CLIOutput.run(file: file) { try TapeVerification.verify(URL(fileURLWithPath: file), options: options) }
         let c = receipt.comparison
+        let outcome = Outcome(lossless: receipt.isLossless, lost: !receipt.losses.isEmpty || receipt.framesIn != receipt.framesOut
+                                  || receipt.maxOrientationDeviation > TapeVerification.orientationTolerance,
+                              damaged: receipt.truncated != nil || receipt.unreadable > 0)
         if json {
             let object: [String: Any] = [
                 "file": receipt.file, "round_trip_through": ".tape", "frames_in": receipt.framesIn, "frames_out": receipt.framesOut,
@@ -135,10 +147,39 @@ extension VerifyCommand {
             for (path, n) in receipt.losses.sorted(by: { $0.value > $1.value }) { row("loss:", "\(path): \(n)") }
             if receipt.unreadable > 0 { row("unreadable:", "\(receipt.unreadable)") }
             if let t = receipt.truncated { row("truncated:", t) }
-            row("result:", receipt.isLossless ? "OK: only the holes tape.md documents" : "LOSS: see above")
+            row("result:", outcome.text(ok: "OK: only the holes tape.md documents", loss: "LOSS: see above"))
             print(out, terminator: "")
         }
-        if !receipt.isLossless { throw ExitCode.failure }
+        try outcome.exit(file: file)
+    }
+
+    /// What a receipt comes to, and the exit-status policy of every receipt: a loss is a failure
+    /// (1); an input that is only damaged (cut off, unreadable lines or records) with everything
+    /// readable back intact is 2, as in every other command.
+    enum Outcome {
+        case ok, damaged, loss
+
+        init(lossless: Bool, lost: Bool, damaged: Bool) {
+            self = lossless ? .ok : (!lost && damaged ? .damaged : .loss)
+        }
+
+        /// The `result:` row.
+        func text(ok: String, loss: String) -> String {
+            switch self {
+            case .ok: return ok
+            case .damaged: return "DAMAGED: every readable frame came back intact; the input is cut off or has unreadable records"
+            case .loss: return loss
+            }
+        }
+
+        /// Returns for `.ok`, throws exit status 2 for `.damaged`, 1 for `.loss`.
+        func exit(file: String) throws {
+            switch self {
+            case .ok: return
+            case .damaged: throw ExitStatus.damaged(file)
+            case .loss: throw ExitCode.failure
+            }
+        }
     }
 
     /// One receipt as a single sorted JSON line on standard output (`--json`).

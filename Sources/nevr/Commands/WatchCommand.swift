@@ -54,7 +54,7 @@ struct WatchCommand: AsyncParsableCommand {
         } catch is WatchLimitReached {
         } catch {
             if let count, stats.frames + stats.eventMessages >= count {} else {
-                CLIOutput.printError(file: url, (error as? StreamClientError)?.reason ?? "\(error)")
+                CLIOutput.printError(file: url, ErrorText.reason(error, hint: HubRefusal.hubHint))
                 throw ExitCode.failure
             }
         }
@@ -84,7 +84,7 @@ struct WatchCommand: AsyncParsableCommand {
             for e in f.eventObjects { print(String(decoding: e, as: UTF8.self)) }
         case .skipped(let n):
             Terminal.note("nevr watch: fell behind, hub skipped \(n) frames")
-        case .dropped, .ack:
+        case .dropped, .ack, .saveClip:
             break
         case .error(let m):
             Terminal.note("nevr watch: hub error: \(m)")

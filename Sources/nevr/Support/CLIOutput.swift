@@ -39,6 +39,18 @@ enum CLIOutput {
         return ExitCode.failure
     }
 
+    /// Reports why a server stopped and returns the failure exit code: a failure to listen names
+    /// the address (`nevr: 127.0.0.1:6721: cannot listen: the port is already in use ...`),
+    /// anything else names `file` (the recording, game or hub it was serving).
+    @discardableResult
+    static func reportServer(_ error: any Error, address: String, file: String) -> ExitCode {
+        if let why = ErrorText.listenFailure(error) {
+            printError(file: address, why)
+            return ExitCode.failure
+        }
+        return report(error, file: file)
+    }
+
     /// Warns about skipped lines: the count and the first few with their reasons.
     static func warnSkipped(file: String, count: Int, first: [SkippedLine], unit: String = "line", show: Int = 5) {
         guard count > 0 else { return }
