@@ -93,3 +93,51 @@ final class AnalysisCLITests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
     }
 }
+
+/// `--threshold NAME=VALUE` and `--no-derived` on `nevr events` (and `stats`), run as the built executable.
+final class DetectionArgumentsCLITests: XCTestCase {
+    private var dir: URL!
+
+    override func setUpWithError() throws { dir = try SharedData.temporaryDirectory("nevr-threshold-cli") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    private static let derivedKinds: Set<String> = [
+        "joust", "big_boost", "playspace_abuse", "turnover", "interception", "throw_details", "stun", "restart_request", "pause_request",
+    ]
+
+    private func kinds(_ arguments: [String]) throws -> [String] {
+        let r = try NEVRProcess.run(["events", "--json"] + arguments)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try r.stdout.split(separator: "\n").map { line in
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try XCTUnwrap(object["kind"] as? String)
+        }
+    }
+
+    func testThresholdsChangeWhatIsDetectedAndBadOnesAreRefused() throws {
+        let url = dir.appendingPathComponent("m.echoreplay")
+        let sim = try NEVRProcess.run(["simulate", "--seed", "3", "--duration", "90s", "--rate", "30", "--out", url.path])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+
+        let defaults = try kinds([url.path])
+        XCTAssertGreaterThan(defaults.filter { $0 == "throw_details" }.count, 0, "a 90 s match has throws")
+        // No release leaves the hand 1 km/s faster than the thrower: only the recording client's
+        // throws remain (the detector also takes those from `last_throw`, whatever the threshold).
+        let strict = try kinds([url.path, "--threshold", "throw_relative_speed=1000"])
+        XCTAssertLessThan(strict.filter { $0 == "throw_details" }.count, defaults.filter { $0 == "throw_details" }.count / 2)
+        XCTAssertEqual(strict.filter { $0 == "goal_scored" }.count, defaults.filter { $0 == "goal_scored" }.count,
+                       "the game's own events do not depend on the derived thresholds")
+        let none = try kinds([url.path, "--no-derived"])
+        XCTAssertTrue(none.allSatisfy { !Self.derivedKinds.contains($0) }, "\(Set(none))")
+        XCTAssertEqual(none.count, defaults.filter { !Self.derivedKinds.contains($0) }.count)
+
+        for (bad, says) in [("nonsense=1", "unknown threshold"), ("big_boost_percentile=2", "percentile"),
+                            ("big_boost_window_samples=1.5", "whole number"), ("throw_relative_speed", "NAME=VALUE")] {
+            let r = try NEVRProcess.run(["events", url.path, "--threshold", bad])
+            XCTAssertNotEqual(r.status, 0, bad)
+            XCTAssertTrue(r.stderr.contains(says), "\(bad): \(r.stderr)")
+        }
+        let stats = try NEVRProcess.run(["stats", url.path, "--json", "--threshold", "throw_relative_speed=1000"])
+        XCTAssertEqual(stats.status, 0, stats.stderr)
+    }
+}

@@ -34,6 +34,8 @@ struct EventsCommand: ParsableCommand {
 
     @OptionGroup var dictionaries: DictionaryArguments
 
+    @OptionGroup var detection: DetectionArguments
+
     func validate() throws {
         _ = try kindFilter()
     }
@@ -79,7 +81,7 @@ struct EventsCommand: ParsableCommand {
         if !redetect, url.pathExtension.lowercased() == "nvr" { return try readNVR(url, label: label, &printer) }
         let reader = try CaptureFormat.open(url, options: try dictionaries.readOptions())
         let stored = reader.carriesEvents && !redetect
-        var processor = FrameProcessor()
+        var processor = FrameProcessor(options: try detection.options())
         var frames = 0, notGame = 0, failed = 0
         while let record = try reader.next() {
             let frame: Frame

@@ -39,6 +39,8 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Files read at the same time (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @OptionGroup var detection: DetectionArguments
+
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv exclude each other") }
         guard StatsTable.Grouping(rawValue: by) != nil else { throw ValidationError("--by must be match or round, not \"\(by)\"") }
@@ -48,7 +50,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let run: StatsRun
         do {
-            run = try StatsRun.run(paths: paths, jobs: jobs)
+            run = try StatsRun.run(paths: paths, jobs: jobs, options: try detection.options())
         } catch {
             CLIOutput.printError("\(error)")
             throw ExitCode.failure
