@@ -156,8 +156,17 @@ public actor NATSClient {
         var line = ByteBuffer(string: "CONNECT ")
         line.writeBytes(json)
         line.writeString("\r\n")
-        try await send(line)
-        try await ping()
+        do {
+            try await send(line)
+            try await ping()
+        } catch {
+            // A server that refuses CONNECT (-ERR 'Authorization Violation') closes the connection
+            // at once, so writing the PING can fail before the reader has seen the -ERR: wait for
+            // the reader to finish, then the server's reason wins over the write failure.
+            channel?.close(promise: nil)
+            await readerTask?.value
+            throw handshakeError ?? error
+        }
         if let handshakeError { throw handshakeError }
         state = .connected
         startKeepalive()
@@ -487,6 +496,7 @@ public actor NATSClient {
     static func describe(_ error: any Error) -> String {
         if let error = error as? NATSError { return error.description }
         if let error = error as? IOError { return error.description }
+        if error is NIOAsyncWriterError || error is ChannelError { return "the connection is closed" }
         return String(describing: error)
     }
 }
