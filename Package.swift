@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(name: "NEVRArchiveTests", dependencies: ["NEVRArchive", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
         // Parser unit tests, and integration tests against a real `nats-server -js` (skipped with
         // a message when it is not installed; scripts/bootstrap.sh installs it).
-        .testTarget(name: "NEVRNATSTests", dependencies: ["NEVRNATS", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "NEVRNATSTests", dependencies: ["NEVRNATS", "NEVRTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]

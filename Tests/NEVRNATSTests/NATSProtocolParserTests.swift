@@ -1,3 +1,4 @@
+import NEVRTestSupport
 import NIOCore
 import XCTest
 
@@ -151,7 +152,7 @@ final class NATSProtocolParserTests: XCTestCase {
     /// Random bytes and random mutations of the valid stream: never a crash, always an
     /// operation, nil or an error, and memory stays bounded by the limits.
     func testRandomGarbageNeverCrashes() {
-        var rng = SplitMix64(seed: 0x5eed)
+        var rng = SeededGenerator(seed: 0x5eed)
         for round in 0..<3000 {
             var bytes: [UInt8]
             if round % 2 == 0 {
@@ -199,18 +200,5 @@ final class NATSProtocolParserTests: XCTestCase {
         XCTAssertNil(JetStreamDeliveryInfo(replySubject: "$JS.ACK.S.c.1.x.7.1.3"))
         XCTAssertNil(JetStreamDeliveryInfo(replySubject: "$JS.ACK.S.c.1.99999999999999999999999.7.1.3"))
         XCTAssertNil(JetStreamDeliveryInfo(replySubject: "_INBOX.x"))
-    }
-}
-
-/// A small deterministic generator (the tests must not depend on the system's random source).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
