@@ -359,10 +359,22 @@ def turn_prediction(turn, kinds, values, row):
     if row == 1:
         return a
     linear = wrap64(2 * a - values[row - 2][s])
-    for r in (row - 1, row - 2):
-        for x in up + fwd:
-            if kinds[r][x] not in (KIND_GRID, KIND_GRID_DIV):
-                return linear
+    if not on_grid(up + fwd, kinds, row):
+        return linear
+    p = turn_product(up, fwd, vector, comp, values, row)
+    q = math.floor(p * 1000.0 + 0.5) if math.isfinite(p) else float("inf")
+    if not math.isfinite(q) or abs(q) >= 9.0e15:
+        return linear
+    return int(q)
+
+
+def on_grid(slots, kinds, row):
+    """True when every slot has kind grid or grid-divide in rows row-1 and row-2."""
+    return all(kinds[r][x] in (KIND_GRID, KIND_GRID_DIV) for r in (row - 1, row - 2) for x in slots)
+
+
+def turn_product(up, fwd, vector, comp, values, row):
+    """The rotation from row-2 to row-1 applied to row-1 (row >= 2), unrounded."""
     u1 = [values[row - 1][x] / 1000.0 for x in up]
     f1 = [values[row - 1][x] / 1000.0 for x in fwd]
     u2 = [values[row - 2][x] / 1000.0 for x in up]
@@ -375,38 +387,21 @@ def turn_prediction(turn, kinds, values, row):
     # Row comp of A = M1 M2^T, M = [left up forward] as columns; then A times the vector.
     arow = [(l1[comp] * l2[k] + u1[comp] * u2[k]) + f1[comp] * f2[k] for k in range(3)]
     x1 = u1 if vector == 0 else f1
-    p = (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
-    q = math.floor(p * 1000.0 + 0.5) if math.isfinite(p) else float("inf")
-    if not math.isfinite(q) or abs(q) >= 9.0e15:
-        return linear
-    return int(q)
+    return (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
 
 
-def turn_units(turn, comp_vector, comp, kinds, values, row):
+def turn_units(turn, vector, comp, kinds, values, row):
     """The turn prediction before rounding, as a unit-vector component (docs: Orientation predictor)."""
     up, fwd = turn[0], turn[1]
-    s = (up if comp_vector == 0 else fwd)[comp]
+    s = (up if vector == 0 else fwd)[comp]
     if row == 0:
         return 0.0
     a = values[row - 1][s]
     if row == 1:
         return a / 1000.0
-    for r in (row - 1, row - 2):
-        for x in up + fwd:
-            if kinds[r][x] not in (KIND_GRID, KIND_GRID_DIV):
-                return wrap64(2 * a - values[row - 2][s]) / 1000.0
-    u1 = [values[row - 1][x] / 1000.0 for x in up]
-    f1 = [values[row - 1][x] / 1000.0 for x in fwd]
-    u2 = [values[row - 2][x] / 1000.0 for x in up]
-    f2 = [values[row - 2][x] / 1000.0 for x in fwd]
-
-    def crossp(u, f):
-        return [u[1] * f[2] - u[2] * f[1], u[2] * f[0] - u[0] * f[2], u[0] * f[1] - u[1] * f[0]]
-
-    l1, l2 = crossp(u1, f1), crossp(u2, f2)
-    arow = [(l1[comp] * l2[k] + u1[comp] * u2[k]) + f1[comp] * f2[k] for k in range(3)]
-    x1 = u1 if comp_vector == 0 else f1
-    return (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
+    if not on_grid(up + fwd, kinds, row):
+        return wrap64(2 * a - values[row - 2][s]) / 1000.0
+    return turn_product(up, fwd, vector, comp, values, row)
 
 
 def grid_round(x):
