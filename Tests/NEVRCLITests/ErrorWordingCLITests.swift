@@ -90,4 +90,36 @@ final class ErrorWordingCLITests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("nevr: \(subscribe): the hub refused the token (401 Unauthorized)"), wrong.stderr)
         for r in [watch, wrong] { assertPlain(r) }
     }
+
+    /// `overlay --game` and `overlay --hub` at an address where nothing listens say so once, as
+    /// `nevr: <address>: connection refused (...)`, and keep serving and retrying (not one note
+    /// per attempt, not silence) until stopped.
+    func testOverlayWithAnUnreachableGameOrHubSaysSoOnceAndKeepsRetrying() throws {
+        // Port 1 (tcpmux): nothing listens there on a test machine.
+        for (source, address, hint) in [("--game", "127.0.0.1:1", "is the game running with its API enabled?"),
+                                        ("--hub", "ws://127.0.0.1:1/subscribe", "is nevr hub running there?")] {
+            let url = source == "--game" ? "http://127.0.0.1:1" : address
+            let errURL = dir.appendingPathComponent("overlay-\(source.dropFirst(2)).stderr")
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            let process = Process()
+            process.executableURL = try NEVRProcess.binary()
+            process.arguments = ["overlay", source, url, "--port", "0", "--events-port", "0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: errURL)
+            try process.run()
+            let expected = "nevr: \(address): connection refused (\(hint)); retrying until it answers\n"
+            func stderr() -> String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+            let deadline = Date().addingTimeInterval(20)
+            while !stderr().contains(expected), Date() < deadline, process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+            // Several more attempts go by (the backoff starts at 100 ms): still said once.
+            Thread.sleep(forTimeInterval: 2)
+            XCTAssertTrue(process.isRunning, "\(source): the overlay keeps serving and retrying\n\(stderr())")
+            if process.isRunning { process.interrupt() }
+            process.waitUntilExit()
+            let text = stderr()
+            XCTAssertEqual(text.components(separatedBy: expected).count - 1, 1, "\(source): said once\n\(text)")
+            XCTAssertEqual(process.terminationStatus, 0, text)
+            for raw in Self.raw { XCTAssertFalse(text.contains(raw), "\(raw) in \(text)") }
+        }
+    }
 }

@@ -109,7 +109,9 @@ struct OverlayCommand: AsyncParsableCommand {
                     }
                 }
                 group.addTask {
-                    try await source.run(into: feed) { note in Terminal.note("nevr overlay: \(note)") }
+                    try await source.run(
+                        into: feed, onNote: { note in Terminal.note("nevr overlay: \(note)") },
+                        onUnreachable: { address, reason in CLIOutput.printError(file: address, reason) })
                 }
                 // The first failure ends the command (`waitForAll` would wait for the other,
                 // healthy server forever); leaving the group cancels the rest.
