@@ -1,3 +1,4 @@
+import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
 import HummingbirdWSClient
@@ -65,7 +66,7 @@ public enum HubRefusal {
             if let advice = explain(url: url, token: token) { return (advice, true) }
             return ("the server did not accept the WebSocket connection (is it a nevr hub, and the path /publish or /subscribe?)", false)
         }
-        return (ConnectionFailure.recognise(error, hint: hubHint) ?? "\(error)", false)
+        return (ConnectionFailure.recognise(error, hint: hubHint) ?? ErrorReason.plain(error), false)
     }
 
     /// The status code of a plain `GET path` (blocking, 2 s timeouts), or nil.

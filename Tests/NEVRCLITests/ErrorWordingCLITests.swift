@@ -122,4 +122,27 @@ final class ErrorWordingCLITests: XCTestCase {
             for raw in Self.raw { XCTAssertFalse(text.contains(raw), "\(raw) in \(text)") }
         }
     }
+
+    /// `plot`, `clip` and `stats` errors are `nevr: <file>: <reason>` in words: a folder that does
+    /// not exist is "no such file or folder", not Foundation's `Error Domain=NSCocoaErrorDomain
+    /// Code=4 ...` dump or a line without the `nevr:` prefix.
+    func testAnalysisCommandsSayPlainWordsForFileErrors() throws {
+        let capture = dir.appendingPathComponent("m.nevrcap").path
+        let sim = try NEVRProcess.run(["simulate", "--duration", "30s", "--rate", "10", "--out", capture])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        let missing = "/nonexistent-nevr-dir-\(UUID().uuidString)"
+        let plot = try NEVRProcess.run(["plot", capture, "--kind", "heatmap", "--out", "\(missing)/x.svg"])
+        XCTAssertEqual(plot.status, 1, plot.stderr)
+        XCTAssertEqual(plot.stderr, "nevr: \(missing)/x.svg: no such file or folder\n")
+        let clip = try NEVRProcess.run(["clip", capture, "\(missing)/c.nevrcap", "--from", "0", "--to", "5"])
+        XCTAssertEqual(clip.status, 1, clip.stderr)
+        XCTAssertTrue(clip.stderr.hasPrefix("nevr: \(missing)/c.nevrcap"), clip.stderr)
+        let stats = try NEVRProcess.run(["stats", missing])
+        XCTAssertEqual(stats.status, 1, stats.stderr)
+        XCTAssertEqual(stats.stderr, "nevr: \(missing): no such file or folder\n")
+        for r in [plot, clip, stats] {
+            assertPlain(r)
+            XCTAssertFalse(r.stderr.contains("UserInfo"), r.stderr)
+        }
+    }
 }
