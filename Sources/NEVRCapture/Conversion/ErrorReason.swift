@@ -62,16 +62,16 @@ public enum ErrorReason {
             if parts.count == 3, !parts[1].isEmpty { return String(parts[1]) }
             return "unexpected system error"
         }
+        if let range = firstLine.range(of: "(errno: "),
+           let code = Int32(firstLine[range.upperBound...].prefix(while: { $0.isNumber })) {
+            // NIO's `connect(descriptor:addr:size:): Connection refused (errno: 111)`.
+            return String(cString: strerror(code))
+        }
         if let paren = firstLine.firstIndex(of: "("), paren > firstLine.startIndex,
            firstLine[..<paren].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }), firstLine.hasSuffix(")") {
             // `SomeError(field: value)` or `Module.Kind.case(...)`: keep the type's name in words.
             let name = firstLine[..<paren].split(separator: ".").last.map(String.init) ?? "error"
             return "unexpected error (\(name))"
-        }
-        if let range = firstLine.range(of: "(errno: "),
-           let code = Int32(firstLine[range.upperBound...].prefix(while: { $0.isNumber })) {
-            // NIO's `connect(descriptor:addr:size:): Connection refused (errno: 111)`.
-            return String(cString: strerror(code))
         }
         if firstLine.isEmpty { return "unexpected error" }
         // A bare enum case name (`connectTimeout`): a name, not words.
