@@ -50,7 +50,7 @@ public struct RecordingDiff {
     public static func run(_ a: URL, _ b: URL, tolerance: Double = RecordingDiff.tolerance) throws -> RecordingDiff {
         let ra = try ProcessedCapture(url: a), rb = try ProcessedCapture(url: b)
         var result = RecordingDiff()
-        var summaries: [String: PathSummary] = [:]
+        var tally = Tally()
         // One frame of lookahead on each side: a frame within the tolerance is paired only
         // when the other side's next frame is not nearer (at 30 Hz the frame before is within
         // 50 ms too).
@@ -75,7 +75,10 @@ public struct RecordingDiff {
                     continue
                 }
                 result.pairs += 1
-                let changed = compare(x.session, y.session, ia, ib, &summaries)
+                tally.pair += 1
+                tally.pairA = ia
+                tally.pairB = ib
+                let changed = compare(x.session, y.session, &tally)
                 if !changed { result.identicalPairs += 1 }
                 try advanceA()
                 try advanceB()
@@ -89,68 +92,8 @@ public struct RecordingDiff {
         }
         while fa != nil { result.unpairedA += 1; try advanceA() }
         while fb != nil { result.unpairedB += 1; try advanceB() }
-        result.paths = summaries.values.sorted { $0.frames != $1.frames ? $0.frames > $1.frames : $0.path < $1.path }
+        result.paths = tally.summaries.sorted { $0.frames != $1.frames ? $0.frames > $1.frames : $0.path < $1.path }
         return result
-    }
-
-    /// Compares two sessions; returns whether anything differed.
-    static func compare(_ a: Session, _ b: Session, _ ia: Int, _ ib: Int, _ summaries: inout [String: PathSummary]) -> Bool {
-        guard a != b else { return false }
-        var left: [String: Any] = [:], right: [String: Any] = [:]
-        flatten(json(a), "", &left)
-        flatten(json(b), "", &right)
-        var touched = Set<String>()
-        var any = false
-        for key in Set(left.keys).union(right.keys).sorted() {
-            let l = left[key], r = right[key]
-            let group = generalize(key)
-            var s = summaries[group] ?? PathSummary(path: group)
-            var differs = false
-            switch (l, r) {
-            case (nil, _?):
-                s.onlyInB += 1; differs = true
-            case (_?, nil):
-                s.onlyInA += 1; differs = true
-            case (let x?, let y?):
-                if let p = number(x), let q = number(y) {
-                    let d = abs(p - q)
-                    if d != 0 { differs = true; s.maxDifference = max(s.maxDifference, d) }
-                } else if "\(x)" != "\(y)" {
-                    differs = true
-                }
-            default: break
-            }
-            guard differs else { continue }
-            any = true
-            if s.example.isEmpty {
-                s.first = (ia, ib)
-                s.example = "\(key): \(l.map { "\($0)" } ?? "absent") vs \(r.map { "\($0)" } ?? "absent")"
-            }
-            if touched.insert(group).inserted { s.frames += 1 }
-            summaries[group] = s
-        }
-        return any
-    }
-
-    static func number(_ v: Any) -> Double? {
-        if v is Bool { return nil }
-        if let d = v as? Double { return d }
-        if let i = v as? Int { return Double(i) }
-        return nil
-    }
-
-    static func json(_ s: Session) -> Any {
-        (try? JSONSerialization.jsonObject(with: Data(GameJSONWriter.bytes(s)))) ?? [:]
-    }
-
-    static func flatten(_ value: Any, _ prefix: String, _ out: inout [String: Any]) {
-        if let d = value as? [String: Any] {
-            for (k, v) in d { flatten(v, prefix.isEmpty ? k : prefix + "." + k, &out) }
-        } else if let a = value as? [Any] {
-            for (i, v) in a.enumerated() { flatten(v, prefix + "[\(i)]", &out) }
-        } else {
-            out[prefix] = value
-        }
     }
 
     /// `teams[1].players[3].head` -> `teams[].players[].head`.

@@ -71,8 +71,10 @@ final class AnalysisCLITests: XCTestCase {
         let same = try NEVRProcess.run(["diff", source.path, converted.path])
         XCTAssertEqual(same.status, 0, same.stderr)
         XCTAssertTrue(same.stdout.contains("no differences"), same.stdout)
-        let other = try simulate("o.echoreplay", seed: 4)
-        let differ = try NEVRProcess.run(["diff", source.path, other.path, "--json", "--tolerance", "1"])
+        // Two different matches: every pair differs nearly everywhere, so keep them short (30 s, the simulator's shortest).
+        let mine = try simulate("s.echoreplay", seed: 3, duration: "30s")
+        let other = try simulate("o.echoreplay", seed: 4, duration: "30s")
+        let differ = try NEVRProcess.run(["diff", mine.path, other.path, "--json", "--tolerance", "1"])
         XCTAssertEqual(differ.status, 0, differ.stderr)
         let d = try XCTUnwrap(JSONSerialization.jsonObject(with: differ.stdoutBytes) as? [String: Any])
         let paths = try XCTUnwrap(d["paths"] as? [[String: Any]])
