@@ -25,6 +25,20 @@ public enum ArchiveLocation: Sendable, Equatable {
         }
     }
 
+    /// The location for messages: the SQLite path, or the URL with its password as `***`.
+    public var redacted: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): PostgresArchiveStore.Endpoint.redacted(url)
+        }
+    }
+
+    /// A `--database` value for messages: ``redacted`` when it parses, else the value with
+    /// anything between `:` and `@` after the scheme masked.
+    public static func redacted(_ spec: String) -> String {
+        (try? ArchiveLocation(spec))?.redacted ?? PostgresArchiveStore.Endpoint.redacted(spec)
+    }
+
     /// Opens the archive. `mustExist`: an SQLite file that is not there is an error instead
     /// of a new empty archive (queries should not create files).
     public func open(mustExist: Bool = false) async throws -> Archive {
@@ -35,7 +49,7 @@ public enum ArchiveLocation: Sendable, Equatable {
             }
             return try await Archive(store: SQLiteArchiveStore(path: path))
         case .postgres(let url):
-            throw ArchiveError.unsupportedDatabase(url)
+            return try await Archive(store: PostgresArchiveStore(url: url))
         }
     }
 }

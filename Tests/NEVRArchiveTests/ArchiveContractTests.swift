@@ -159,6 +159,25 @@ struct ArchiveContract {
         try await archive.close()
     }
 
+    /// Two writers on one database (two machines on a shared archive) adding the same files at
+    /// the same time: every match is stored once, and each was added by exactly one of them.
+    func concurrentWritersStoreEachMatchOnce(_ first: Archive, _ second: Archive) async throws {
+        let t0: Int64 = 1_700_100_000_000
+        var files: [URL] = []
+        for i in 0..<4 { files.append(try simulate(seed: UInt64(60 + i), start: t0 + Int64(i) * 3_600_000, name: "w\(i).nevrcap").file) }
+        async let a = ArchiveIngest(archive: first).add(files) { _, _ in }
+        async let b = ArchiveIngest(archive: second).add(files.reversed()) { _, _ in }
+        let (one, two) = await (a, b)
+        XCTAssertEqual(one.filesFailed + two.filesFailed, 0)
+        XCTAssertEqual(one.matchesAdded + two.matchesAdded, 4, "each match added by exactly one writer")
+        XCTAssertEqual(one.duplicates + two.duplicates, 4)
+        let counts = try await first.counts()
+        XCTAssertEqual(counts.matches, 4)
+        XCTAssertEqual(counts.playerMatches, 4 * 8)
+        try await first.close()
+        try await second.close()
+    }
+
     func fileWithoutGameFramesIsReportedNotArchived(_ archive: Archive) async throws {
         let url = dir.appendingPathComponent("errors.echoreplay")
         let writer = try CaptureFormat.create(url)
@@ -193,6 +212,13 @@ final class SQLiteArchiveTests: XCTestCase {
 
     func testAFileWithoutGameFramesIsReportedNotArchived() async throws {
         try await ArchiveContract(dir: dir).fileWithoutGameFramesIsReportedNotArchived(try await makeArchive())
+    }
+
+    func testConcurrentWritersStoreEachMatchOnce() async throws {
+        let path = dir.appendingPathComponent("shared.sqlite").path
+        let first = try await Archive(store: SQLiteArchiveStore(path: path))
+        let second = try await Archive(store: SQLiteArchiveStore(path: path))
+        try await ArchiveContract(dir: dir).concurrentWritersStoreEachMatchOnce(first, second)
     }
 
     func testReopenedFileKeepsTheArchiveAndLocationParses() async throws {
@@ -235,6 +261,107 @@ final class ArchiveTableTests: XCTestCase {
         // Every JSON line parses as JSON (checked by Foundation's parser, not ours).
         for line in table.rendered(.json).split(separator: "\n") {
             XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)))
+        }
+    }
+}
+
+/// The same contract on PostgreSQL: a private cluster (initdb/pg_ctl on a free loopback port,
+/// `PostgresTestServer`) for the class, a new database per test. Skipped, saying so, only when
+/// the machine has no PostgreSQL server binaries; when they exist but the server does not
+/// start, the tests fail with the server's log.
+final class PostgresArchiveTests: XCTestCase {
+    nonisolated(unsafe) static var server: PostgresTestServer?
+    nonisolated(unsafe) static var startError: String?
+    var dir: URL!
+
+    override class func setUp() {
+        super.setUp()
+        guard PostgresTestServer.binDirectory() != nil else { return }
+        do { server = try PostgresTestServer() } catch { startError = "\(error)" }
+    }
+
+    override class func tearDown() {
+        server?.stop()
+        server = nil
+        super.tearDown()
+    }
+
+    override func setUpWithError() throws { dir = try SharedData.temporaryDirectory("archive-pg") }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    /// The running server, or a skip (no binaries) or failure (no start).
+    static func runningServer() throws -> PostgresTestServer {
+        if let server { return server }
+        if let startError { throw PostgresTestServer.Unavailable(description: startError) }
+        throw XCTSkip("PostgreSQL tests skipped: no PostgreSQL server binaries on this machine (scripts/bootstrap.sh installs Debian's postgresql)")
+    }
+
+    /// The URL of a fresh database on the class's server.
+    func makeDatabase() async throws -> String {
+        let server = try Self.runningServer()
+        let name = "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try await PostgresArchiveStore(url: server.url())
+        _ = try await admin.query("CREATE DATABASE \(name)", [])
+        try await admin.close()
+        return server.url(database: String(name))
+    }
+
+    /// A fresh database, opened as `nevr archive --database` would.
+    func makeArchive() async throws -> Archive {
+        let url = try await makeDatabase()
+        let location = try ArchiveLocation(url)
+        XCTAssertEqual(location, .postgres(url: url))
+        return try await location.open()
+    }
+
+    func testConcurrentWritersStoreEachMatchOnce() async throws {
+        let url = try await makeDatabase()
+        let first = try await ArchiveLocation(url).open()
+        let second = try await ArchiveLocation(url).open()
+        try await ArchiveContract(dir: dir).concurrentWritersStoreEachMatchOnce(first, second)
+    }
+
+    func testAddQueryAndDeduplicateAcrossFormats() async throws {
+        try await ArchiveContract(dir: dir).addQueryAndDeduplicateAcrossFormats(try await makeArchive())
+    }
+
+    func testAFileWithoutGameFramesIsReportedNotArchived() async throws {
+        try await ArchiveContract(dir: dir).fileWithoutGameFramesIsReportedNotArchived(try await makeArchive())
+    }
+
+    func testTheStoreReportsItsLabelWithoutThePassword() async throws {
+        let archive = try await makeArchive()
+        let label = await archive.store.label
+        XCTAssertTrue(label.hasPrefix("postgres://nevr@127.0.0.1:"), label)
+        // A statement the server refuses comes back as ArchiveError.database with its message.
+        do {
+            _ = try await archive.store.query("SELECT * FROM no_such_table", [])
+            XCTFail("a query on a missing table must fail")
+        } catch {
+            XCTAssertTrue("\(error)".contains("no_such_table"), "\(error)")
+        }
+        try await archive.close()
+    }
+
+    func testURLParsingAndRefusedConnection() async throws {
+        let e = try PostgresArchiveStore.Endpoint(url: "postgres://u:secret@127.0.0.1:6543/league")
+        XCTAssertEqual(e, try PostgresArchiveStore.Endpoint(url: "postgresql://u:secret@127.0.0.1:6543/league"))
+        XCTAssertEqual([e.host, e.user, e.password ?? "", e.database], ["127.0.0.1", "u", "secret", "league"])
+        XCTAssertEqual(e.port, 6543)
+        let defaults = try PostgresArchiveStore.Endpoint(url: "postgres://league.example")
+        XCTAssertEqual([defaults.user, defaults.database], ["postgres", "postgres"])
+        XCTAssertEqual(defaults.port, 5432)
+        XCTAssertFalse(PostgresArchiveStore.Endpoint.redacted("postgres://u:secret@h/db").contains("secret"))
+        XCTAssertThrowsError(try PostgresArchiveStore.Endpoint(url: "postgres://h/db?sslmode=require"))
+        XCTAssertThrowsError(try PostgresArchiveStore.Endpoint(url: "postgres:///db"))
+        XCTAssertThrowsError(try PostgresArchiveStore.Endpoint(url: "postgres://h:70000/db"))
+        do {
+            // Port 1 on loopback: nothing listens there; a clear error, not a hang.
+            _ = try await PostgresArchiveStore(url: "postgres://nevr:pw@127.0.0.1:1/x")
+            XCTFail("connecting to a closed port must fail")
+        } catch {
+            XCTAssertFalse("\(error)".contains(":pw@"), "the password must not be in the message: \(error)")
+            XCTAssertTrue("\(error)".contains("127.0.0.1:1"), "the message names the server: \(error)")
         }
     }
 }

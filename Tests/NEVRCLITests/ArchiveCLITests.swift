@@ -56,4 +56,104 @@ final class ArchiveCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.sqlite").path))
     }
+
+    /// `--database postgres://...` end to end on a private server: add, add again, query, and a
+    /// password in the URL that never reaches the output.
+    func testAddAndQueryOnPostgreSQL() throws {
+        guard PostgresTestServer.binDirectory() != nil else {
+            throw XCTSkip("PostgreSQL CLI test skipped: no PostgreSQL server binaries on this machine (scripts/bootstrap.sh installs Debian's postgresql)")
+        }
+        let server = try PostgresTestServer()
+        defer { server.stop() }
+        let dir = try SharedData.temporaryDirectory("nevr-archive-pg")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = dir.appendingPathComponent("a.nevrcap").path
+        XCTAssertEqual(try NEVRProcess.run(["simulate", "--seed", "31", "--duration", "20s", "--rate", "10", "--out", capture]).status, 0)
+        // Trust authentication ignores the password; it is there to check it is never printed.
+        let url = "postgres://nevr:hunter2@127.0.0.1:\(server.port)/postgres"
+        let add = try NEVRProcess.run(["archive", "add", "--database", url, capture])
+        XCTAssertEqual(add.status, 0, add.stderr)
+        XCTAssertTrue(add.stderr.contains("1 matches added"), add.stderr)
+        XCTAssertFalse(add.stderr.contains("hunter2"), add.stderr)
+        let again = try NEVRProcess.run(["archive", "add", "--database", url, capture])
+        XCTAssertTrue(again.stderr.contains("0 matches added, 1 already archived"), again.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("archive.sqlite").path), "no SQLite file with --database postgres://")
+
+        let json = try NEVRProcess.run(["archive", "matches", "--database", url, "--output", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let lines = json.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(object["capture"] as? String, capture)
+
+        // A server that is not there: exit status 1 and a message without the password.
+        let closed = "postgres://nevr:hunter2@127.0.0.1:1/postgres"
+        let refused = try NEVRProcess.run(["archive", "matches", "--database", closed])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("127.0.0.1:1"), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains("hunter2"), refused.stderr)
+    }
+
+    /// `nevr archive serve --port 0`: prints its URL, answers every route of
+    /// docs/archive-openapi.yaml as documented (the independent Python checker), stops on SIGINT
+    /// with exit status 0.
+    func testServeAnswersEveryRouteOfTheOpenAPIFileAndStopsOnSIGINT() throws {
+        let dir = try SharedData.temporaryDirectory("nevr-archive-serve")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (seed, name) in [(51, "a.nevrcap"), (52, "b.echoreplay")] {
+            let out = dir.appendingPathComponent(name).path
+            XCTAssertEqual(try NEVRProcess.run(["simulate", "--seed", String(seed), "--duration", "30s", "--rate", "10", "--out", out]).status, 0)
+        }
+        let database = dir.appendingPathComponent("archive.sqlite").path
+        XCTAssertEqual(try NEVRProcess.run(["archive", "add", dir.path]).status, 0)
+        let matches = try NEVRProcess.run(["archive", "matches", "--database", database, "--output", "csv"])
+        let matchID = try XCTUnwrap(matches.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",").first).description
+        let players = try NEVRProcess.run(["archive", "players", "--database", database, "--output", "csv"])
+        let playerID = try XCTUnwrap(players.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",").first).description
+
+        XCTAssertEqual(try NEVRProcess.run(["archive", "serve", "--database", database, "--port", "70000"]).status, 64)
+        let missing = try NEVRProcess.run(["archive", "serve", "--database", dir.appendingPathComponent("none.sqlite").path, "--port", "0"])
+        XCTAssertEqual(missing.status, 1, "no archive there: \(missing.stderr)")
+
+        let server = Process()
+        server.executableURL = try NEVRProcess.binary()
+        server.arguments = ["archive", "serve", "--database", database, "--port", "0"]
+        let stdout = Pipe()
+        server.standardOutput = stdout
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        // The first stdout line is the base URL.
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let byte = stdout.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { break }
+            line += byte
+        }
+        let base = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(base.hasPrefix("http://127.0.0.1:"), base)
+
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = [
+            "python3", SharedData.packageRoot.appendingPathComponent("Tests/Scripts/openapi_check.py").path, base,
+            SharedData.packageRoot.appendingPathComponent("docs/archive-openapi.yaml").path, "--match-id", matchID, "--player-id", playerID,
+        ]
+        let output = Pipe()
+        check.standardOutput = output
+        check.standardError = output
+        try check.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        check.waitUntilExit()
+        XCTAssertEqual(check.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("openapi_check: 7 routes,") && text.contains(" 0 failed"), text)
+
+        kill(server.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(20)
+        while server.isRunning, Date() < deadline { usleep(50_000) }
+        XCTAssertFalse(server.isRunning, "SIGINT must stop the server within 20 s")
+        if server.isRunning { server.terminate() }
+        server.waitUntilExit()
+        XCTAssertEqual(server.terminationStatus, 0, "SIGINT stops the server cleanly")
+    }
 }

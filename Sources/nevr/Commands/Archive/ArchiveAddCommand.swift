@@ -17,17 +17,18 @@ struct ArchiveAddCommand: AsyncParsableCommand {
     @Argument(help: "Capture files or folders.")
     var paths: [String]
 
-    @Option(help: "The archive: a file or sqlite:PATH (default: archive.sqlite in the first folder given, or beside the first file).")
+    @Option(help: "The archive: a file, sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: archive.sqlite in the first folder given, or beside the first file).")
     var database: String?
 
     func run() async throws {
         let files = ArchiveIngest.captureFiles(in: paths)
         let spec = database ?? defaultDatabase()
+        let shown = ArchiveLocation.redacted(spec)
         let archive: Archive
         do {
             archive = try await ArchiveLocation(spec).open()
         } catch {
-            throw CLIOutput.report(error, file: spec)
+            throw CLIOutput.report(error, file: shown)
         }
         let progress = ProgressLine("archive add")
         let summary = await ArchiveIngest(archive: archive).add(files) { i, outcome in
@@ -43,10 +44,10 @@ struct ArchiveAddCommand: AsyncParsableCommand {
         progress.finish()
         try? await archive.close()
         CLIOutput.printError(
-            "\(spec): \(summary.matchesAdded) matches added, \(summary.duplicates) already archived; "
+            "\(shown): \(summary.matchesAdded) matches added, \(summary.duplicates) already archived; "
                 + "\(summary.filesIndexed) files indexed, \(summary.filesFailed) failed, \(summary.filesDamaged) damaged")
         if summary.filesFailed > 0 { throw ExitCode.failure }
-        if summary.filesDamaged > 0 { throw ExitStatus.damaged(spec) }
+        if summary.filesDamaged > 0 { throw ExitStatus.damaged(shown) }
     }
 
     /// `archive.sqlite` in the first folder given, or in the folder of the first file.

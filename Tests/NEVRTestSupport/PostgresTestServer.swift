@@ -1,0 +1,167 @@
+import Foundation
+
+/// A private PostgreSQL cluster for tests: `initdb` into a temporary folder, `pg_ctl start` on
+/// a free loopback port (and a Unix socket in that folder only), stopped and deleted by
+/// ``stop()``. As root (CI) the server runs as the `postgres` user, because PostgreSQL refuses
+/// to run as root.
+///
+/// A watchdog shell process stops the server and deletes the folder when the test process
+/// ends without calling ``stop()`` (a crash, a killed run), so no server outlives the tests.
+public final class PostgresTestServer: @unchecked Sendable {
+    // @unchecked: every property is immutable after init except `stopped`, which only
+    // `stop()` touches (under `lock`).
+    /// The temporary folder holding the cluster, its log and its socket.
+    public let folder: URL
+    /// The loopback TCP port the server listens on.
+    public let port: Int
+    /// The superuser (trust authentication on loopback, no password).
+    public let user = "nevr"
+    private let bin: URL
+    private let runAs: String?
+    private let watchdog: Process
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// Why no server could be started.
+    public struct Unavailable: Error, CustomStringConvertible {
+        /// What went wrong, with the tool's output.
+        public var description: String
+        /// An error saying `description`.
+        public init(description: String) { self.description = description }
+    }
+
+    /// The folder holding `initdb` and `pg_ctl` (with `postgres` beside them), or `nil` when
+    /// this machine has no PostgreSQL server binaries: `$NEVR_PG_BIN`, then the newest
+    /// Debian `/usr/lib/postgresql/N/bin`, then every folder of `$PATH`.
+    public static func binDirectory() -> URL? {
+        let fm = FileManager.default
+        func usable(_ folder: URL) -> Bool {
+            ["initdb", "pg_ctl", "postgres"].allSatisfy { fm.isExecutableFile(atPath: folder.appendingPathComponent($0).path) }
+        }
+        var candidates: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["NEVR_PG_BIN"], !env.isEmpty {
+            candidates.append(URL(fileURLWithPath: env))
+        }
+        let debian = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = (try? fm.contentsOfDirectory(atPath: debian.path)) ?? []
+        for v in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+            candidates.append(debian.appendingPathComponent(v).appendingPathComponent("bin"))
+        }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append(URL(fileURLWithPath: String(folder)))
+        }
+        return candidates.first(where: usable)
+    }
+
+    /// Server settings for tests: no fsync at all (test data need not survive a power cut).
+    public static let testSettings = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+    /// Server settings for benchmarks against SQLite in WAL mode with `synchronous=NORMAL`:
+    /// commits are not flushed one by one, but the data files are fsynced as usual.
+    public static let benchmarkSettings = ["synchronous_commit=off"]
+
+    /// Starts a new cluster with `settings` (`name=value` server options). Throws
+    /// ``Unavailable`` when no binaries exist (callers skip then) or when they exist but the
+    /// server does not start (callers fail then).
+    public init(settings: [String] = PostgresTestServer.testSettings) throws {
+        guard let bin = Self.binDirectory() else {
+            throw Unavailable(description: "no PostgreSQL server binaries (initdb, pg_ctl, postgres) in $NEVR_PG_BIN, /usr/lib/postgresql/*/bin or $PATH; scripts/bootstrap.sh installs Debian's postgresql")
+        }
+        self.bin = bin
+        let runAs = getuid() == 0 ? "postgres" : nil
+        self.runAs = runAs
+        // Short path: the socket path (folder + "/.s.PGSQL.PORT") must stay under 107 bytes.
+        folder = URL(fileURLWithPath: "/tmp/nevr-pg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        if let runAs { try Self.run("/bin/chown", [runAs, folder.path]) }
+        port = try Self.freeLoopbackPort()
+
+        let data = folder.appendingPathComponent("data").path
+        let pgctl = bin.appendingPathComponent("pg_ctl").path
+        // The watchdog: polls this process; once it is gone, stops the server and deletes the folder.
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            \(runAs.map { "/usr/sbin/runuser -u \($0) -- " } ?? "")\(pgctl) -D \(data) -m immediate -w stop >/dev/null 2>&1
+            rm -rf \(folder.path)
+            """
+        watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", script]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try watchdog.run()
+
+        do {
+            try command("initdb", ["-D", data, "-A", "trust", "-U", user, "--no-sync", "-E", "UTF8", "--locale=C"])
+            let options = "-p \(port) -k \(folder.path) -c listen_addresses=127.0.0.1 " + settings.map { "-c \($0)" }.joined(separator: " ")
+            try command("pg_ctl", ["-D", data, "-o", options, "-l", folder.appendingPathComponent("log").path, "-w", "-t", "60", "start"])
+        } catch {
+            let log = (try? String(contentsOf: folder.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+            stop()
+            throw Unavailable(description: "PostgreSQL did not start: \(error); server log: \(log.suffix(800))")
+        }
+    }
+
+    /// The URL of database `database` on this server (`postgres` exists from the start).
+    public func url(database: String = "postgres") -> String {
+        "postgres://\(user)@127.0.0.1:\(port)/\(database)"
+    }
+
+    /// Stops the server (immediately: test data need no clean shutdown) and deletes its folder.
+    /// Safe to call more than once.
+    public func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        try? command("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(at: folder)
+        if watchdog.isRunning { watchdog.terminate() }
+    }
+
+    deinit { stop() }
+
+    private func command(_ tool: String, _ args: [String]) throws {
+        let path = bin.appendingPathComponent(tool).path
+        if let runAs {
+            try Self.run("/usr/sbin/runuser", ["-u", runAs, "--", path] + args)
+        } else {
+            try Self.run(path, args)
+        }
+    }
+
+    /// A port nothing listens on now: bind port 0 on 127.0.0.1, read what the kernel chose,
+    /// close. (Another process could take it before the server does; the start then fails
+    /// with a clear message.)
+    static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Unavailable(description: "socket() failed: errno \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Unavailable(description: "bind(127.0.0.1:0) failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func run(_ executable: String, _ args: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = args
+        let output = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Unavailable(description: "\(URL(fileURLWithPath: executable).lastPathComponent) \(args.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(600))")
+        }
+    }
+}
