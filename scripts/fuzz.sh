@@ -22,7 +22,8 @@ fi
 case " ${all[*]} " in *" $target "*) ;; *) echo "fuzz.sh: unknown target $target (known: ${all[*]})" >&2; exit 2 ;; esac
 
 export NEVR_FUZZ=1
-jobs="${FUZZ_BUILD_JOBS:-1}"
+# Every core by default (CI has the machine to itself); FUZZ_BUILD_JOBS=1 on a shared machine.
+jobs="${FUZZ_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 # lld: gold crashes (internal error in format_file_lineno) on the sanitized link.
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
 swift build -j "$jobs" --scratch-path .build-fuzz -c debug --product "$target" "${flags[@]}" >&2
