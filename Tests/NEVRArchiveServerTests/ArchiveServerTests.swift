@@ -343,7 +343,7 @@ final class ArchiveServerTests: XCTestCase {
 
         // Still answering, also many requests at once.
         try await withThrowingTaskGroup(of: Int.self) { group in
-            let client = self.client, base = server.base
+            let client: HTTPClient = self.client, base = server.base
             for i in 0..<32 { group.addTask { try await Self.fetch(client, base + (i % 2 == 0 ? "/matches" : "/matches?page=-1")).status } }
             var codes: [Int] = []
             for try await code in group { codes.append(code) }
