@@ -68,7 +68,7 @@ final class ArchiveCLITests: XCTestCase {
         let dir = try SharedData.temporaryDirectory("nevr-archive-pg")
         defer { try? FileManager.default.removeItem(at: dir) }
         let capture = dir.appendingPathComponent("a.nevrcap").path
-        XCTAssertEqual(try NEVRProcess.run(["simulate", "--seed", "31", "--duration", "20s", "--rate", "10", "--out", capture]).status, 0)
+        XCTAssertEqual(try NEVRProcess.run(["simulate", "--seed", "31", "--duration", "30s", "--rate", "10", "--out", capture]).status, 0)
         // Trust authentication ignores the password; it is there to check it is never printed.
         let url = "postgres://nevr:hunter2@127.0.0.1:\(server.port)/postgres"
         let add = try NEVRProcess.run(["archive", "add", "--database", url, capture])
@@ -83,7 +83,8 @@ final class ArchiveCLITests: XCTestCase {
         XCTAssertEqual(json.status, 0, json.stderr)
         let lines = json.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 1)
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        let first = try XCTUnwrap(lines.first, json.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
         XCTAssertEqual(object["capture"] as? String, capture)
 
         // A server that is not there: exit status 1 and a message without the password.
