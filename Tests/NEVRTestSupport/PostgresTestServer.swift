@@ -149,19 +149,32 @@ public final class PostgresTestServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Runs a tool and waits for it with `posix_spawn` and `waitpid`, its output into a file.
+    /// Not Foundation's `Process`: it notices a child's exit through a descriptor the child
+    /// inherits, and the server that `pg_ctl start` leaves running inherits it too, so
+    /// `waitUntilExit()` would wait for the server, forever.
     private static func run(_ executable: String, _ args: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = args
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Unavailable(description: "\(URL(fileURLWithPath: executable).lastPathComponent) \(args.joined(separator: " ")) exited \(process.terminationStatus): \(text.suffix(600))")
+        let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("nevr-pg-out-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + args).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Unavailable(description: "cannot start \(executable): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Unavailable(description: "waitpid for \(executable) failed: errno \(errno)") }
+        }
+        let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        // Exited normally with status 0 (WIFEXITED and WEXITSTATUS spelled out: they are macros).
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw Unavailable(description: "\(URL(fileURLWithPath: executable).lastPathComponent) \(args.joined(separator: " ")) failed (wait status \(status)): \(text.suffix(600))")
         }
     }
 }
