@@ -4,7 +4,8 @@
 # Python's protobuf/websockets/zstandard (independent-implementation checks in the tests),
 # zstd (the command-line tool used by compatibility tests), chromium (headless browser for
 # the overlay page tests; about 3.5 minutes to install on a fresh machine), postgresql (the
-# archive's PostgreSQL tests), PyYAML (the archive API's OpenAPI check). Idempotent and quiet.
+# archive's PostgreSQL tests), PyYAML (the archive API's OpenAPI check), nats-server
+# (the NATS/JetStream client's integration tests; one small static binary). Idempotent and quiet.
 set -euo pipefail
 
 need_apt=()
@@ -17,6 +18,8 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 # Debian's chromium: the overlay pages are tested in a real headless browser.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# nats-server (Debian's, JetStream included): NEVRNATSTests start a real one on loopback.
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)
 # python3 (its zipfile and protobuf modules) is the tests' independent implementation.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3 python3-pip)
 

@@ -2,7 +2,7 @@
 # Coverage-guided fuzzing with libFuzzer (issue 15): `scripts/fuzz.sh TARGET SECONDS`.
 #
 # TARGET is one of: FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream
-# FuzzTapeButterNVR, or `all`.
+# FuzzTapeButterNVR FuzzNATSParser, or `all`.
 # Builds the target with -sanitize=fuzzer,address in its own scratch folder (.build-fuzz, so
 # the normal debug build is untouched; the fuzz targets exist only when NEVR_FUZZ=1, see
 # Package.swift, and link no server or client: FuzzHubStream adds only NEVRHubWire and
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}"
 seconds="${2:-30}"
-all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream FuzzTapeButterNVR)
+all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream FuzzTapeButterNVR FuzzNATSParser)
 if [ "$target" = all ]; then
   for t in "${all[@]}"; do "$0" "$t" "$seconds"; done
   exit 0

@@ -5,7 +5,7 @@ import NEVRCore
 import NEVRSimulator
 import NEVRTestSupport
 
-/// `NEVRBenchmarks nvr [--seconds S] [--match-seconds M] [--hour-frames N] [--sizes-only]`: `.nvr` size against
+/// `NEVRBenchmarks nvr [--seconds S] [--match-seconds M] [--hour-frames N] [--sizes-only] [--dump DIR]`: `.nvr` size against
 /// zipped `.echoreplay`, `.nevrcap`, `zstd -19` and `xz -9` of the plain text on the same frames;
 /// encode/decode rates against `.nevrcap` write/read; seek latency in a long 60 Hz file; disc-only
 /// decode; entropy coders on the residual streams; peak memory. All ratios are measured in one run.
@@ -26,8 +26,8 @@ enum NVRBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         print("nvr: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Int(matchSeconds)) s per data set, rates per CPU-second of this thread")
         print("")
-        print("| data set | frames | zipped .echoreplay B/frame | .nevrcap | zstd -19 text | xz -9 text | .nvr | .nvr / zip | .nvr / nevrcap | .nvr / zstd-19 | .nvr / xz |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| data set | frames | zipped .echoreplay B/frame | .nevrcap | zstd -19 text | xz -9 text | .nvr v1 | .nvr v2 | v1 / zip | v2 / zip | .nvr / nevrcap | .nvr / zstd-19 | .nvr / xz |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sets: [(String, [Doc])] = []
         for rate in [60.0, 30.0, 15.0] {
             for bones in [false, true] {
@@ -40,6 +40,13 @@ enum NVRBenchmark {
                 sets.append(("(b) real frame + random walk \(Int(rate)) Hz\(bones ? ", bones" : "")", randomWalk(base, rate: rate, seconds: matchSeconds, bones: bones)))
             }
         }
+        // `--dump DIR`: the frames of every data set as plain `.echoreplay` text (timestamp, tab,
+        // session JSON, tab, bones JSON), for prototyping coders outside Swift on the same frames.
+        if let dump = args.string("dump") {
+            for (i, (_, docs)) in sets.enumerated() {
+                try Data(plainText(docs)).write(to: URL(fileURLWithPath: dump).appendingPathComponent("set\(i).txt"))
+            }
+        }
         for (label, docs) in sets {
             try sizes(label, docs, dir: dir)
         }
@@ -47,8 +54,10 @@ enum NVRBenchmark {
         let (_, walk30) = sets.first { $0.0 == "(b) real frame + random walk 30 Hz" }!
         let (_, sim30) = sets.first { $0.0 == "(a) simulated 30 Hz" }!
         let (_, walk30b) = sets.first { $0.0 == "(b) real frame + random walk 30 Hz, bones" }!
-        try streams("(b) random walk 30 Hz", walk30)
-        try streams("(a) simulated 30 Hz", sim30)
+        for version in [1, 2] {
+            try streams("(b) random walk 30 Hz", walk30, version: version)
+            try streams("(a) simulated 30 Hz", sim30, version: version)
+        }
         print("")
         // `--sizes-only`: the size tables alone (they do not depend on the build; a debug
         // build gives the same bytes in a fraction of a release build's compile time).
@@ -164,20 +173,23 @@ enum NVRBenchmark {
         }
         precondition(i == docs.count)
         let v = Double(w.bytesWritten) / n
+        // Version 1 (no velocity or orientation predictor) on the same frames, for before/after.
+        let w1 = try nvr(docs, options: .init(formatVersion: 1))
+        let v1 = Double(w1.bytesWritten) / n
         func f(_ x: Double) -> String { String(format: "%.0f", x) }
         func q(_ x: Double) -> String { String(format: "%.3f", x) }
-        print("| \(label) | \(docs.count) | \(f(zip)) | \(f(cap)) | \(f(z19)) | \(f(x9)) | \(f(v)) | \(q(v / zip)) | \(q(v / cap)) | \(q(v / z19)) | \(q(v / x9)) |")
+        print("| \(label) | \(docs.count) | \(f(zip)) | \(f(cap)) | \(f(z19)) | \(f(x9)) | \(f(v1)) | \(f(v)) | \(q(v1 / zip)) | \(q(v / zip)) | \(q(v / cap)) | \(q(v / z19)) | \(q(v / x9)) |")
     }
 
-    static func streams(_ label: String, _ docs: [Doc]) throws {
-        let w = try nvr(docs)
+    static func streams(_ label: String, _ docs: [Doc], version: Int = 2) throws {
+        let w = try nvr(docs, options: .init(formatVersion: version))
         let n = Double(docs.count)
         var parts: [String] = []
         for (id, t) in w.streamTotals.sorted(by: { $0.key < $1.key }) {
             parts.append("\(id.name) \(String(format: "%.1f", Double(t.stored) / n))")
         }
         parts.append("templates \(String(format: "%.1f", Double(w.templateBytes) / n))")
-        print("\(label): .nvr bytes/frame by stream: " + parts.joined(separator: ", ") + " (total \(String(format: "%.1f", Double(w.bytesWritten) / n)))")
+        print("\(label): .nvr v\(version) bytes/frame by stream: " + parts.joined(separator: ", ") + " (total \(String(format: "%.1f", Double(w.bytesWritten) / n)))")
     }
 
     // MARK: Entropy coders on the residual streams

@@ -129,6 +129,30 @@ final class NVRCodecTests: XCTestCase {
         XCTAssertLessThan(w.streamTotals.filter { $0.key != .bones }.values.reduce(0) { $0 + $1.stored }, sessionText / 20)
     }
 
+    /// Version 2's velocity and orientation predictors: on random-walk frames (velocity
+    /// printed, orientations turning) both versions round-trip byte for byte, version 2 is
+    /// smaller in the player and disc streams, and each reader reports the version written.
+    func testVersion2PredictorsShrinkKinematicsAndVersion1StillWrites() throws {
+        let base = try GameJSONReader.parseSession(SharedData.bytes(SharedData.frame2021))
+        var gen = RandomWalkFrames(base: base, options: .init(rate: 30, seed: 9))
+        var docs: [Doc] = []
+        for _ in 0..<60 {
+            let f = gen.next()
+            docs.append(Doc(time: f.timestamp, session: f.json, bones: nil))
+        }
+        let v1 = try assertRoundTrip(docs, options: .init(formatVersion: 1))
+        let v2 = try assertRoundTrip(docs, options: .init(formatVersion: 2))
+        XCTAssertEqual(try readAll(v1.data).reader.version, 1)
+        XCTAssertEqual(try readAll(v2.data).reader.version, 2)
+        for id in [NVRStreamID.teams, .disc] {
+            let a = v1.streamTotals[id]?.stored ?? 0
+            let b = v2.streamTotals[id]?.stored ?? 0
+            XCTAssertLessThan(Double(b), Double(a) * 0.95, "\(id.name): version 2 \(b) B, version 1 \(a) B")
+        }
+        // The varint + zstd columns (methods 0/1) carry the same predictors.
+        _ = try assertRoundTrip(docs, options: .init(arithmeticColumns: false, formatVersion: 2))
+    }
+
     /// Property: whatever is done to the frames (off-grid values, disagreeing derived fields,
     /// unknown keys, reordered keys, JavaScript spelling, odd strings, missing keys, other
     /// shapes), every frame comes back byte for byte.

@@ -8,6 +8,7 @@ import NEVRCore
 import NEVRGameAPI
 import NEVRHub
 import NEVRHubWire
+import NEVRNATS
 import NEVROverlay
 import NEVRSimulator
 
@@ -131,8 +132,22 @@ enum ReadmeSnippets {
         try await archive.close()
     }
 
-    /// README.md, snippet 12, under "Events: detection, the frame processor, `nevr events`".
+    /// README.md, snippet 12, under "NATS and JetStream client (`NEVRNATS`)".
     static func README_snippet12() async throws {
+        let client = try await NATSClient.connect(try NATSURL(parsing: "nats://127.0.0.1:4222"))
+        let js = JetStream(client)
+        _ = try await js.ensureStream(JetStreamStreamConfig(
+            name: "NEVR_MATCHES", subjects: ["nevr.match.>"], maxMessagesPerSubject: 10_000,
+            maxBytes: 1 << 30, maxAge: .seconds(3600)))
+        let ack = try await js.publish(Array("{...}".utf8), to: "nevr.match.abc", messageID: "abc-1")
+        for try await message in try await js.orderedConsumer(stream: "NEVR_MATCHES", subject: "nevr.match.abc") {
+            print(message.streamSequence, message.payload.count, ack.sequence)
+        }
+        await client.close()
+    }
+
+    /// README.md, snippet 13, under "Events: detection, the frame processor, `nevr events`".
+    static func README_snippet13() async throws {
         var processor = FrameProcessor()                  // or FrameProcessor(options: .init(discThrownMinimumSpeed: 4))
         let frame = try processor.process(session: bytes, bones: nil, timestamp: t)   // throws(GameJSONError)
         for event in frame.events { print(frame.index, event.kind.name, EventJSON.line(for: event, frameIndex: frame.index, timestamp: t)) }

@@ -167,6 +167,16 @@ class Template:
         for s in range(self.n):
             if self.roles[s] is not None:
                 self.turns[s] = None
+        # Velocity predictor (version 2, docs/nvr-format.md "Velocity predictor").
+        self.velocities = [None] * self.n
+        self.assign_velocities(root)
+        proposed = list(self.velocities)
+        for s, v in enumerate(proposed):
+            if v is None:
+                continue
+            if (self.roles[s] is not None or self.turns[s] is not None or self.roles[v] is not None
+                    or self.turns[v] is not None or proposed[v] is not None or v == s):
+                self.velocities[s] = None
 
     def ws(self):
         while self.pos < len(self.data) and self.data[self.pos] in b" \t\r\n":
@@ -283,6 +293,25 @@ class Template:
             for _, v in items:
                 self.assign_turns(v)
 
+    def assign_velocities(self, node):
+        kind = node[0]
+        if kind == "arr":
+            for e in node[1]:
+                self.assign_velocities(e)
+        elif kind == "obj":
+            items = node[1]
+            vt = self.triple(self.member(items, b"velocity"))
+            if vt:
+                target = self.triple(self.member(items, b"position"))
+                head = self.member(items, b"head")
+                if target is None and head and head[0] == "obj":
+                    target = self.triple(self.member(head[1], b"position"))
+                if target:
+                    for i in range(3):
+                        self.velocities[target[i]] = vt[i]
+            for _, v in items:
+                self.assign_velocities(v)
+
     def text(self, kinds, values, strings):
         out = bytearray()
         prev = 0
@@ -330,10 +359,22 @@ def turn_prediction(turn, kinds, values, row):
     if row == 1:
         return a
     linear = wrap64(2 * a - values[row - 2][s])
-    for r in (row - 1, row - 2):
-        for x in up + fwd:
-            if kinds[r][x] not in (KIND_GRID, KIND_GRID_DIV):
-                return linear
+    if not on_grid(up + fwd, kinds, row):
+        return linear
+    p = turn_product(up, fwd, vector, comp, values, row)
+    q = math.floor(p * 1000.0 + 0.5) if math.isfinite(p) else float("inf")
+    if not math.isfinite(q) or abs(q) >= 9.0e15:
+        return linear
+    return int(q)
+
+
+def on_grid(slots, kinds, row):
+    """True when every slot has kind grid or grid-divide in rows row-1 and row-2."""
+    return all(kinds[r][x] in (KIND_GRID, KIND_GRID_DIV) for r in (row - 1, row - 2) for x in slots)
+
+
+def turn_product(up, fwd, vector, comp, values, row):
+    """The rotation from row-2 to row-1 applied to row-1 (row >= 2), unrounded."""
     u1 = [values[row - 1][x] / 1000.0 for x in up]
     f1 = [values[row - 1][x] / 1000.0 for x in fwd]
     u2 = [values[row - 2][x] / 1000.0 for x in up]
@@ -346,17 +387,155 @@ def turn_prediction(turn, kinds, values, row):
     # Row comp of A = M1 M2^T, M = [left up forward] as columns; then A times the vector.
     arow = [(l1[comp] * l2[k] + u1[comp] * u2[k]) + f1[comp] * f2[k] for k in range(3)]
     x1 = u1 if vector == 0 else f1
-    p = (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
-    q = math.floor(p * 1000.0 + 0.5) if math.isfinite(p) else float("inf")
-    if not math.isfinite(q) or abs(q) >= 9.0e15:
-        return linear
-    return int(q)
+    return (arow[0] * x1[0] + arow[1] * x1[1]) + arow[2] * x1[2]
 
 
-def fill_turns(turned, template, kinds, values, rows):
+def turn_units(turn, vector, comp, kinds, values, row):
+    """The turn prediction before rounding, as a unit-vector component (docs: Orientation predictor)."""
+    up, fwd = turn[0], turn[1]
+    s = (up if vector == 0 else fwd)[comp]
+    if row == 0:
+        return 0.0
+    a = values[row - 1][s]
+    if row == 1:
+        return a / 1000.0
+    if not on_grid(up + fwd, kinds, row):
+        return wrap64(2 * a - values[row - 2][s]) / 1000.0
+    return turn_product(up, fwd, vector, comp, values, row)
+
+
+def grid_round(x):
+    q = x * 1000.0 + 0.5
+    if not math.isfinite(q):
+        return 0
+    q = math.floor(q)
+    return 0 if abs(q) >= 9.0e15 else int(q)
+
+
+def orient_row(turn, kinds, values, row, res):
+    """Decodes one orientation object's six up/forward values of `row` from residuals `res`
+    (in the order of the columns u0, u1, u2, f0, f1, f2)."""
+    up, fwd = turn[0], turn[1]
+    v = values[row]
+    pu = [turn_units(turn, 0, i, kinds, values, row) for i in range(3)]
+    pf = [turn_units(turn, 1, i, kinds, values, row) for i in range(3)]
+    c = 0
+    for i in (1, 2):
+        if abs(pu[i]) > abs(pu[c]):
+            c = i
+    a, b = [i for i in range(3) if i != c]
+    v[up[a]] = wrap64(grid_round(pu[a]) + res[0])
+    v[up[b]] = wrap64(grid_round(pu[b]) + res[1])
+    ua, ub = v[up[a]] / 1000.0, v[up[b]] / 1000.0
+    rest = (1.0 - ua * ua) - ub * ub
+    mag = math.sqrt(rest if rest > 0 else 0.0)
+    v[up[c]] = wrap64(grid_round(-mag if pu[c] < 0 else mag) + res[2])
+    u = [v[x] / 1000.0 for x in up]
+    nu = (u[0] * u[0] + u[1] * u[1]) + u[2] * u[2]
+    q = list(pf)
+    plane = nu > 0.25
+    if plane:
+        m = ((pf[0] * u[0] + pf[1] * u[1]) + pf[2] * u[2]) / nu
+        q = [pf[i] - m * u[i] for i in range(3)]
+        nq = math.sqrt((q[0] * q[0] + q[1] * q[1]) + q[2] * q[2])
+        if nq > 1e-3:
+            q = [x / nq for x in q]
+        else:
+            plane = False
+    if not plane:
+        for i in range(3):
+            v[fwd[i]] = wrap64(grid_round(pf[i]) + res[3 + i])
+        return
+    lv = [u[1] * q[2] - u[2] * q[1], u[2] * q[0] - u[0] * q[2], u[0] * q[1] - u[1] * q[0]]
+    j = 0
+    for i in (1, 2):
+        if abs(lv[i]) > abs(lv[j]):
+            j = i
+    k, l = [i for i in range(3) if i != j]
+    v[fwd[j]] = wrap64(grid_round(q[j]) + res[3])
+    fj = v[fwd[j]] / 1000.0
+    ak, bl = u[k], u[l]
+    dd = -(u[j] * fj)
+    e = 1.0 - fj * fj
+    n2 = ak * ak + bl * bl
+    sk, sl = q[k], q[l]
+    if n2 > 1e-6:
+        m = dd / n2
+        p0k, p0l = m * ak, m * bl
+        h = (e - dd * m) / n2
+        half = math.sqrt(h if h > 0 else 0.0)
+        c1k, c1l = p0k - half * bl, p0l + half * ak
+        c2k, c2l = p0k + half * bl, p0l - half * ak
+        d1k, d1l, d2k, d2l = c1k - q[k], c1l - q[l], c2k - q[k], c2l - q[l]
+        if d1k * d1k + d1l * d1l <= d2k * d2k + d2l * d2l:
+            sk, sl = c1k, c1l
+        else:
+            sk, sl = c2k, c2l
+    v[fwd[k]] = wrap64(grid_round(sk) + res[4])
+    v[fwd[l]] = wrap64(grid_round(sl) + res[5])
+
+
+def finish(template, kinds, values, rows, plain, derived, turned, moved, oriented):
+    """Turn and orientation columns row by row, then velocities, then roles."""
+    objects = []
+    for s in sorted(oriented):
+        turn = template.turns[s]
+        if turn is None or turn[2] != 0 or turn[3] != 0:
+            continue
+        cols = []
+        for x in turn[0] + turn[1]:
+            tx = template.turns[x]
+            if x not in oriented or tx is None or tx[0] != turn[0] or tx[1] != turn[1]:
+                raise Corrupt("orientation predictor on part of an object")
+            cols.append(oriented[x])
+        objects.append((turn, cols))
+    if len(objects) * 6 != len(oriented):
+        raise Corrupt("orientation predictor on part of an object")
+    for s, scale, res in moved:
+        if template.velocities[s] not in plain:
+            raise Corrupt("velocity source is not a plain column of this stream")
     for row in range(rows):
         for s, res in turned:
             values[row][s] = wrap64(turn_prediction(template.turns[s], kinds, values, row) + res[row])
+        for turn, cols in objects:
+            orient_row(turn, kinds, values, row, [c[row] for c in cols])
+    for s, scale, res in moved:
+        src = template.velocities[s]
+        for row in range(rows):
+            if row == 0:
+                p = 0
+            else:
+                step = wrap64(wrap64(values[row][src] * scale) + 32768) >> 16
+                p = wrap64(values[row - 1][s] + step)
+            values[row][s] = wrap64(p + res[row])
+    for s, res in derived:
+        role = template.roles[s]
+        for row in range(rows):
+            values[row][s] = wrap64(role_prediction(role, kinds[row], values[row]) + res[row])
+
+
+def collect(template, s, pred, scale, res, later):
+    plain, derived, turned, moved, oriented = later
+    if pred == 2:
+        if template.roles[s] is None:
+            raise Corrupt("role predictor without a role")
+        derived.append((s, res))
+    elif pred == 3:
+        if template.turns[s] is None:
+            raise Corrupt("turn predictor on a slot that is not an orientation")
+        turned.append((s, res))
+    elif pred == 4:
+        if template.velocities[s] is None:
+            raise Corrupt("velocity predictor on a slot without a velocity")
+        if abs(scale) > 1 << 24:
+            raise Corrupt("velocity scale out of range")
+        moved.append((s, scale, res))
+    elif pred == 5:
+        if template.turns[s] is None:
+            raise Corrupt("orientation predictor on a slot that is not an orientation")
+        oriented[s] = res
+    else:
+        raise Corrupt("predictor %d" % pred)
 
 
 def role_prediction(role, kinds, values):
@@ -426,11 +605,12 @@ class Models:
     PER_CLASS = 129
 
     def __init__(self):
-        self.residual = [1024] * (16 * self.PER_CLASS)
+        self.residual = [1024] * (17 * self.PER_CLASS)  # class 16: velocity scales (version 2)
         self.kind = [1024] * 64
         self.mixed = [1024] * 2
         self.row_kind = [1024] * 8
-        self.predictor = [1024] * 32
+        self.predictor = [1024] * 64
+        self.previous_scale = 0
         self.klass = [1024] * 128
         self.previous_kind = 0
 
@@ -454,14 +634,14 @@ def unzigzag(z):
     return (z >> 1) ^ -(z & 1)
 
 
-def decode_columns_arithmetic(data, slots, template, rows):
+def decode_columns_arithmetic(data, slots, template, rows, version):
     n = template.n
     kinds = [[0] * n for _ in range(rows)]
     values = [[0] * n for _ in range(rows)]
     d = RangeDecoder(data)
     m = Models()
-    derived = []
-    turned = []
+    later = (set(), [], [], [], {})
+    pbits = 3 if version >= 2 else 2
     for s in slots:
         if d.bit(m.mixed, 0):
             first = None
@@ -475,17 +655,19 @@ def decode_columns_arithmetic(data, slots, template, rows):
             for row in range(rows):
                 kinds[row][s] = first
         m.previous_kind = first
-        pred = d.tree(m.predictor, first * 4, 2)
+        pred = d.tree(m.predictor, first << pbits, pbits)
+        if pred > (5 if version >= 2 else 3):
+            raise Corrupt("predictor %d" % pred)
         c = d.tree(m.klass, first * 16, 4)
+        scale = 0
+        if pred == 4:
+            scale = m.previous_scale + unzigzag(m.value(d, 16))
+            m.previous_scale = scale
         res = [unzigzag(m.value(d, c)) for _ in range(rows)]
-        if pred == 2:
-            derived.append((s, res))
+        if pred >= 2:
+            collect(template, s, pred, scale, res, later)
             continue
-        if pred == 3:
-            if template.turns[s] is None:
-                raise Corrupt("turn predictor on a slot that is not an orientation")
-            turned.append((s, res))
-            continue
+        later[0].add(s)
         a = b = 0
         for row in range(rows):
             if pred == 0:
@@ -497,23 +679,16 @@ def decode_columns_arithmetic(data, slots, template, rows):
             x = wrap64(p + res[row])
             values[row][s] = x
             b, a = a, x
-    fill_turns(turned, template, kinds, values, rows)
-    for s, res in derived:
-        role = template.roles[s]
-        if role is None:
-            raise Corrupt("role predictor without a role")
-        for row in range(rows):
-            values[row][s] = wrap64(role_prediction(role, kinds[row], values[row]) + res[row])
+    finish(template, kinds, values, rows, *later)
     return kinds, values
 
 
-def decode_columns(r, slots, template, rows):
+def decode_columns(r, slots, template, rows, version):
     """Returns kinds[row][slot] and values[row][slot] for the given slots."""
     n = template.n
     kinds = [[0] * n for _ in range(rows)]
     values = [[0] * n for _ in range(rows)]
-    derived = []
-    turned = []
+    later = (set(), [], [], [], {})
     for s in slots:
         kb = r.u8()
         if kb == 0xFF:
@@ -523,15 +698,14 @@ def decode_columns(r, slots, template, rows):
             for row in range(rows):
                 kinds[row][s] = kb
         pred = r.u8()
+        if pred > (5 if version >= 2 else 3):
+            raise Corrupt("predictor %d" % pred)
+        scale = r.signed() if pred == 4 else 0
         res = [r.signed() for _ in range(rows)]
-        if pred == 2:
-            derived.append((s, res))
+        if pred >= 2:
+            collect(template, s, pred, scale, res, later)
             continue
-        if pred == 3:
-            if template.turns[s] is None:
-                raise Corrupt("turn predictor on a slot that is not an orientation")
-            turned.append((s, res))
-            continue
+        later[0].add(s)
         a = b = 0
         for row in range(rows):
             if pred == 0:
@@ -543,13 +717,7 @@ def decode_columns(r, slots, template, rows):
             x = wrap64(p + res[row])
             values[row][s] = x
             b, a = a, x
-    fill_turns(turned, template, kinds, values, rows)
-    for s, res in derived:
-        role = template.roles[s]
-        if role is None:
-            raise Corrupt("role predictor without a role")
-        for row in range(rows):
-            values[row][s] = wrap64(role_prediction(role, kinds[row], values[row]) + res[row])
+    finish(template, kinds, values, rows, *later)
     return kinds, values
 
 
@@ -562,8 +730,9 @@ class File:
         if self.data[:8] != MAGIC:
             raise Corrupt("not an .nvr file")
         version = self.data[8] | self.data[9] << 8
-        if version != 1:
+        if version not in (1, 2):
             raise Corrupt("version %d" % version)
+        self.version = version
         self.templates = {}
         self.frames = []  # (timestamp, session bytes, bones bytes or None, event count)
         self.blocks = 0
@@ -658,9 +827,9 @@ class File:
                     continue
                 sid = GROUP_STREAM[group]
                 if methods[sid] == 2:
-                    k, v = decode_columns_arithmetic(streams[sid], slots, t, len(srows))
+                    k, v = decode_columns_arithmetic(streams[sid], slots, t, len(srows), self.version)
                 else:
-                    k, v = decode_columns(Reader(streams[sid]), slots, t, len(srows))
+                    k, v = decode_columns(Reader(streams[sid]), slots, t, len(srows), self.version)
                 for row in range(len(srows)):
                     for s in slots:
                         kinds[row][s] = k[row][s]
@@ -672,9 +841,9 @@ class File:
             if t.n == 0:
                 k = v = [[] for _ in brows]
             elif methods[6] == 2:
-                k, v = decode_columns_arithmetic(streams[6], list(range(t.n)), t, len(brows))
+                k, v = decode_columns_arithmetic(streams[6], list(range(t.n)), t, len(brows), self.version)
             else:
-                k, v = decode_columns(Reader(streams[6]), list(range(t.n)), t, len(brows))
+                k, v = decode_columns(Reader(streams[6]), list(range(t.n)), t, len(brows), self.version)
             for row, i in enumerate(brows):
                 bones_text[i] = t.text(k[row], v[row], strings)
         events = {}

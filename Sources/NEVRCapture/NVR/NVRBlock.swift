@@ -149,7 +149,8 @@ struct NVRBlockBuilder {
 
     /// The block record payload (docs/nvr-format.md "Block record").
     func encode(
-        number: Int, zstd: NVRZstd, level: Int32, arithmetic: Bool, observer: ((NVRStreamID, [UInt8]) -> Void)? = nil
+        number: Int, zstd: NVRZstd, level: Int32, arithmetic: Bool, version: Int = Int(NVRFileLayout.version),
+        observer: ((NVRStreamID, [UInt8]) -> Void)? = nil
     ) -> (payload: [UInt8], streams: [(NVRStreamID, Int, Int)]) {
         var streams: [(NVRStreamID, [UInt8])] = []
         // Arithmetic-coded column streams (method 2), stored as they are.
@@ -169,27 +170,27 @@ struct NVRBlockBuilder {
                 guard !slots.isEmpty, session.rows > 0 else { continue }
                 if arithmetic && observer == nil {
                     coded[group.stream] = NVRColumnCoding.encodeArithmetic(
-                        slots: slots, roles: template.roles, turns: template.turns, kinds: session.kinds, values: session.values,
+                        slots: slots, template: template, version: version, kinds: session.kinds, values: session.values,
                         slotCount: template.slotCount, rows: session.rows)
                     streams.append((group.stream, []))
                     continue
                 }
                 var w = NVRByteWriter(capacity: slots.count * session.rows * 2)
                 NVRColumnCoding.encode(
-                    slots: slots, roles: template.roles, turns: template.turns, kinds: session.kinds, values: session.values,
+                    slots: slots, template: template, version: version, kinds: session.kinds, values: session.values,
                     slotCount: template.slotCount, rows: session.rows, into: &w)
                 streams.append((group.stream, w.bytes))
             }
         }
         if let template = bones.template, bones.rows > 0, template.slotCount > 0, arithmetic && observer == nil {
             coded[.bones] = NVRColumnCoding.encodeArithmetic(
-                slots: Array(0..<template.slotCount), roles: template.roles, turns: template.turns, kinds: bones.kinds, values: bones.values,
+                slots: Array(0..<template.slotCount), template: template, version: version, kinds: bones.kinds, values: bones.values,
                 slotCount: template.slotCount, rows: bones.rows)
             streams.append((.bones, []))
         } else if let template = bones.template {
             var w = NVRByteWriter(capacity: template.slotCount * bones.rows * 2)
             NVRColumnCoding.encode(
-                slots: Array(0..<template.slotCount), roles: template.roles, turns: template.turns, kinds: bones.kinds, values: bones.values,
+                slots: Array(0..<template.slotCount), template: template, version: version, kinds: bones.kinds, values: bones.values,
                 slotCount: template.slotCount, rows: bones.rows, into: &w)
             streams.append((.bones, w.bytes))
         }

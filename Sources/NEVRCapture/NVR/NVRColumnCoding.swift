@@ -1,6 +1,7 @@
 /// Column coding inside a block (docs/nvr-format.md "Columns"): per slot, the kinds (one byte
 /// when uniform), the predictor chosen for this block (previous value, linear extrapolation from
-/// the two previous values, or the slot's role), and one zigzag varint residual per row.
+/// the two previous values, the slot's role, a turn, a velocity or a whole orientation), and one
+/// zigzag residual per row.
 enum NVRColumnCoding {
     enum Predictor: UInt8 {
         case previous = 0
@@ -8,7 +9,20 @@ enum NVRColumnCoding {
         case role = 2
         /// Constant-rotation extrapolation of an orientation component (``turn(_:_:_:row:slotCount:)``).
         case turn = 3
+        /// Position from the previous row plus the same row's velocity times a per-block scale
+        /// (format version 2, ``velocityPrediction(_:_:_:row:slotCount:scale:)``).
+        case velocity = 4
+        /// The six `up`/`forward` columns of one object coded together with three degrees of
+        /// freedom (format version 2, ``orientRow(_:_:_:row:slotCount:residuals:decode:)``).
+        case orient = 5
     }
+
+    /// Predictor and scale limits of a format version.
+    static func predictorBits(version: Int) -> Int { version >= 2 ? 3 : 2 }
+    static func maxPredictor(version: Int) -> UInt8 { version >= 2 ? Predictor.orient.rawValue : Predictor.turn.rawValue }
+    /// Largest |scale| of the velocity predictor (a velocity of 1 grid unit per second moves
+    /// `scale / 65536` grid units per row).
+    static let maxScale: Int64 = 1 << 24
 
     static let mixedKinds: UInt8 = 0xFF
 
@@ -52,11 +66,36 @@ enum NVRColumnCoding {
         if r == 1 { return a }
         let r2 = (r &- 2) &* n
         let linear = (a &* 2) &- v[r2 &+ s]
+        guard let p = turnProduct(t, k, v, row: r, slotCount: n) else { return linear }
+        let q = (p * 1000.0 + 0.5).rounded(.down)
+        guard q.isFinite, abs(q) < 9.0e15 else { return linear }
+        return Int64(q)
+    }
+
+    /// The turn prediction of `t.slot` in row `r` before rounding, as a unit vector component
+    /// (value / 1000): 0 in row 0, the previous value in row 1, linear extrapolation when a
+    /// value of rows r-1, r-2 is not on a grid (the orientation predictor's starting point).
+    @inline(__always)
+    static func turnUnits(_ t: NVRTurn, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, row r: Int, slotCount n: Int) -> Double {
+        let s = t.slot
+        if r == 0 { return 0 }
+        let a = v[(r &- 1) &* n &+ s]
+        if r == 1 { return Double(a) / 1000.0 }
+        if let p = turnProduct(t, k, v, row: r, slotCount: n) { return p }
+        return Double((a &* 2) &- v[(r &- 2) &* n &+ s]) / 1000.0
+    }
+
+    /// The rotation from row r-2 to r-1 applied to row r-1 (component `t.component` of
+    /// `t.vector`), or nil when one of the 12 values is not on a grid; r >= 2.
+    @inline(__always)
+    static func turnProduct(_ t: NVRTurn, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, row r: Int, slotCount n: Int) -> Double? {
+        let r1 = (r &- 1) &* n
+        let r2 = (r &- 2) &* n
         for x in [t.u0, t.u1, t.u2, t.f0, t.f1, t.f2] {
             let k1 = k[r1 &+ x], k2 = k[r2 &+ x]
             guard k1 == NVRValueKind.grid.rawValue || k1 == NVRValueKind.gridDivide.rawValue,
                 k2 == NVRValueKind.grid.rawValue || k2 == NVRValueKind.gridDivide.rawValue
-            else { return linear }
+            else { return nil }
         }
         let ua = (Double(v[r1 &+ t.u0]) / 1000.0, Double(v[r1 &+ t.u1]) / 1000.0, Double(v[r1 &+ t.u2]) / 1000.0)
         let fa = (Double(v[r1 &+ t.f0]) / 1000.0, Double(v[r1 &+ t.f1]) / 1000.0, Double(v[r1 &+ t.f2]) / 1000.0)
@@ -73,10 +112,137 @@ enum NVRColumnCoding {
         let a1 = dot3(l1c, lb.1, u1c, ub.1, f1c, fb.1)
         let a2 = dot3(l1c, lb.2, u1c, ub.2, f1c, fb.2)
         let x1 = t.vector == 0 ? ua : fa
-        let p = dot3(a0, x1.0, a1, x1.1, a2, x1.2)
-        let q = (p * 1000.0 + 0.5).rounded(.down)
-        guard q.isFinite, abs(q) < 9.0e15 else { return linear }
+        return dot3(a0, x1.0, a1, x1.1, a2, x1.2)
+    }
+
+    /// `floor(x * 1000 + 0.5)`: a unit-scale double on the grid; 0 when not finite or too large.
+    @inline(__always)
+    static func gridRound(_ x: Double) -> Int64 {
+        let q = (x * 1000.0 + 0.5).rounded(.down)
+        guard q.isFinite, abs(q) < 9.0e15 else { return 0 }
         return Int64(q)
+    }
+
+    /// The velocity prediction of a position column (predictor 4): the previous row plus
+    /// `(velocity * scale + 2^15) >> 16` of this row's velocity (64-bit wrapping, arithmetic shift).
+    @inline(__always)
+    static func velocityPrediction(_ s: Int, _ source: Int, _ v: UnsafePointer<Int64>, row r: Int, slotCount n: Int, scale: Int64) -> Int64 {
+        if r == 0 { return 0 }
+        let step = ((v[r &* n &+ source] &* scale) &+ 32768) >> 16
+        return v[(r &- 1) &* n &+ s] &+ step
+    }
+
+    /// The orientation predictor (predictor 5, docs/nvr-format.md "Orientation predictor") for
+    /// one object in row `r`: an orientation has three degrees of freedom, not six. The two
+    /// `up` components with the smaller turn predictions are predicted by the turn, the largest
+    /// from |up| = 1; the `forward` component along which a turn about `up` moves most is
+    /// predicted by the turn projected onto the plane normal to `up`, the other two from
+    /// forward . up = 0 and |forward| = 1. Residual i of the row belongs to the column of slot
+    /// u0, u1, u2, f0, f1, f2 (i = 0 ... 5). Encoding (`decode` false) reads the values and
+    /// writes `res`; decoding reads `res` and writes the values, in the same order.
+    static func orientRow(
+        _ t: NVRTurn, _ k: UnsafePointer<UInt8>, _ v: UnsafeMutablePointer<Int64>, row r: Int, slotCount n: Int,
+        residuals res: UnsafeMutablePointer<Int64>, decode: Bool
+    ) {
+        let row = r &* n
+        let us = SIMD3<Int>(t.u0, t.u1, t.u2)
+        let fs = SIMD3<Int>(t.f0, t.f1, t.f2)
+        @inline(__always) func step(_ i: Int, _ slot: Int, _ prediction: Int64) {
+            if decode { v[row &+ slot] = prediction &+ res[i] } else { res[i] = v[row &+ slot] &- prediction }
+        }
+        @inline(__always) func unit(_ slot: Int) -> Double { Double(v[row &+ slot]) / 1000.0 }
+        var pu = SIMD3<Double>(0, 0, 0)
+        var pf = SIMD3<Double>(0, 0, 0)
+        for i in 0..<3 {
+            var tu = t
+            tu.vector = 0
+            tu.component = i
+            var tf = t
+            tf.vector = 1
+            tf.component = i
+            pu[i] = turnUnits(tu, k, UnsafePointer(v), row: r, slotCount: n)
+            pf[i] = turnUnits(tf, k, UnsafePointer(v), row: r, slotCount: n)
+        }
+        var c = 0
+        if abs(pu[1]) > abs(pu[c]) { c = 1 }
+        if abs(pu[2]) > abs(pu[c]) { c = 2 }
+        let a = c == 0 ? 1 : 0
+        let b = c == 2 ? 1 : 2
+        step(0, us[a], gridRound(pu[a]))
+        step(1, us[b], gridRound(pu[b]))
+        let ua = unit(us[a])
+        let ub = unit(us[b])
+        let aa = ua * ua
+        let bb = ub * ub
+        let rest = (1.0 - aa) - bb
+        let magnitude = (rest > 0 ? rest : 0).squareRoot()
+        step(2, us[c], gridRound(pu[c] < 0 ? -magnitude : magnitude))
+        let u = SIMD3<Double>(unit(us[0]), unit(us[1]), unit(us[2]))
+        let nu = dot3(u[0], u[0], u[1], u[1], u[2], u[2])
+        var q = pf
+        var plane = nu > 0.25
+        if plane {
+            let m = dot3(pf[0], u[0], pf[1], u[1], pf[2], u[2]) / nu
+            for i in 0..<3 {
+                let mu = m * u[i]
+                q[i] = pf[i] - mu
+            }
+            let nq = dot3(q[0], q[0], q[1], q[1], q[2], q[2]).squareRoot()
+            if nq > 1e-3 {
+                for i in 0..<3 { q[i] = q[i] / nq }
+            } else {
+                plane = false
+            }
+        }
+        guard plane else {
+            for i in 0..<3 { step(3 &+ i, fs[i], gridRound(pf[i])) }
+            return
+        }
+        let l = crossProduct((u[0], u[1], u[2]), (q[0], q[1], q[2]))
+        let lv = SIMD3<Double>(l.0, l.1, l.2)
+        var j = 0
+        if abs(lv[1]) > abs(lv[j]) { j = 1 }
+        if abs(lv[2]) > abs(lv[j]) { j = 2 }
+        let kk = j == 0 ? 1 : 0
+        let ll = j == 2 ? 1 : 2
+        step(3, fs[j], gridRound(q[j]))
+        let fj = unit(fs[j])
+        let ak = u[kk]
+        let bl = u[ll]
+        let ujfj = u[j] * fj
+        let dd = -ujfj
+        let fjfj = fj * fj
+        let e = 1.0 - fjfj
+        let akak = ak * ak
+        let blbl = bl * bl
+        let n2 = akak + blbl
+        var sk = q[kk]
+        var sl = q[ll]
+        if n2 > 1e-6 {
+            let m = dd / n2
+            let p0k = m * ak
+            let p0l = m * bl
+            let ddm = dd * m
+            let h = (e - ddm) / n2
+            let half = (h > 0 ? h : 0).squareRoot()
+            let hb = half * bl
+            let ha = half * ak
+            let c1k = p0k - hb
+            let c1l = p0l + ha
+            let c2k = p0k + hb
+            let c2l = p0l - ha
+            let d1k = c1k - q[kk], d1l = c1l - q[ll], d2k = c2k - q[kk], d2l = c2l - q[ll]
+            let x1 = d1k * d1k, y1 = d1l * d1l, x2 = d2k * d2k, y2 = d2l * d2l
+            if x1 + y1 <= x2 + y2 {
+                sk = c1k
+                sl = c1l
+            } else {
+                sk = c2k
+                sl = c2l
+            }
+        }
+        step(4, fs[kk], gridRound(sk))
+        step(5, fs[ll], gridRound(sl))
     }
 
     /// `(a*b + c*d) + e*f`, each product rounded on its own (no fused multiply-add), as the
@@ -116,9 +282,9 @@ enum NVRColumnCoding {
     static func cost(_ residual: Int64) -> Int { 65 &- NVRByteWriter.zigzag(residual).leadingZeroBitCount }
 
     static func residuals(
-        _ s: Int, role: NVRRole, turn: NVRTurn?, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, slotCount: Int, rows: Int,
-        into residuals: inout [Int64]
-    ) -> Predictor {
+        _ s: Int, role: NVRRole, turn: NVRTurn?, velocity: Int?, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, slotCount: Int,
+        rows: Int, into residuals: inout [Int64]
+    ) -> (predictor: Predictor, scale: Int64, cost: Int) {
         var costPrevious = 0
         var costLinear = 0
         var costRole = Int.max
@@ -145,13 +311,40 @@ enum NVRColumnCoding {
             costTurn = 0
             for r in 0..<rows { costTurn &+= cost(v[r &* slotCount &+ s] &- NVRColumnCoding.turn(turn, k, v, row: r, slotCount: slotCount)) }
         }
+        // Velocity: the scale that fits this block best (least squares of the position step on
+        // the velocity, in 1/65536), then its cost like the others (plus about a byte for the scale).
+        var costVelocity = Int.max
+        var scale: Int64 = 0
+        if let source = velocity, rows > 1 {
+            var num = 0.0
+            var den = 0.0
+            for r in 1..<rows {
+                let vr = Double(v[r &* slotCount &+ source])
+                num += vr * Double(v[r &* slotCount &+ s] &- v[(r &- 1) &* slotCount &+ s])
+                den += vr * vr
+            }
+            if den > 0, (num / den).isFinite {
+                scale = Int64(max(-Double(maxScale), min(Double(maxScale), (num / den * 65536).rounded())))
+                costVelocity = 8
+                for r in 0..<rows {
+                    costVelocity &+= cost(v[r &* slotCount &+ s] &- velocityPrediction(s, source, v, row: r, slotCount: slotCount, scale: scale))
+                }
+            }
+        }
         var predictor: Predictor = costLinear < costPrevious ? .linear : .previous
         var best = min(costLinear, costPrevious)
         if costRole < best {
             predictor = .role
             best = costRole
         }
-        if costTurn < best { predictor = .turn }
+        if costTurn < best {
+            predictor = .turn
+            best = costTurn
+        }
+        if costVelocity < best {
+            predictor = .velocity
+            best = costVelocity
+        }
         a = 0
         b = 0
         for r in 0..<rows {
@@ -163,26 +356,73 @@ enum NVRColumnCoding {
             case .linear: p = r == 0 ? 0 : (r == 1 ? a : (a &* 2) &- b)
             case .role: p = rolePrediction(role, k + row, v + row)
             case .turn: p = NVRColumnCoding.turn(turn!, k, v, row: r, slotCount: slotCount)
+            case .velocity: p = velocityPrediction(s, velocity!, v, row: r, slotCount: slotCount, scale: scale)
+            case .orient: p = 0  // never chosen here: decided per object in `plan`
             }
             residuals[r] = x &- p
             b = a
             a = x
         }
-        return predictor
+        return (predictor, predictor == .velocity ? scale : 0, best)
+    }
+
+    /// The predictor of every column of `slots` and its residuals: each column's cheapest
+    /// predictor, except that an orientation object whose six `up`/`forward` columns are all
+    /// in `slots` is coded with the orientation predictor when that is cheaper in total
+    /// (version 2 only).
+    static func plan(
+        slots: [Int], template t: NVRTemplate, version: Int, _ k: UnsafePointer<UInt8>, _ v: UnsafePointer<Int64>, slotCount: Int, rows: Int
+    ) -> [(predictor: Predictor, scale: Int64, residuals: [Int64])] {
+        var out: [(predictor: Predictor, scale: Int64, residuals: [Int64])] = []
+        out.reserveCapacity(slots.count)
+        var at = [Int: Int]()
+        var costs: [Int] = []
+        var scratch = [Int64](repeating: 0, count: rows)
+        for s in slots {
+            let r = residuals(
+                s, role: t.roles[s], turn: t.turns[s], velocity: version >= 2 ? t.velocities[s] : nil, k, v, slotCount: slotCount, rows: rows,
+                into: &scratch)
+            at[s] = out.count
+            out.append((r.predictor, r.scale, scratch))
+            costs.append(r.cost)
+        }
+        guard version >= 2, rows > 0 else { return out }
+        let values = UnsafeMutablePointer(mutating: v)  // read only: orientRow encodes
+        var res = [Int64](repeating: 0, count: 6 &* rows)
+        for s in slots {
+            guard let turn = t.turns[s], turn.vector == 0, turn.component == 0 else { continue }
+            let six = [turn.u0, turn.u1, turn.u2, turn.f0, turn.f1, turn.f2]
+            guard six.allSatisfy({ at[$0] != nil && t.turns[$0] != nil }) else { continue }
+            res.withUnsafeMutableBufferPointer { rb in
+                for r in 0..<rows {
+                    orientRow(turn, k, values, row: r, slotCount: slotCount, residuals: rb.baseAddress! + 6 &* r, decode: false)
+                }
+            }
+            var total = 0
+            for i in 0..<(6 &* rows) { total &+= cost(res[i]) }
+            let separate = six.reduce(0) { $0 &+ costs[at[$1]!] }
+            guard total < separate else { continue }
+            for (i, slot) in six.enumerated() {
+                var column = [Int64](repeating: 0, count: rows)
+                for r in 0..<rows { column[r] = res[6 &* r &+ i] }
+                out[at[slot]!] = (.orient, 0, column)
+            }
+        }
+        return out
     }
 
     /// Appends the columns of `slots` (rows of `slotCount` values each) to `out`.
     static func encode(
-        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int,
+        slots: [Int], template: NVRTemplate, version: Int, kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int,
         into out: inout NVRByteWriter
     ) {
         guard rows > 0 else { return }
-        var residuals = [Int64](repeating: 0, count: rows)
         kinds.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { vb in
                 let k = kb.baseAddress!
                 let v = vb.baseAddress!
-                for s in slots {
+                let plans = plan(slots: slots, template: template, version: version, k, v, slotCount: slotCount, rows: rows)
+                for (i, s) in slots.enumerated() {
                     let first = k[s]
                     var uniform = true
                     for r in 1..<max(rows, 1) where k[r &* slotCount &+ s] != first {
@@ -195,9 +435,10 @@ enum NVRColumnCoding {
                         out.u8(mixedKinds)
                         for r in 0..<rows { out.u8(k[r &* slotCount &+ s]) }
                     }
-                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], turn: turns[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
-                    out.u8(predictor.rawValue)
-                    for r in 0..<rows { out.signed(residuals[r]) }
+                    let p = plans[i]
+                    out.u8(p.predictor.rawValue)
+                    if p.predictor == .velocity { out.signed(p.scale) }
+                    for r in 0..<rows { out.signed(p.residuals[r]) }
                 }
             }
         }
@@ -214,17 +455,18 @@ enum NVRColumnCoding {
     /// Arithmetic-coded columns (stream method 2): the same columns as ``encode``, with the
     /// header symbols and residuals coded by adaptive binary models shared by the stream.
     static func encodeArithmetic(
-        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int
+        slots: [Int], template: NVRTemplate, version: Int, kinds: [UInt8], values: [Int64], slotCount: Int, rows: Int
     ) -> [UInt8] {
         var e = NVRRangeEncoder(capacity: slots.count * rows / 2 + 64)
         var m = NVRColumnModels()
         guard rows > 0 else { return e.finish() }
-        var residuals = [Int64](repeating: 0, count: rows)
+        let bits = predictorBits(version: version)
         kinds.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { vb in
                 let k = kb.baseAddress!
                 let v = vb.baseAddress!
-                for s in slots {
+                let plans = plan(slots: slots, template: template, version: version, k, v, slotCount: slotCount, rows: rows)
+                for (i, s) in slots.enumerated() {
                     let first = k[s]
                     var uniform = true
                     for r in 1..<max(rows, 1) where k[r &* slotCount &+ s] != first {
@@ -238,11 +480,15 @@ enum NVRColumnCoding {
                         for r in 0..<rows { NVRColumnModels.encodeTree(&e, &m.rowKind, base: 0, bits: 3, Int(k[r &* slotCount &+ s])) }
                     }
                     m.previousKind = Int(first)
-                    let predictor = NVRColumnCoding.residuals(s, role: roles[s], turn: turns[s], k, v, slotCount: slotCount, rows: rows, into: &residuals)
-                    NVRColumnModels.encodeTree(&e, &m.predictor, base: Int(first) * 4, bits: 2, Int(predictor.rawValue))
-                    let c = residualClass(residuals, rows: rows)
+                    let p = plans[i]
+                    NVRColumnModels.encodeTree(&e, &m.predictor, base: Int(first) << bits, bits: bits, Int(p.predictor.rawValue))
+                    let c = residualClass(p.residuals, rows: rows)
                     NVRColumnModels.encodeTree(&e, &m.klass, base: Int(first) * 16, bits: 4, c)
-                    for r in 0..<rows { m.encode(&e, NVRByteWriter.zigzag(residuals[r]), class: c) }
+                    if p.predictor == .velocity {
+                        m.encode(&e, NVRByteWriter.zigzag(p.scale &- m.previousScale), class: NVRColumnModels.scaleClass)
+                        m.previousScale = p.scale
+                    }
+                    for r in 0..<rows { m.encode(&e, NVRByteWriter.zigzag(p.residuals[r]), class: c) }
                 }
             }
         }
@@ -252,14 +498,14 @@ enum NVRColumnCoding {
     /// Decodes arithmetic-coded columns (the inverse of ``encodeArithmetic``) into the
     /// row-major `kinds`/`values`, then checks them like ``decode``.
     static func decodeArithmetic(
-        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
+        slots: [Int], template t: NVRTemplate, version: Int, slotCount: Int, rows: Int, stringCount: Int,
         from bytes: [UInt8], kinds: inout [UInt8], values: inout [Int64]
     ) throws(NVRCorrupt) {
         guard rows > 0 else { return }
         var d = NVRRangeDecoder(bytes, from: 0, to: bytes.count)
         var m = NVRColumnModels()
-        var derived: [(slot: Int, residuals: [Int64])] = []
-        var turned: [(slot: Int, residuals: [Int64])] = []
+        var later = Later()
+        let bits = predictorBits(version: version)
         for s in slots {
             let mixed = d.bit(&m.mixed[0])
             var first: Int
@@ -277,25 +523,24 @@ enum NVRColumnCoding {
                 }
             }
             m.previousKind = first
-            guard let predictor = Predictor(rawValue: UInt8(NVRColumnModels.decodeTree(&d, &m.predictor, base: first * 4, bits: 2))) else {
-                throw NVRCorrupt("slot \(s): unknown predictor")
+            let code = UInt8(NVRColumnModels.decodeTree(&d, &m.predictor, base: first << bits, bits: bits))
+            guard code <= maxPredictor(version: version), let predictor = Predictor(rawValue: code) else {
+                throw NVRCorrupt("slot \(s): unknown predictor \(code)")
             }
             let c = NVRColumnModels.decodeTree(&d, &m.klass, base: first * 16, bits: 4)
+            var scale: Int64 = 0
+            if predictor == .velocity {
+                scale = m.previousScale &+ unzigzag(m.decode(&d, class: NVRColumnModels.scaleClass))
+                m.previousScale = scale
+            }
             if d.overrun > 8 { throw NVRCorrupt("arithmetic-coded stream ends early") }
-            if predictor == .role {
-                guard roles[s] != .none else { throw NVRCorrupt("slot \(s): role predictor on a slot without a role") }
+            if predictor != .previous && predictor != .linear {
                 var residuals = [Int64](repeating: 0, count: rows)
                 for r in 0..<rows { residuals[r] = unzigzag(m.decode(&d, class: c)) }
-                derived.append((s, residuals))
+                try later.add(s, predictor, scale: scale, residuals, template: t)
                 continue
             }
-            if predictor == .turn {
-                guard turns[s] != nil else { throw NVRCorrupt("slot \(s): turn predictor on a slot that is not an orientation") }
-                var residuals = [Int64](repeating: 0, count: rows)
-                for r in 0..<rows { residuals[r] = unzigzag(m.decode(&d, class: c)) }
-                turned.append((s, residuals))
-                continue
-            }
+            later.plain.insert(s)
             var a: Int64 = 0
             var b: Int64 = 0
             for r in 0..<rows {
@@ -307,7 +552,36 @@ enum NVRColumnCoding {
             }
         }
         if d.overrun > 8 { throw NVRCorrupt("arithmetic-coded stream ends early") }
-        try finishDecode(slots: slots, roles: roles, turns: turns, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, turned: turned, kinds: kinds, values: &values)
+        try finishDecode(slots: slots, template: t, slotCount: slotCount, rows: rows, stringCount: stringCount, later: later, kinds: kinds, values: &values)
+    }
+
+    /// The columns decoded after the plain ones (predictor 0 and 1), checked as they come.
+    struct Later {
+        var plain = Set<Int>()
+        var derived: [(slot: Int, residuals: [Int64])] = []
+        var turned: [(slot: Int, residuals: [Int64])] = []
+        var moved: [(slot: Int, scale: Int64, residuals: [Int64])] = []
+        var oriented: [Int: [Int64]] = [:]
+
+        mutating func add(_ s: Int, _ predictor: Predictor, scale: Int64, _ residuals: [Int64], template t: NVRTemplate) throws(NVRCorrupt) {
+            switch predictor {
+            case .previous, .linear:
+                plain.insert(s)
+            case .role:
+                guard t.roles[s] != .none else { throw NVRCorrupt("slot \(s): role predictor on a slot without a role") }
+                derived.append((s, residuals))
+            case .turn:
+                guard t.turns[s] != nil else { throw NVRCorrupt("slot \(s): turn predictor on a slot that is not an orientation") }
+                turned.append((s, residuals))
+            case .velocity:
+                guard t.velocities[s] != nil else { throw NVRCorrupt("slot \(s): velocity predictor on a slot without a velocity") }
+                guard scale >= -NVRColumnCoding.maxScale && scale <= NVRColumnCoding.maxScale else { throw NVRCorrupt("slot \(s): velocity scale \(scale) out of range") }
+                moved.append((s, scale, residuals))
+            case .orient:
+                guard t.turns[s] != nil else { throw NVRCorrupt("slot \(s): orientation predictor on a slot that is not an orientation") }
+                oriented[s] = residuals
+            }
+        }
     }
 
     @inline(__always)
@@ -316,12 +590,11 @@ enum NVRColumnCoding {
     /// Decodes the columns of `slots` from `input` into the row-major `kinds`/`values`
     /// (already sized `rows * slotCount`), then checks every value against its kind.
     static func decode(
-        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
+        slots: [Int], template t: NVRTemplate, version: Int, slotCount: Int, rows: Int, stringCount: Int,
         from input: inout NVRByteReader, kinds: inout [UInt8], values: inout [Int64]
     ) throws(NVRCorrupt) {
         guard rows > 0 else { return }
-        var derived: [(slot: Int, residuals: [Int64])] = []
-        var turned: [(slot: Int, residuals: [Int64])] = []
+        var later = Later()
         for s in slots {
             let kindByte = try input.u8()
             if kindByte == mixedKinds {
@@ -334,21 +607,18 @@ enum NVRColumnCoding {
                 guard kindByte < NVRValueKind.count else { throw NVRCorrupt("slot \(s): unknown value kind \(kindByte)") }
                 for r in 0..<rows { kinds[r &* slotCount &+ s] = kindByte }
             }
-            guard let predictor = Predictor(rawValue: try input.u8()) else { throw NVRCorrupt("slot \(s): unknown predictor") }
-            if predictor == .role {
-                guard roles[s] != .none else { throw NVRCorrupt("slot \(s): role predictor on a slot without a role") }
+            let code = try input.u8()
+            guard code <= maxPredictor(version: version), let predictor = Predictor(rawValue: code) else {
+                throw NVRCorrupt("slot \(s): unknown predictor \(code)")
+            }
+            if predictor != .previous && predictor != .linear {
+                let scale: Int64 = try predictor == .velocity ? input.signed() : 0
                 var residuals = [Int64](repeating: 0, count: rows)
                 for r in 0..<rows { residuals[r] = try input.signed() }
-                derived.append((s, residuals))
+                try later.add(s, predictor, scale: scale, residuals, template: t)
                 continue
             }
-            if predictor == .turn {
-                guard turns[s] != nil else { throw NVRCorrupt("slot \(s): turn predictor on a slot that is not an orientation") }
-                var residuals = [Int64](repeating: 0, count: rows)
-                for r in 0..<rows { residuals[r] = try input.signed() }
-                turned.append((s, residuals))
-                continue
-            }
+            later.plain.insert(s)
             var a: Int64 = 0
             var b: Int64 = 0
             for r in 0..<rows {
@@ -359,24 +629,65 @@ enum NVRColumnCoding {
                 a = x
             }
         }
-        try finishDecode(slots: slots, roles: roles, turns: turns, slotCount: slotCount, rows: rows, stringCount: stringCount, derived: derived, turned: turned, kinds: kinds, values: &values)
+        try finishDecode(slots: slots, template: t, slotCount: slotCount, rows: rows, stringCount: stringCount, later: later, kinds: kinds, values: &values)
     }
 
-    /// Fills the role-predicted columns, then range-checks every value against its kind.
+    /// Fills the turn, orientation, velocity and role columns (in that order), then
+    /// range-checks every value against its kind.
     static func finishDecode(
-        slots: [Int], roles: [NVRRole], turns: [NVRTurn?], slotCount: Int, rows: Int, stringCount: Int,
-        derived: [(slot: Int, residuals: [Int64])], turned: [(slot: Int, residuals: [Int64])], kinds: [UInt8], values: inout [Int64]
+        slots: [Int], template t: NVRTemplate, slotCount: Int, rows: Int, stringCount: Int, later: Later, kinds: [UInt8],
+        values: inout [Int64]
     ) throws(NVRCorrupt) {
-        // Turn columns row by row (each row reads the two before it of up to six columns),
+        let roles = t.roles
+        let turns = t.turns
+        let derived = later.derived
+        let turned = later.turned
+        // Orientation objects: all six up/forward columns or none.
+        var objects: [(turn: NVRTurn, residuals: [[Int64]])] = []
+        for s in slots {
+            guard later.oriented[s] != nil, let object = turns[s], object.slot == object.u0 else { continue }
+            var columns: [[Int64]] = []
+            for x in [object.u0, object.u1, object.u2, object.f0, object.f1, object.f2] {
+                guard let c = later.oriented[x], let tx = turns[x], tx.u0 == object.u0, tx.f0 == object.f0 else {
+                    throw NVRCorrupt("slot \(x): an orientation object with the orientation predictor on only some columns")
+                }
+                columns.append(c)
+            }
+            objects.append((object, columns))
+        }
+        guard objects.count * 6 == later.oriented.count else { throw NVRCorrupt("orientation predictor on a partial object") }
+        for (s, _, _) in later.moved where !later.plain.contains(t.velocities[s]!) {
+            throw NVRCorrupt("slot \(s): its velocity column is not in this stream or not a plain column")
+        }
+        // Turn columns and orientation objects row by row (each row reads the two before it of
+        // up to six columns), then velocities (the previous row and the plain velocity column),
         // then the roles, which read the same row.
-        if !turned.isEmpty {
+        if !turned.isEmpty || !objects.isEmpty {
             kinds.withUnsafeBufferPointer { kb in
                 values.withUnsafeMutableBufferPointer { vb in
+                    var res = [Int64](repeating: 0, count: 6)
                     for r in 0..<rows {
                         for (s, residuals) in turned {
                             let p = turn(turns[s]!, kb.baseAddress!, UnsafePointer(vb.baseAddress!), row: r, slotCount: slotCount)
                             vb[r &* slotCount &+ s] = p &+ residuals[r]
                         }
+                        for (object, columns) in objects {
+                            for i in 0..<6 { res[i] = columns[i][r] }
+                            res.withUnsafeMutableBufferPointer { rb in
+                                orientRow(object, kb.baseAddress!, vb.baseAddress!, row: r, slotCount: slotCount, residuals: rb.baseAddress!, decode: true)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !later.moved.isEmpty {
+            values.withUnsafeMutableBufferPointer { vb in
+                for (s, scale, residuals) in later.moved {
+                    let source = t.velocities[s]!
+                    for r in 0..<rows {
+                        let p = velocityPrediction(s, source, UnsafePointer(vb.baseAddress!), row: r, slotCount: slotCount, scale: scale)
+                        vb[r &* slotCount &+ s] = p &+ residuals[r]
                     }
                 }
             }

@@ -108,6 +108,28 @@ enum NVRColumnTable {
         }
     }
 
+    /// Walks the template tree and marks the position slots predicted from a velocity of the
+    /// same object (format version 2, docs/nvr-format.md "Velocity predictor"): an object with
+    /// `head.position` and `velocity` (a player) or with `position` and `velocity` (the disc),
+    /// all arrays of three values, gives `position[i]` the source `velocity[i]`.
+    static func assignVelocities(_ node: Node, _ velocities: inout [Int?]) {
+        switch node {
+        case .slot:
+            return
+        case .array(let elements):
+            for e in elements { assignVelocities(e, &velocities) }
+        case .object(let members):
+            if let v = triple(member(members, "velocity")) {
+                var target = triple(member(members, "position"))
+                if target == nil, case .object(let head)? = member(members, "head") { target = triple(member(head, "position")) }
+                if let p = target {
+                    for i in 0..<3 { velocities[p[i]] = v[i] }
+                }
+            }
+            for m in members { assignVelocities(m.node, &velocities) }
+        }
+    }
+
     /// Walks the template tree and sets the roles (rules in docs/nvr-format.md).
     static func assignRoles(_ node: Node, _ roles: inout [NVRRole]) {
         switch node {

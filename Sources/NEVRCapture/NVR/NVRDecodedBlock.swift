@@ -68,7 +68,7 @@ final class NVRDecodedBlock {
 
     /// Decodes the block `payload` (CRC already checked). `templates` resolves template ids.
     init(
-        payload: [UInt8], projection: NVRProjection, zstd: NVRZstd,
+        payload: [UInt8], projection: NVRProjection, zstd: NVRZstd, version: Int = Int(NVRFileLayout.version),
         templates: (Int) throws(NVRCorrupt) -> NVRTemplate
     ) throws(NVRCorrupt) {
         var r = NVRByteReader(payload)
@@ -159,12 +159,12 @@ final class NVRDecodedBlock {
                 guard let bytes = try stream(group.stream) else { throw NVRCorrupt("stream \(group.stream.name) missing") }
                 if h.streams.first(where: { $0.id == group.stream })?.method == 2 {
                     try NVRColumnCoding.decodeArithmetic(
-                        slots: slots, roles: t.roles, turns: t.turns, slotCount: t.slotCount, rows: sCount, stringCount: strings.count,
+                        slots: slots, template: t, version: version, slotCount: t.slotCount, rows: sCount, stringCount: strings.count,
                         from: bytes, kinds: &sessionKinds, values: &sessionValues)
                 } else {
                     var cr = NVRByteReader(bytes)
                     try NVRColumnCoding.decode(
-                        slots: slots, roles: t.roles, turns: t.turns, slotCount: t.slotCount, rows: sCount, stringCount: strings.count,
+                        slots: slots, template: t, version: version, slotCount: t.slotCount, rows: sCount, stringCount: strings.count,
                         from: &cr, kinds: &sessionKinds, values: &sessionValues)
                     guard cr.isAtEnd else { throw NVRCorrupt("stream \(group.stream.name) has \(cr.remaining) extra bytes") }
                 }
@@ -184,12 +184,12 @@ final class NVRDecodedBlock {
                 guard let bytes = try stream(.bones) else { throw NVRCorrupt("stream bones missing") }
                 if h.streams.first(where: { $0.id == .bones })?.method == 2 {
                     try NVRColumnCoding.decodeArithmetic(
-                        slots: Array(0..<t.slotCount), roles: t.roles, turns: t.turns, slotCount: t.slotCount, rows: bCount,
+                        slots: Array(0..<t.slotCount), template: t, version: version, slotCount: t.slotCount, rows: bCount,
                         stringCount: strings.count, from: bytes, kinds: &bonesKinds, values: &bonesValues)
                 } else {
                     var cr = NVRByteReader(bytes)
                     try NVRColumnCoding.decode(
-                        slots: Array(0..<t.slotCount), roles: t.roles, turns: t.turns, slotCount: t.slotCount, rows: bCount,
+                        slots: Array(0..<t.slotCount), template: t, version: version, slotCount: t.slotCount, rows: bCount,
                         stringCount: strings.count, from: &cr, kinds: &bonesKinds, values: &bonesValues)
                     guard cr.isAtEnd else { throw NVRCorrupt("stream bones has \(cr.remaining) extra bytes") }
                 }

@@ -132,7 +132,9 @@ struct NVRRangeDecoder {
 /// The adaptive models of one arithmetic-coded column stream (reset for every block, so
 /// blocks stay independent).
 struct NVRColumnModels {
-    static let classes = 16
+    /// Residual classes 0...15 by a column's mean; class 16 codes velocity scales (version 2).
+    static let classes = 17
+    static let scaleClass = 16
     /// Per class: [0] zero flag, [1...64] unary length bits, [65...128] first mantissa bit by length.
     static let perClass = 129
     var residual = [UInt16](repeating: NVRRangeEncoder.probInit, count: classes * perClass)
@@ -141,9 +143,12 @@ struct NVRColumnModels {
     var kind = [UInt16](repeating: NVRRangeEncoder.probInit, count: 64)
     var mixed = [UInt16](repeating: NVRRangeEncoder.probInit, count: 2)
     var rowKind = [UInt16](repeating: NVRRangeEncoder.probInit, count: 8)
-    var predictor = [UInt16](repeating: NVRRangeEncoder.probInit, count: 32)
+    /// Predictor trees: 2 bits (version 1) or 3 bits (version 2) per kind.
+    var predictor = [UInt16](repeating: NVRRangeEncoder.probInit, count: 64)
     var klass = [UInt16](repeating: NVRRangeEncoder.probInit, count: 128)
     var previousKind = 0
+    /// The scale of the stream's previous velocity column (version 2).
+    var previousScale: Int64 = 0
 
     /// Codes `value` (`bits` wide, most significant first) with a binary tree of models at
     /// `models[base + node]`.

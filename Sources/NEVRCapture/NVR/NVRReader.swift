@@ -27,6 +27,8 @@ public final class NVRReader {
     public let fileSize: Int
     /// The header's metadata pairs, in file order.
     public private(set) var metadata: [NVRMetadataEntry] = []
+    /// The file's format version (1 or 2; docs/nvr-format.md).
+    public private(set) var version = Int(NVRFileLayout.version)
     /// Blocks in file order (from the index, or from a scan of the record headers).
     public private(set) var blocks: [NVRBlockInfo] = []
     /// True when the file ends with a valid index.
@@ -123,7 +125,8 @@ public final class NVRReader {
         let head = try read(at: 0, count: NVRFileLayout.fileHeaderLength)
         guard Array(head[0..<8]) == NVRFileLayout.magic else { throw NVRError(.notNVR, file: label) }
         let version = Int(head[8]) | Int(head[9]) << 8
-        guard version == Int(NVRFileLayout.version) else { throw NVRError(.unsupportedVersion(version), file: label) }
+        guard NVRFileLayout.readableVersions.contains(version) else { throw NVRError(.unsupportedVersion(version), file: label) }
+        self.version = version
         let first = NVRFileLayout.fileHeaderLength
         if fileSize > first {
             if let (type, payload) = try? record(at: first), type == .header {
@@ -240,7 +243,7 @@ public final class NVRReader {
         let (type, payload) = try record(at: info.offset, block: i)
         guard type == .block else { throw NVRError(.damaged("record is not a block"), file: label, block: i, offset: info.offset) }
         do {
-            let b = try NVRDecodedBlock(payload: payload, projection: projection, zstd: zstd) { (id: Int) throws(NVRCorrupt) -> NVRTemplate in
+            let b = try NVRDecodedBlock(payload: payload, projection: projection, zstd: zstd, version: version) { (id: Int) throws(NVRCorrupt) -> NVRTemplate in
                 try self.template(id)
             }
             guard b.header.firstFrame == info.firstFrame, b.header.frameCount == info.frameCount else {

@@ -28,6 +28,8 @@ final class NVRTemplate: @unchecked Sendable {
     let roles: [NVRRole]
     /// Slots that may use the turn predictor (orientation `up`/`forward` components).
     let turns: [NVRTurn?]
+    /// Slots that may use the velocity predictor (format version 2): the velocity slot each reads.
+    let velocities: [Int?]
     let groups: [NVRColumnGroup]
     let members: [Member]
     let isBones: Bool
@@ -76,6 +78,18 @@ final class NVRTemplate: @unchecked Sendable {
         // A slot with a role (a cross or copy target) keeps its role.
         for s in 0..<slotCount where roles[s] != .none { turns[s] = nil }
         self.turns = turns
+        // Velocity sources must be plain columns (no role, turn or velocity of their own) and
+        // targets must have neither role nor turn, so one pass after the plain columns decodes them.
+        var velocities = [Int?](repeating: nil, count: slotCount)
+        NVRColumnTable.assignVelocities(root, &velocities)
+        let proposed = velocities
+        for s in 0..<slotCount {
+            guard let v = proposed[s] else { continue }
+            if roles[s] != .none || turns[s] != nil || roles[v] != .none || turns[v] != nil || proposed[v] != nil || v == s {
+                velocities[s] = nil
+            }
+        }
+        self.velocities = velocities
     }
 
     /// Recursive-descent parser over template bytes.

@@ -32,13 +32,21 @@ public final class NVRWriter {
         /// Code the value columns with the adaptive binary arithmetic coder (stream method 2)
         /// instead of varints + zstd: smaller, slower (BENCHMARKS.md has both).
         public var arithmeticColumns: Bool
+        /// The format version to write: 2 (default) or 1 (no velocity and orientation
+        /// predictors; for comparisons and for readers that know only version 1). Values
+        /// outside 1...2 are clamped.
+        public var formatVersion: Int
 
-        /// Blocks of at most 600 frames or one second, zstd level 3, arithmetic-coded columns.
-        public init(maxBlockFrames: Int = 600, maxBlockSeconds: Double = 1.0, compressionLevel: Int32 = 3, arithmeticColumns: Bool = true) {
+        /// Blocks of at most 600 frames or one second, zstd level 3, arithmetic-coded columns, version 2.
+        public init(
+            maxBlockFrames: Int = 600, maxBlockSeconds: Double = 1.0, compressionLevel: Int32 = 3, arithmeticColumns: Bool = true,
+            formatVersion: Int = 2
+        ) {
             self.maxBlockFrames = maxBlockFrames
             self.maxBlockSeconds = maxBlockSeconds
             self.compressionLevel = compressionLevel
             self.arithmeticColumns = arithmeticColumns
+            self.formatVersion = formatVersion
         }
     }
 
@@ -119,7 +127,7 @@ public final class NVRWriter {
 
     private func start(_ metadata: [NVRMetadataEntry]) throws(NVRError) {
         block.reset(firstFrame: 0)
-        try emit(NVRFileLayout.fileHeader())
+        try emit(NVRFileLayout.fileHeader(version: UInt16(min(max(options.formatVersion, 1), Int(NVRFileLayout.version)))))
         try emit(NVRFileLayout.record(.header, NVRHeaderRecord.encode(metadata)))
     }
 
@@ -277,7 +285,9 @@ public final class NVRWriter {
     /// Encodes and writes the open block (nothing when it is empty).
     private func closeBlock() throws(NVRError) {
         guard block.frameCount > 0 else { return }
-        let (payload, sizes) = block.encode(number: blocksWritten, zstd: zstd, level: options.compressionLevel, arithmetic: options.arithmeticColumns, observer: rawStreamObserver)
+        let (payload, sizes) = block.encode(
+            number: blocksWritten, zstd: zstd, level: options.compressionLevel, arithmetic: options.arithmeticColumns,
+            version: min(max(options.formatVersion, 1), Int(NVRFileLayout.version)), observer: rawStreamObserver)
         let record = NVRFileLayout.record(.block, payload)
         let offset = bytesWritten
         try emit(record)
