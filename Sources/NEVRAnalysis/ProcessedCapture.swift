@@ -57,7 +57,7 @@ public final class ProcessedCapture {
                 guard frame.session.isGameFrame else { errorFrames += 1; continue }
                 return frame
             } catch {
-                if error.isNotAGameFrame { errorFrames += 1 } else { note("\(reader.positionUnit) \(record.position): \(error)") }
+                if error.isNotAGameFrame { errorFrames += 1 } else { note("\(reader.positionUnit) \(record.position): \(ErrorReason.plain(error))") }
             }
         }
         ended = true

@@ -71,7 +71,7 @@ public struct StatsRun: Sendable {
             let failure: String? = frames == 0 ? "no game frames" : nil
             return (builder.result(), FileSummary(path: url.path, frames: frames, skipped: capture.skippedCount, problems: problems, failure: failure))
         } catch {
-            return (builder.result(), FileSummary(path: url.path, frames: frames, skipped: 0, problems: [], failure: "\(error)"))
+            return (builder.result(), FileSummary(path: url.path, frames: frames, skipped: 0, problems: [], failure: ErrorReason.plain(error)))
         }
     }
 

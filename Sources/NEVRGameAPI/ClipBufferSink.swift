@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCore
+import NEVRCapture
 
 /// Keeps the last few seconds of a live recording in memory, writes nothing until asked,
 /// and saves them as a clip: a complete file of its own (`nevr record --buffer 30s`).
@@ -137,7 +138,7 @@ public actor ClipBufferSink: FrameSink {
             do {
                 _ = try await saveClip(reason: kind.name)
             } catch {
-                warnings.append("clip on \(kind.name) not saved: \(error)")
+                warnings.append("clip on \(kind.name) not saved: \(ErrorReason.plainNamingTheFile(error))")
             }
         }
     }

@@ -89,7 +89,7 @@ public actor EchoReplayFileSink: FrameSink {
             do {
                 try Self.zipInPlace(writer.url, expectedFrames: writer.framesWritten)
             } catch {
-                warnings.append("\(writer.url.path): left as plain text: \(error)")
+                warnings.append("\(writer.url.path): left as plain text: \(ErrorReason.plain(error))")
             }
         }
         finishedFiles.append(writer.url)

@@ -1,5 +1,6 @@
 import Foundation
 import NEVRCore
+import NEVRCapture
 
 /// Records the live game API: polls `/session` (and `/player_bones` at the same
 /// time when asked) at a fixed rate and hands every frame to a ``FrameSink``.
@@ -457,7 +458,7 @@ public final class LiveRecorder: @unchecked Sendable {
             if let b = frame.raw.bones { bones = try GameJSONReader.parseBones(b) }
             frame.typed = processor.process(session: session, bones: bones, timestamp: frame.raw.timestamp)
         } catch {
-            frame.parseFailure = String(describing: error)
+            frame.parseFailure = ErrorReason.plain(error)
         }
     }
 

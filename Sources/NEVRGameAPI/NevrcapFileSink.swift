@@ -65,7 +65,7 @@ public actor NevrcapFileSink: FrameSink {
             do {
                 typed = try processor.process(session: frame.raw.session, bones: frame.raw.bones, timestamp: frame.raw.timestamp)
             } catch {
-                skip(frame, String(describing: error))
+                skip(frame, ErrorReason.plain(error))
                 return
             }
         }

@@ -14,26 +14,49 @@ import NIOCore
 ///   library would answer any refused upgrade with 400) and the connection is closed;
 /// - a connection that sends no byte for ``Limits/idleTimeout`` is closed (WebSocket peers
 ///   answer the hub's pings, so a live subscriber is never idle by this measure).
-struct ConnectionGuard: Sendable {
-    struct Limits: Sendable {
-        var maxConnections: Int
-        var handshakeTimeout: TimeAmount
-        var idleTimeout: TimeAmount
+///
+/// Package-visible: the overlay's Spark event server (NEVROverlay) guards its connections
+/// with the same code.
+package struct ConnectionGuard: Sendable {
+    package struct Limits: Sendable {
+        package var maxConnections: Int
+        package var handshakeTimeout: TimeAmount
+        package var idleTimeout: TimeAmount
         /// Decides on a request head: `(target, authorization header)` -> a refusal status and body, or nil.
-        var authorize: @Sendable (_ target: String, _ authorization: String?) -> (status: Int, reason: String, body: String)?
+        package var authorize: @Sendable (_ target: String, _ authorization: String?) -> (status: Int, reason: String, body: String)?
+
+        /// Limits with every bound given; `authorize` defaults to admitting every request head.
+        package init(
+            maxConnections: Int, handshakeTimeout: TimeAmount, idleTimeout: TimeAmount,
+            authorize: @escaping @Sendable (_ target: String, _ authorization: String?) -> (status: Int, reason: String, body: String)? = { _, _ in nil }
+        ) {
+            self.maxConnections = maxConnections
+            self.handshakeTimeout = handshakeTimeout
+            self.idleTimeout = idleTimeout
+            self.authorize = authorize
+        }
     }
 
-    let limits: Limits
-    let counter: ConnectionCounter
+    package let limits: Limits
+    package let counter: ConnectionCounter
+
+    /// A guard applying `limits`, counting into `counter` (shared by all its connections).
+    package init(limits: Limits, counter: ConnectionCounter) {
+        self.limits = limits
+        self.counter = counter
+    }
 
     /// Wraps a child channel (the HTTP/WebSocket pipeline) so each connection passes the guard first.
-    func wrap<Inner: ServerChildChannel>(_ inner: Inner) -> GuardedChildChannel<Inner> {
+    package func wrap<Inner: ServerChildChannel>(_ inner: Inner) -> GuardedChildChannel<Inner> {
         GuardedChildChannel(inner: inner, guardConfig: self)
     }
 }
 
 /// Connections open now and those refused or closed by the guard (shared by all connections).
-final class ConnectionCounter: Sendable {
+package final class ConnectionCounter: Sendable {
+    /// No connections yet.
+    package init() {}
+
     private let state = NIOLockedValueBox((open: 0, refused: 0, timedOut: 0))
 
     func acquire(limit: Int) -> Bool {
@@ -50,17 +73,22 @@ final class ConnectionCounter: Sendable {
     func release() { state.withLockedValue { $0.open -= 1 } }
     func noteTimeout() { state.withLockedValue { $0.timedOut += 1 } }
 
-    var open: Int { state.withLockedValue { $0.open } }
-    var refused: Int { state.withLockedValue { $0.refused } }
-    var timedOut: Int { state.withLockedValue { $0.timedOut } }
+    /// Connections open now.
+    package var open: Int { state.withLockedValue { $0.open } }
+    /// Connections closed on arrival at the limit.
+    package var refused: Int { state.withLockedValue { $0.refused } }
+    /// Connections closed by the handshake or idle timeout.
+    package var timedOut: Int { state.withLockedValue { $0.timedOut } }
 }
 
-struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
-    typealias Value = Inner.Value
+/// A child channel whose connections pass ``ConnectionGuard`` before `Inner` sees them.
+package struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    package typealias Value = Inner.Value
     let inner: Inner
     let guardConfig: ConnectionGuard
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    /// Puts the guard first in the connection's pipeline, then sets up `Inner`.
+    package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let config = guardConfig
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(config), position: .first)
@@ -69,7 +97,8 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
         }
     }
 
-    func handle(value: Value, logger: Logger) async {
+    /// `Inner`'s handling of the connection.
+    package func handle(value: Value, logger: Logger) async {
         await inner.handle(value: value, logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import NEVRCapture
 import NEVRCore
 import NEVRGameAPI
 import HummingbirdWSClient
@@ -55,11 +56,17 @@ public enum HubRefusal {
     /// // connection refused (is nevr hub running there?)
     /// ```
     public static func describe(_ error: any Error, url: String, token: String?) -> String {
+        classify(error, url: url, token: token).reason
+    }
+
+    /// ``describe(_:url:token:)`` and whether the hub answered with a refusal the same request
+    /// will always get again (400, 401, 404): a publisher stops waiting for such a hub when it closes.
+    static func classify(_ error: any Error, url: String, token: String?) -> (reason: String, final: Bool) {
         if let e = error as? WebSocketClientError, e == .webSocketUpgradeFailed {
-            return explain(url: url, token: token)
-                ?? "the server did not accept the WebSocket connection (is it a nevr hub, and the path /publish or /subscribe?)"
+            if let advice = explain(url: url, token: token) { return (advice, true) }
+            return ("the server did not accept the WebSocket connection (is it a nevr hub, and the path /publish or /subscribe?)", false)
         }
-        return ConnectionFailure.recognise(error, hint: hubHint) ?? "\(error)"
+        return (ConnectionFailure.recognise(error, hint: hubHint) ?? ErrorReason.plain(error), false)
     }
 
     /// The status code of a plain `GET path` (blocking, 2 s timeouts), or nil.

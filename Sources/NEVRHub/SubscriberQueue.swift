@@ -1,5 +1,4 @@
 import DequeModule
-import NIOConcurrencyHelpers
 
 /// What the hub does with a subscriber whose queue is full.
 public enum SlowSubscriberPolicy: String, Sendable, CaseIterable {
@@ -10,8 +9,10 @@ public enum SlowSubscriberPolicy: String, Sendable, CaseIterable {
 }
 
 /// The bounded queue between the hub (producer, never blocks) and one subscriber's
-/// writer task (consumer, may be as slow as its network).
-final class SubscriberQueue: @unchecked Sendable {
+/// writer task (consumer, may be as slow as its network). Locking and the consumer's wait are
+/// ``ConsumerQueueCore``'s (shared with the overlay's Spark client queue); the slow-subscriber
+/// policy is this type's.
+final class SubscriberQueue: Sendable {
     enum Item: Sendable {
         case header(HubHeader)
         case frame(HubFrame)
@@ -20,70 +21,78 @@ final class SubscriberQueue: @unchecked Sendable {
 
     enum PushResult { case queued, skipped(Int), dropped, closed }
 
-    private let lock = NIOLock()
-    private var items = Deque<Item>()
-    /// Bytes of each queued item (parallel to `items`), and their sum.
-    private var sizes = Deque<Int>()
-    private var queuedBytes = 0
-    private var byteBudget: Int
-    private var capacity: Int
+    private struct State {
+        var items = Deque<Item>()
+        /// Bytes of each queued item (parallel to `items`), and their sum.
+        var sizes = Deque<Int>()
+        var queuedBytes = 0
+        var byteBudget: Int
+        var capacity: Int
+        var closed = false
+        var dropped = false
+        var dropWaiter: CheckedContinuation<Bool, Never>?
+
+        mutating func removeAll() {
+            items.removeAll()
+            sizes.removeAll()
+            queuedBytes = 0
+        }
+
+        /// Closes; a waiting ``SubscriberQueue/waitUntilDropped()`` learns whether it was a drop.
+        mutating func close(dropped wasDropped: Bool) {
+            closed = true
+            if wasDropped { dropped = true }
+            dropWaiter?.resume(returning: wasDropped)
+            dropWaiter = nil
+        }
+    }
+
+    private let core: ConsumerQueueCore<State>
     private let policy: SlowSubscriberPolicy
-    private var closed = false
-    private var waiter: CheckedContinuation<Void, Never>?
-    private var dropped = false
-    private var dropWaiter: CheckedContinuation<Bool, Never>?
 
     /// `capacity` messages and `byteBudget` bytes may be queued before `policy` applies.
     init(capacity: Int, byteBudget: Int = .max, policy: SlowSubscriberPolicy) {
-        self.capacity = max(1, capacity)
-        self.byteBudget = max(1, byteBudget)
+        core = ConsumerQueueCore(State(byteBudget: max(1, byteBudget), capacity: max(1, capacity)))
         self.policy = policy
     }
 
     /// Bytes queued now.
-    var bytes: Int { lock.withLock { queuedBytes } }
+    var bytes: Int { core.withState { $0.queuedBytes } }
 
     /// Queued items not yet taken.
-    var count: Int { lock.withLock { items.count } }
+    var count: Int { core.withState { $0.items.count } }
 
     /// Raises the bounds once (the backlog of a late subscriber must fit on top of the live bounds).
     func extendCapacity(by n: Int, bytes: Int = 0) {
-        lock.withLock {
-            capacity += n
-            byteBudget = byteBudget > Int.max - bytes ? .max : byteBudget + bytes
+        core.withState { s in
+            s.capacity += n
+            s.byteBudget = s.byteBudget > Int.max - bytes ? .max : s.byteBudget + bytes
         }
     }
 
     /// Adds an item without ever waiting; applies the slow-subscriber policy when full.
     @discardableResult
     func push(_ item: Item, bytes: Int = 0) -> PushResult {
-        var result = PushResult.queued
-        let w: CheckedContinuation<Void, Never>? = lock.withLock {
-            if closed { result = .closed; return nil }
-            if items.count >= capacity || (queuedBytes + bytes > byteBudget && !items.isEmpty) {
+        let policy = self.policy
+        return core.update { (s: inout State) -> PushResult in
+            if s.closed { return .closed }
+            var result = PushResult.queued
+            if s.items.count >= s.capacity || (s.queuedBytes + bytes > s.byteBudget && !s.items.isEmpty) {
                 switch policy {
                 case .drop:
-                    let reason = items.count >= capacity
-                        ? "subscriber fell behind: \(capacity) messages queued"
-                        : "subscriber fell behind: \(queuedBytes) bytes queued (budget \(byteBudget))"
-                    items.removeAll()
-                    sizes.removeAll()
-                    queuedBytes = 0
-                    items.append(.control(.dropped(reason: reason)))
-                    sizes.append(0)
-                    closed = true
-                    dropped = true
-                    result = .dropped
-                    dropWaiter?.resume(returning: true)
-                    dropWaiter = nil
-                    let w = waiter
-                    waiter = nil
-                    return w
+                    let reason = s.items.count >= s.capacity
+                        ? "subscriber fell behind: \(s.capacity) messages queued"
+                        : "subscriber fell behind: \(s.queuedBytes) bytes queued (budget \(s.byteBudget))"
+                    s.removeAll()
+                    s.items.append(.control(.dropped(reason: reason)))
+                    s.sizes.append(0)
+                    s.close(dropped: true)
+                    return .dropped
                 case .skip:
                     var kept = Deque<Item>()
                     var keptSizes = Deque<Int>()
                     var skipped = 0
-                    for (it, size) in zip(items, sizes) {
+                    for (it, size) in zip(s.items, s.sizes) {
                         if case .frame = it {
                             skipped += 1
                         } else {
@@ -93,62 +102,44 @@ final class SubscriberQueue: @unchecked Sendable {
                     }
                     kept.append(.control(.skipped(frames: skipped)))
                     keptSizes.append(0)
-                    items = kept
-                    sizes = keptSizes
-                    queuedBytes = keptSizes.reduce(0, +)
+                    s.items = kept
+                    s.sizes = keptSizes
+                    s.queuedBytes = keptSizes.reduce(0, +)
                     result = .skipped(skipped)
                 }
             }
-            items.append(item)
-            sizes.append(bytes)
-            queuedBytes += bytes
-            let w = waiter
-            waiter = nil
-            return w
+            s.items.append(item)
+            s.sizes.append(bytes)
+            s.queuedBytes += bytes
+            return result
         }
-        w?.resume()
-        return result
     }
 
     /// Marks the end: the consumer drains what is queued, then gets nil.
     func close() {
-        let w: CheckedContinuation<Void, Never>? = lock.withLock {
-            closed = true
-            dropWaiter?.resume(returning: false)
-            dropWaiter = nil
-            let w = waiter
-            waiter = nil
-            return w
-        }
-        w?.resume()
+        core.update { $0.close(dropped: false) }
     }
 
     /// Forgets what is queued, staying open.
     func discardQueued() {
-        lock.withLock {
-            items.removeAll()
-            sizes.removeAll()
-            queuedBytes = 0
-        }
+        core.withState { $0.removeAll() }
     }
 
     /// Closes and forgets what is queued (the connection is gone).
     func cancel() {
-        lock.withLock {
-            items.removeAll()
-            sizes.removeAll()
-            queuedBytes = 0
+        core.update { s in
+            s.removeAll()
+            s.close(dropped: false)
         }
-        close()
     }
 
     /// Waits until the slow-subscriber policy drops this subscriber (true) or the queue closes (false).
     func waitUntilDropped() async -> Bool {
         await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            let now: Bool? = lock.withLock {
-                if dropped { return true }
-                if closed { return false }
-                dropWaiter = c
+            let now: Bool? = core.withState { s in
+                if s.dropped { return true }
+                if s.closed { return false }
+                s.dropWaiter = c
                 return nil
             }
             if let now { c.resume(returning: now) }
@@ -157,33 +148,12 @@ final class SubscriberQueue: @unchecked Sendable {
 
     /// The next item, waiting while the queue is empty; nil once closed and drained.
     func next() async -> Item? {
-        while true {
-            enum Step { case item(Item), done, wait }
-            let step: Step = lock.withLock {
-                if let it = items.popFirst() {
-                    queuedBytes -= sizes.popFirst() ?? 0
-                    return .item(it)
-                }
-                return closed ? .done : .wait
+        await core.next(onCancel: { [self] in close() }) { (s: inout State) -> ConsumerStep<Item> in
+            if let it = s.items.popFirst() {
+                s.queuedBytes -= s.sizes.popFirst() ?? 0
+                return .item(it)
             }
-            switch step {
-            case .item(let it): return it
-            case .done: return nil
-            case .wait:
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                        let resumeNow: Bool = lock.withLock {
-                            if !items.isEmpty || closed || Task.isCancelled { return true }
-                            waiter = c
-                            return false
-                        }
-                        if resumeNow { c.resume() }
-                    }
-                } onCancel: {
-                    self.close()
-                }
-                if Task.isCancelled { return nil }
-            }
+            return s.closed ? .done : .wait
         }
     }
 }

@@ -113,6 +113,9 @@ public final class WebSocketCodec: Sendable {
         var closing = false
         /// Set when ``close(timeout:)``'s deadline passed: stop waiting for acks and reconnects.
         var abandoned = false
+        /// The last attempt was refused with an answer the same request always gets (401 for
+        /// the token, 400, 404): closing does not wait for this hub to take the frames.
+        var refused = false
         var match: String?
         var header: [UInt8]?
         var nextIndex: UInt32 = 0
@@ -262,8 +265,9 @@ public final class WebSocketCodec: Sendable {
 
     // MARK: closing
 
-    /// Waits until the hub has acknowledged everything queued (at most `timeout`), then closes
-    /// the connection cleanly and stops reconnecting. Returns the final statistics;
+    /// Waits until the hub has acknowledged everything queued (at most `timeout`; not at all
+    /// while the hub refuses the connection with an answer that will not change, such as 401
+    /// for the token), then closes the connection cleanly and stops reconnecting. Returns the final statistics;
     /// `buffered` > 0 means frames were still unacknowledged at the deadline.
     @discardableResult
     public func close(timeout: Duration = .seconds(10)) async -> Statistics {
@@ -273,7 +277,7 @@ public final class WebSocketCodec: Sendable {
             group.addTask { [self] in
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let done: Bool = state.withLockedValue { s in
-                        if s.buffer.count == 0 { return true }
+                        if s.buffer.count == 0 || (s.refused && !s.connected) { return true }
                         s.drainWaiters.append(c)
                         return false
                     }
@@ -291,10 +295,15 @@ public final class WebSocketCodec: Sendable {
             }
             for w in waiters { w.resume() }
         }
-        state.withLockedValue { $0.abandoned = true }
+        let connected = state.withLockedValue { s in
+            s.abandoned = true
+            return s.connected
+        }
         wake()
         // The writer closes the socket cleanly (close frame) and the loop ends; cancel if it does not.
+        // Without a connection there is nothing to close: stop the reconnect wait at once.
         let t = task.withLockedValue { $0 }
+        if !connected { t?.cancel() }
         if await !Self.finishes(t, within: .seconds(5)) {
             t?.cancel()
             _ = await Self.finishes(t, within: .seconds(2))
@@ -338,8 +347,16 @@ public final class WebSocketCodec: Sendable {
                 break
             } catch {
                 // A refused upgrade says why in plain words (401: the token), like `nevr watch`.
-                let text = HubRefusal.describe(error, url: url, token: options.token)
-                state.withLockedValue { $0.stats.lastError = text }
+                let failure = HubRefusal.classify(error, url: url, token: options.token)
+                let waiters: [CheckedContinuation<Void, Never>] = state.withLockedValue { s in
+                    s.stats.lastError = failure.reason
+                    s.refused = failure.final
+                    // A closing publisher waits for acks this hub will never send: stop waiting.
+                    guard s.refused, s.closing else { return [] }
+                    defer { s.drainWaiters = [] }
+                    return s.drainWaiters
+                }
+                for w in waiters { w.resume() }
             }
             state.withLockedValue { s in
                 s.connected = false
@@ -364,6 +381,7 @@ public final class WebSocketCodec: Sendable {
     private func serveConnection(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let preamble: [UInt8]? = state.withLockedValue { s in
             s.connected = true
+            s.refused = false
             s.stats.isConnected = true
             s.stats.connections += 1
             s.sent = 0

@@ -185,30 +185,15 @@ public enum EventAccuracy {
     ) -> Report {
         var simulator = MatchSimulator(options: options)
         var processor = FrameProcessor(options: detection)
-        var truth: [Observation] = []
-        var detected: [Observation] = []
+        var matcher = Matcher(rate: options.rate, detection: detection, tolerance: tolerance)
         var counters = StatInvariant()
-        var frames = 0
-        var playFrames: [Int] = []
-        var running = 0
-        var previousClock: Double?
         while let simulated = simulator.next() {
-            frames += 1
-            let clock = simulated.session.gameClock
-            if simulated.session.gameStatus == "playing", let clock, let previousClock, clock != previousClock { running += 1 }
-            previousClock = clock
-            playFrames.append(running)
-            truth.append(contentsOf: simulated.truth.map(Observation.init))
             let frame = processor.process(session: simulated.session, bones: nil, timestamp: simulated.timestamp)
-            for event in frame.events {
-                detected.append(Observation(event, frameIndex: simulated.index, session: simulated.session))
-            }
+            matcher.add(simulated, detected: frame.events)
             counters.observe(frame)
         }
-        let result = compare(truth: truth, detected: detected, tolerance: tolerance,
-                             windows: windows(rate: options.rate, detection: detection, tolerance: tolerance),
-                             playFrames: playFrames)
-        return Report(options: options, frames: frames, scores: result.scores, missed: result.missed,
+        let result = matcher.result()
+        return Report(options: options, frames: matcher.frames, scores: result.scores, missed: result.missed,
                       spurious: result.spurious, invariantViolations: counters.violations(),
                       checkedIncrements: counters.checkedIncrements)
     }

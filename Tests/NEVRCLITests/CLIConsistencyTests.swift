@@ -184,6 +184,33 @@ final class CLIConsistencyTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--speed must be in (0, 1000]"), r.stderr)
     }
 
+    /// `--rate` is polls (or frames) per second in every command that has it: `overlay --game`
+    /// polls at `--rate` like `record` (`--poll-rate` still works for one release, with a warning).
+    func testRateMeansPerSecondEverywhereAndOverlayPollRateIsNowRate() throws {
+        for command in ["record", "simulate", "demo", "overlay"] {
+            let help = try NEVRProcess.run([command, "--help"])
+            XCTAssertEqual(help.status, 0, help.stderr)
+            let lines = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let rate = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("--rate <") }, "\(command) --help has --rate:\n\(help.stdout)")
+            // The help text is beside the option or on the next line.
+            let text = (lines[rate] + " " + (rate + 1 < lines.count ? lines[rate + 1] : "")).lowercased()
+            XCTAssertTrue(text.contains("per second"), "\(command) --rate: \(text)")
+            XCTAssertFalse(help.stdout.contains("--poll-rate"), "\(command) --help:\n\(help.stdout)")
+        }
+        let game = ["overlay", "--game", "http://127.0.0.1:1", "--port", "0", "--events-port", "0"]
+        let old = try NEVRProcess.run(game + ["--poll-rate", "0"])
+        XCTAssertEqual(old.status, 64, old.stderr)
+        XCTAssertTrue(old.stderr.contains("nevr overlay: warning: --poll-rate is deprecated, use --rate"), old.stderr)
+        XCTAssertTrue(old.stderr.contains("--rate must be in (0, 1000] polls per second"), old.stderr)
+        let new = try NEVRProcess.run(game + ["--rate", "2000"])
+        XCTAssertEqual(new.status, 64, new.stderr)
+        XCTAssertFalse(new.stderr.contains("deprecated"), new.stderr)
+        XCTAssertTrue(new.stderr.contains("--rate must be in (0, 1000] polls per second"), new.stderr)
+        let hub = try NEVRProcess.run(["overlay", "--hub", "ws://127.0.0.1:1/subscribe", "--rate", "5", "--port", "0", "--events-port", "0"])
+        XCTAssertEqual(hub.status, 64, hub.stderr)
+        XCTAssertTrue(hub.stderr.contains("--rate is the poll rate of --game"), hub.stderr)
+    }
+
     /// Every command's help: no Swift debug descriptions of defaults, no broken wrapping.
     func testHelpTextsHaveNoDebugDescriptionsOrBrokenWrapping() throws {
         for command in ["inspect", "convert", "verify", "cat", "events", "accuracy", "record", "simulate", "demo", "serve", "hub", "watch", "stream", "overlay"] {

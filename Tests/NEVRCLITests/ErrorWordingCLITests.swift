@@ -90,4 +90,59 @@ final class ErrorWordingCLITests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("nevr: \(subscribe): the hub refused the token (401 Unauthorized)"), wrong.stderr)
         for r in [watch, wrong] { assertPlain(r) }
     }
+
+    /// `overlay --game` and `overlay --hub` at an address where nothing listens say so once, as
+    /// `nevr: <address>: connection refused (...)`, and keep serving and retrying (not one note
+    /// per attempt, not silence) until stopped.
+    func testOverlayWithAnUnreachableGameOrHubSaysSoOnceAndKeepsRetrying() throws {
+        // Port 1 (tcpmux): nothing listens there on a test machine.
+        for (source, address, hint) in [("--game", "127.0.0.1:1", "is the game running with its API enabled?"),
+                                        ("--hub", "ws://127.0.0.1:1/subscribe", "is nevr hub running there?")] {
+            let url = source == "--game" ? "http://127.0.0.1:1" : address
+            let errURL = dir.appendingPathComponent("overlay-\(source.dropFirst(2)).stderr")
+            FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            let process = Process()
+            process.executableURL = try NEVRProcess.binary()
+            process.arguments = ["overlay", source, url, "--port", "0", "--events-port", "0"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: errURL)
+            try process.run()
+            let expected = "nevr: \(address): connection refused (\(hint)); retrying until it answers\n"
+            func stderr() -> String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
+            let deadline = Date().addingTimeInterval(20)
+            while !stderr().contains(expected), Date() < deadline, process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+            // Several more attempts go by (the backoff starts at 100 ms): still said once.
+            Thread.sleep(forTimeInterval: 2)
+            XCTAssertTrue(process.isRunning, "\(source): the overlay keeps serving and retrying\n\(stderr())")
+            if process.isRunning { process.interrupt() }
+            process.waitUntilExit()
+            let text = stderr()
+            XCTAssertEqual(text.components(separatedBy: expected).count - 1, 1, "\(source): said once\n\(text)")
+            XCTAssertEqual(process.terminationStatus, 0, text)
+            for raw in Self.raw { XCTAssertFalse(text.contains(raw), "\(raw) in \(text)") }
+        }
+    }
+
+    /// `plot`, `clip` and `stats` errors are `nevr: <file>: <reason>` in words: a folder that does
+    /// not exist is "no such file or folder", not Foundation's `Error Domain=NSCocoaErrorDomain
+    /// Code=4 ...` dump or a line without the `nevr:` prefix.
+    func testAnalysisCommandsSayPlainWordsForFileErrors() throws {
+        let capture = dir.appendingPathComponent("m.nevrcap").path
+        let sim = try NEVRProcess.run(["simulate", "--duration", "30s", "--rate", "10", "--out", capture])
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        let missing = "/nonexistent-nevr-dir-\(UUID().uuidString)"
+        let plot = try NEVRProcess.run(["plot", capture, "--kind", "heatmap", "--out", "\(missing)/x.svg"])
+        XCTAssertEqual(plot.status, 1, plot.stderr)
+        XCTAssertEqual(plot.stderr, "nevr: \(missing)/x.svg: no such file or folder\n")
+        let clip = try NEVRProcess.run(["clip", capture, "\(missing)/c.nevrcap", "--from", "0", "--to", "5"])
+        XCTAssertEqual(clip.status, 1, clip.stderr)
+        XCTAssertTrue(clip.stderr.hasPrefix("nevr: \(missing)/c.nevrcap"), clip.stderr)
+        let stats = try NEVRProcess.run(["stats", missing])
+        XCTAssertEqual(stats.status, 1, stats.stderr)
+        XCTAssertEqual(stats.stderr, "nevr: \(missing): no such file or folder\n")
+        for r in [plot, clip, stats] {
+            assertPlain(r)
+            XCTAssertFalse(r.stderr.contains("UserInfo"), r.stderr)
+        }
+    }
 }

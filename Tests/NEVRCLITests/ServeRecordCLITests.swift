@@ -384,9 +384,12 @@ final class ServeRecordCLITests: XCTestCase {
         defer { served.stop() }
         let publish = hub.url + "/publish"
 
+        var elapsed: [String: TimeInterval] = [:]
         func record(_ name: String, _ extra: [String]) throws -> (NEVRProcess.Output, [String]) {
             let out = dir.appendingPathComponent(name, isDirectory: true)
+            let started = Date()
             let r = try NEVRProcess.run(["record", "--url", served.url, "--rate", "20", "--duration", "2s", "--hub", publish, "--out", out.path] + extra)
+            elapsed[name] = Date().timeIntervalSince(started)
             let files = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
             return (r, files)
         }
@@ -415,6 +418,11 @@ final class ServeRecordCLITests: XCTestCase {
 
         for r in [none, wrong, right] {
             for raw in ["WebSocketClientError", "upgradeFailed", "NIO", "errno", "Error("] { XCTAssertFalse(r.stderr.contains(raw), "\(raw) in \(r.stderr)") }
+        }
+        // A refusal will not change, so the end of the 2 s recording is not followed by the
+        // publisher's 10 s wait for acks (the bound is loose for a loaded machine; it was over 12 s).
+        for name in ["no-token", "wrong-token"] {
+            XCTAssertLessThan(elapsed[name] ?? .infinity, 7, "\(name): a refused hub held the exit")
         }
     }
 

@@ -109,6 +109,15 @@ final class SimulateDemoCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "/demo.nevrcap"))
         XCTAssertTrue(r.stderr.contains("the files are kept in \(path) (a temporary folder"), r.stderr)
         try? FileManager.default.removeItem(atPath: path)
+        // The summary scores like `nevr accuracy` (the library's matching windows): the derived
+        // kinds reported after they happen are matched, not 3 detected / 0 matched.
+        for kind in ["big_boost", "interception", "throw_details"] {
+            let row = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("    \(kind) ") }, "\(kind) row in\n\(r.stdout)")
+            let numbers = row.split(separator: " ").compactMap { Int($0) }
+            XCTAssertEqual(numbers.count, 3, String(row))
+            XCTAssertGreaterThan(numbers.first ?? 0, 0, String(row))
+            XCTAssertEqual(Set(numbers).count, 1, "detected, truth and matched must agree: \(row)")
+        }
     }
 
     /// On a terminal (a pseudo-terminal made by `script`), the long jobs `demo` and `inspect`

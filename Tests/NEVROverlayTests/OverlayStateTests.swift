@@ -60,13 +60,19 @@ final class OverlayStateTests: XCTestCase {
                 XCTAssertEqual(Set(p.keys), Set(Self.matchPlayerKeys))
                 XCTAssertEqual(p["team_color"] as? String, t == 0 ? "blue" : "orange")
             }
+            // A player's rounds are summed per team colour (Spark's `/stats`): one who switched
+            // teams has the match's counters split between the two entries.
+            let everyEntry = teams.flatMap { ($0["players"] as? [[String: Any]]) ?? [] }
+            func total(_ name: String?, _ key: String) -> Int {
+                everyEntry.filter { $0["player_name"] as? String == name }.reduce(0) { $0 + ($1[key] as? Int ?? 0) }
+            }
             for game in gamePlayers {
                 let p = try XCTUnwrap(players.first { $0["player_name"] as? String == game.name }, "\(game.name ?? "?") is listed")
-                XCTAssertEqual(p["points"] as? Int, Int(game.stats?.points ?? -1))
-                XCTAssertEqual(p["saves"] as? Int, Int(game.stats?.saves ?? -1))
+                XCTAssertEqual(total(game.name, "points"), Int(game.stats?.points ?? -1))
+                XCTAssertEqual(total(game.name, "saves"), Int(game.stats?.saves ?? -1))
                 XCTAssertEqual(p["player_id"] as? UInt64, game.userID)
                 // Two- and three-pointers add up to the goals the player scored while we watched.
-                let two = p["2_pointers"] as? Int ?? -1, three = p["3_pointers"] as? Int ?? -1
+                let two = total(game.name, "2_pointers"), three = total(game.name, "3_pointers")
                 let goalEvents = run.events.filter { if case .playerGoal(let s, _, _) = $0 { return s == game.slot }; return false }
                 XCTAssertEqual(two + three, goalEvents.count)
                 XCTAssertGreaterThan(p["play_time"] as? Double ?? 0, 0)

@@ -56,7 +56,7 @@ enum ButterFrameDecoder {
         } catch let e as Failure {
             throw e
         } catch {
-            throw Failure(text: "\(error)")
+            throw Failure(text: ErrorReason.plain(error))
         }
     }
 

@@ -112,7 +112,7 @@ public final class ButterReader {
         // The header is small; 1 MiB bounds it (255 names of 4 KiB at most would not fit anyway).
         let head: [UInt8]
         do { head = try source.read(at: 0, count: min(source.size, 1 << 20)) } catch {
-            throw ButterError(reason: .io("\(error)"), file: label)
+            throw ButterError(reason: .io(ErrorReason.plain(error)), file: label)
         }
         var c = ButterCursor(head)
         func bad(_ why: String) -> ButterError { ButterError(reason: .badHeader(why), file: label) }
@@ -192,7 +192,7 @@ public final class ButterReader {
             state.newChunk()
             if size == 0 { continue }
             let raw: [UInt8]
-            do { raw = try source.read(at: offset, count: size) } catch { throw ButterError(reason: .io("\(error)"), file: label) }
+            do { raw = try source.read(at: offset, count: size) } catch { throw ButterError(reason: .io(ErrorReason.plain(error)), file: label) }
             do {
                 switch compression {
                 case 0: cursor = ButterCursor(raw)

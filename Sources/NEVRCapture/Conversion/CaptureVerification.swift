@@ -98,7 +98,7 @@ public enum CaptureVerification {
                 continue
             } catch {
                 receipt.unreadableCount += 1
-                if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "\(error)")) }
+                if receipt.unreadable.count < 20 { receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: ErrorReason.plain(error))) }
                 continue
             }
             fractional = NevrcapHoldability.countFractional(original, fractional)
@@ -109,7 +109,7 @@ public enum CaptureVerification {
             } catch {
                 receipt.unreadableCount += 1
                 if receipt.unreadable.count < 20 {
-                    receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "cannot be stored in .nevrcap: \(error)"))
+                    receipt.unreadable.append(SkippedLine(lineNumber: record.lineNumber, reason: "cannot be stored in .nevrcap: \(ErrorReason.plain(error))"))
                 }
                 continue
             }

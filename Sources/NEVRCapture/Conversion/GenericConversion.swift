@@ -81,8 +81,7 @@ extension CaptureConversion {
         } catch {
             out.discard()
             // Name the output, not the temporary file, in the message.
-            let text = "\(error)".replacingOccurrences(of: out.temporaryURL.path + ": ", with: "")
-                .replacingOccurrences(of: out.temporaryURL.path, with: output.path)
+            let text = ErrorReason.plain(error).replacingOccurrences(of: out.temporaryURL.path, with: output.path)
             throw OutputFileError(path: output.path, reason: .io(text))
         }
         var summary: ConversionSummary

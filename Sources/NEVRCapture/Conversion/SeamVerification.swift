@@ -55,7 +55,7 @@ extension CaptureVerification {
                 refused.insert(ordinal)
                 receipt.unreadableCount += 1
                 if receipt.unreadable.count < 20 {
-                    let reason = (error as? any CaptureFileError)?.reasonDescription ?? "\(error)"
+                    let reason = ErrorReason.plain(error)
                     receipt.unreadable.append(SkippedLine(lineNumber: record.position, reason: ".\(target.preferredExtension) cannot take it: \(reason)"))
                 }
             }

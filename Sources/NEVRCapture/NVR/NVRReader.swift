@@ -252,7 +252,7 @@ public final class NVRReader {
             current = (i, b)
             return b
         } catch {
-            let message = (error as? NVRCorrupt)?.message ?? "\(error)"
+            let message = (error as? NVRCorrupt)?.message ?? ErrorReason.plain(error)
             throw NVRError(.damaged(message), file: label, block: i, offset: info.offset)
         }
     }

@@ -121,7 +121,7 @@ public final class TapeReader {
             limits: .init(maxRecordLength: options.maxMessageSize, maxDecodedBytes: options.maxDecodedBytes))
         if compressed {
             let table = try TapeSeekTable.locate(fileSize: fileSize, read: { (o, n) throws(TapeError) in
-                do { return try source.read(at: o, count: n) } catch { throw TapeError(reason: .io("\(error)"), file: label) }
+                do { return try source.read(at: o, count: n) } catch { throw TapeError(reason: .io(ErrorReason.plain(error)), file: label) }
             }, label: label)
             seekTable = table
             container = table != nil ? .perBlock : .wholeStream
@@ -129,7 +129,7 @@ public final class TapeReader {
             seekTable = nil
             container = .uncompressed
         }
-        do { try source.seek(0) } catch { throw TapeError(reason: .io("\(error)"), file: label) }
+        do { try source.seek(0) } catch { throw TapeError(reason: .io(ErrorReason.plain(error)), file: label) }
         try readHeader()
     }
 
@@ -288,7 +288,7 @@ public final class TapeReader {
         }
         let bytes: [UInt8]
         do { bytes = try source.read(at: entry.offset, count: entry.compressedSize) } catch {
-            throw failure(.io("\(error)"), offset: 0)
+            throw failure(.io(ErrorReason.plain(error)), offset: 0)
         }
         guard let out = stream.decompressFrame(bytes, size: entry.decompressedSize) else {
             throw failure(.notSeekable("footer block does not decompress to its declared \(entry.decompressedSize) bytes"), offset: 0)

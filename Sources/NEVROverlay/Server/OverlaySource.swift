@@ -14,14 +14,22 @@ public enum OverlaySource: Sendable {
     case replay(FramePlayback.Options, FramePlayback.SourceFactory)
 
     /// Runs the source into `feed` until cancelled (or, for a replay without looping, its end).
-    /// `onNote` gets one-line status notes (reconnects, end of a replay).
-    public func run(into feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void = { _ in }) async throws {
+    /// `onNote` gets one-line status notes (reconnects, end of a replay). `onUnreachable` gets the
+    /// address (`host:port` of the game, the hub's URL) and the plain reason when the game or hub
+    /// cannot be reached, once per distinct reason until it answers again; the source keeps retrying.
+    public func run(
+        into feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void = { _ in },
+        onUnreachable: @escaping @Sendable (_ address: String, _ reason: String) -> Void = { _, _ in }
+    ) async throws {
         switch self {
         case .game(let options):
             let recorder = LiveRecorder(options: options, sink: OverlayFrameSink(feed: feed))
+            let address = (try? ServiceURL(parsing: options.url, schemes: ServiceURL.httpSchemes)).map { "\($0.host):\($0.port)" } ?? options.url
+            let watcher = Task { await Self.watch(recorder, address: address, onNote: onNote, onUnreachable: onUnreachable) }
+            defer { watcher.cancel() }
             _ = try await recorder.run()
         case .hub(let url, let token):
-            try await Self.follow(url: url, token: token, feed: feed, onNote: onNote)
+            try await Self.follow(url: url, token: token, feed: feed, onNote: onNote, onUnreachable: onUnreachable)
         case .replay(let options, let factory):
             let store = CurrentFrameStore(onPublish: { feed.ingest($0) })
             let playback = FramePlayback(store: store, options: options, makeSource: factory)
@@ -32,8 +40,37 @@ public enum OverlaySource: Sendable {
         }
     }
 
-    private static func follow(url: String, token: String?, feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void) async throws {
+    /// Tells of the game being unreachable (the recorder retries quietly), once per reason, and
+    /// of it answering again.
+    private static func watch(
+        _ recorder: LiveRecorder, address: String, onNote: @Sendable (String) -> Void,
+        onUnreachable: @Sendable (String, String) -> Void
+    ) async {
+        var told: String?
+        while !Task.isCancelled {
+            let s = recorder.statistics
+            switch s.state {
+            case .gameUnreachable:
+                if let reason = s.lastConnectionError, reason != told {
+                    onUnreachable(address, reason + "; retrying until it answers")
+                    told = reason
+                }
+            case .notInMatch, .recording:
+                if told != nil { onNote("\(address): the game answers again") }
+                told = nil
+            case .starting, .stopped:
+                break
+            }
+            do { try await Task.sleep(for: .milliseconds(200)) } catch { return }
+        }
+    }
+
+    private static func follow(
+        url: String, token: String?, feed: OverlayFeed, onNote: @escaping @Sendable (String) -> Void,
+        onUnreachable: @Sendable (String, String) -> Void
+    ) async throws {
         var delay: Duration = .milliseconds(100)
+        var told: String?
         while !Task.isCancelled {
             do {
                 try await WebSocketSubscriber.run(url: url, token: token) { message in
@@ -57,6 +94,7 @@ public enum OverlaySource: Sendable {
                     }
                 }
                 delay = .milliseconds(100)
+                told = nil
                 onNote("the hub closed the connection; reconnecting")
             } catch is CancellationError {
                 return
@@ -65,7 +103,10 @@ public enum OverlaySource: Sendable {
                 throw refused
             } catch {
                 if Task.isCancelled { return }
-                onNote("\(url): \(HubRefusal.describe(error, url: url, token: token)); retrying in \(delay)")
+                // Once per reason, not once per attempt (the backoff retries several times a second).
+                let reason = HubRefusal.describe(error, url: url, token: token)
+                if reason != told { onUnreachable(url, reason + "; retrying until it answers") }
+                told = reason
             }
             feed.ingest(nil)
             try? await Task.sleep(for: delay)

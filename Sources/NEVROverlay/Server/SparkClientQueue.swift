@@ -1,8 +1,10 @@
-import NIOConcurrencyHelpers
+import NEVRHub
 
 /// One Spark WebSocket client's subscriptions and bounded outbound queue (producer: the
-/// broadcaster, never blocks; consumer: the client's writer task).
-final class SparkClientQueue: @unchecked Sendable {
+/// broadcaster, never blocks; consumer: the client's writer task). Locking and the writer's
+/// wait are the hub's ``ConsumerQueueCore`` (the hub's subscriber queue uses the same); the
+/// shedding policy is this type's.
+final class SparkClientQueue: Sendable {
     enum PushResult { case queued, shedFrame, full }
 
     /// What the writer sends: a pushed message, or a direct answer to the client's own message.
@@ -23,25 +25,27 @@ final class SparkClientQueue: @unchecked Sendable {
         }
     }
 
-    private let lock = NIOLock()
-    private var items: [Item] = []
-    private var head = 0
+    private struct State {
+        var items: [Item] = []
+        var head = 0
+        var subscriptions: Set<SparkEventType> = []
+        var closed = false
+    }
+
+    private let core = ConsumerQueueCore(State())
     private let capacity: Int
-    private var subscriptions: Set<SparkEventType> = []
-    private var closed = false
-    private var waiter: CheckedContinuation<Void, Never>?
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
     }
 
-    func isSubscribed(_ type: SparkEventType) -> Bool { lock.withLock { subscriptions.contains(type) } }
+    func isSubscribed(_ type: SparkEventType) -> Bool { core.withState { $0.subscriptions.contains(type) } }
 
-    func subscribe(_ type: SparkEventType) { lock.withLock { _ = subscriptions.insert(type) } }
+    func subscribe(_ type: SparkEventType) { core.withState { _ = $0.subscriptions.insert(type) } }
 
-    func unsubscribe(_ type: SparkEventType) { lock.withLock { _ = subscriptions.remove(type) } }
+    func unsubscribe(_ type: SparkEventType) { core.withState { _ = $0.subscriptions.remove(type) } }
 
-    var count: Int { lock.withLock { items.count - head } }
+    var count: Int { core.withState { $0.items.count - $0.head } }
 
     /// Adds a message; when full, sheds the oldest queued frame, or reports `full` (the client
     /// is then disconnected: it is not reading and its events would pile up without bound).
@@ -51,69 +55,39 @@ final class SparkClientQueue: @unchecked Sendable {
     func reply(_ text: String) { _ = push(.reply(text)) }
 
     private func push(_ m: Item) -> PushResult {
-        var result = PushResult.queued
-        let w: CheckedContinuation<Void, Never>? = lock.withLock {
-            if closed { return nil }
-            if items.count - head >= capacity {
-                guard let i = items[head...].firstIndex(where: { $0.isFrame }) else {
-                    result = .full
-                    return nil
-                }
-                items.remove(at: i)
+        let capacity = self.capacity
+        return core.update { (s: inout State) -> PushResult in
+            if s.closed { return .queued }
+            var result = PushResult.queued
+            if s.items.count - s.head >= capacity {
+                guard let i = s.items[s.head...].firstIndex(where: { $0.isFrame }) else { return .full }
+                s.items.remove(at: i)
                 result = .shedFrame
             }
-            items.append(m)
-            let w = waiter
-            waiter = nil
-            return w
+            s.items.append(m)
+            return result
         }
-        w?.resume()
-        return result
     }
 
     func close() {
-        let w: CheckedContinuation<Void, Never>? = lock.withLock {
-            closed = true
-            let w = waiter
-            waiter = nil
-            return w
-        }
-        w?.resume()
+        core.update { $0.closed = true }
     }
 
     /// The next message; nil once closed (what is still queued is dropped: the client is gone or dropped).
     func next() async -> Item? {
-        while true {
-            enum Step { case item(Item), done, wait }
-            let step: Step = lock.withLock {
-                if closed { return .done }
-                if head < items.count {
-                    let m = items[head]
-                    head += 1
-                    if head == items.count { items.removeAll(keepingCapacity: true); head = 0 }
-                    else if head >= 64, head * 2 >= items.count { items.removeFirst(head); head = 0 }
-                    return .item(m)
-                }
-                return .wait
+        await core.next(onCancel: { [self] in close() }) { (s: inout State) -> ConsumerStep<Item> in
+            if s.closed { return .done }
+            guard s.head < s.items.count else { return .wait }
+            let m = s.items[s.head]
+            s.head += 1
+            if s.head == s.items.count {
+                s.items.removeAll(keepingCapacity: true)
+                s.head = 0
+            } else if s.head >= 64, s.head * 2 >= s.items.count {
+                s.items.removeFirst(s.head)
+                s.head = 0
             }
-            switch step {
-            case .item(let m): return m
-            case .done: return nil
-            case .wait:
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                        let now: Bool = lock.withLock {
-                            if head < items.count || closed || Task.isCancelled { return true }
-                            waiter = c
-                            return false
-                        }
-                        if now { c.resume() }
-                    }
-                } onCancel: {
-                    self.close()
-                }
-                if Task.isCancelled { return nil }
-            }
+            return .item(m)
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NEVRHub
 import NIOCore
 import NIOWebSocket
 
@@ -10,12 +12,31 @@ import NIOWebSocket
 /// `failed:<reason>` otherwise, and pushes `<type>:<json>` for every subscribed type
 /// (``SparkEventType``). Subscribing to `overlay_config` answers the current config at once.
 ///
-/// Every client message is checked (at most ``maximumClientMessage`` bytes, a known verb and
-/// type); queues are bounded per client (``SparkBroadcaster``), so a slow client cannot
-/// grow memory; at most ``SparkBroadcaster/Limits/clients`` clients at once.
+/// Every connection passes the hub's connection guard first (at most
+/// ``Limits/maxConnections`` at once, the rest closed on arrival; the upgrade request within
+/// ``Limits/handshakeTimeout``; closed after ``Limits/idleTimeout`` without a byte, which a
+/// live client never reaches because it answers the server's pings). Every client message is
+/// checked (a frame or message over ``maximumClientMessage`` bytes closes the connection with
+/// 1009; otherwise a known verb and type); queues are bounded per client
+/// (``SparkBroadcaster``), so a slow client cannot grow memory; at most
+/// ``SparkBroadcaster/Limits/clients`` WebSocket clients at once.
 public struct SparkEventServer: Sendable {
     /// Longest client message accepted (`subscribe:overlay_config` is 24 bytes).
     public static let maximumClientMessage = 256
+
+    /// Bounds on connections, before any WebSocket code sees them.
+    public struct Limits: Sendable {
+        /// TCP connections at once; more are closed on arrival.
+        public var maxConnections = 128
+        /// Time for the upgrade request to arrive in full.
+        public var handshakeTimeout: Duration = .seconds(10)
+        /// A connection that sends nothing (not even a pong) for this long is closed.
+        public var idleTimeout: Duration = .seconds(60)
+        /// How often the server pings each client (its pongs keep the connection from idling).
+        public var pingInterval: Duration = .seconds(15)
+        /// 128 connections, 10 s handshake, 60 s idle, pings every 15 s.
+        public init() {}
+    }
 
     /// Address to bind (127.0.0.1 unless told otherwise).
     public var host: String
@@ -25,16 +46,26 @@ public struct SparkEventServer: Sendable {
     public let broadcaster: SparkBroadcaster
     /// Answers `subscribe:overlay_config`.
     public var configuration: @Sendable () -> OverlayConfiguration
+    /// Connection bounds.
+    public var limits: Limits
+    private let connections = ConnectionCounter()
 
     /// A server on Spark's port 6725 of 127.0.0.1 by default.
     public init(
-        host: String = "127.0.0.1", port: Int = 6725, broadcaster: SparkBroadcaster,
+        host: String = "127.0.0.1", port: Int = 6725, broadcaster: SparkBroadcaster, limits: Limits = .init(),
         configuration: @escaping @Sendable () -> OverlayConfiguration = { OverlayConfiguration() }
     ) {
         self.host = host
         self.port = port
         self.broadcaster = broadcaster
+        self.limits = limits
         self.configuration = configuration
+    }
+
+    /// Connections open now, closed on arrival at ``Limits/maxConnections``, and closed by the
+    /// handshake or idle timeout.
+    public var connectionCounts: (open: Int, refused: Int, timedOut: Int) {
+        (connections.open, connections.refused, connections.timedOut)
     }
 
     /// What a client message asks for.
@@ -121,11 +152,21 @@ public struct SparkEventServer: Sendable {
         wsRouter.ws("**", onUpgrade: handler)
         var logger = Logger(label: "nevr.overlay.events")
         logger.logLevel = .critical
+        // The hub's guard: connection count, handshake and idle timeouts, before HTTP (no token here).
+        let guarded = ConnectionGuard(
+            limits: .init(
+                maxConnections: max(1, limits.maxConnections), handshakeTimeout: .init(limits.handshakeTimeout),
+                idleTimeout: .init(limits.idleTimeout)),
+            counter: connections)
+        let wsResponder = wsRouter.buildResponder()
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: Self.maximumClientMessage, autoPing: .enabled(timePeriod: limits.pingInterval)))
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: wsRouter,
-                configuration: .init(ws: .init(maxFrameSize: Self.maximumClientMessage, autoPing: .enabled(timePeriod: .seconds(15))))),
+            server: HTTPServerBuilder { responder in
+                guarded.wrap(
+                    HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder, configuration: channelConfiguration))
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "nevr-overlay-events"),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger

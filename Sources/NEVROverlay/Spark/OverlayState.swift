@@ -19,15 +19,18 @@ import NEVRCore
 public struct OverlayState: Sendable {
     /// Bounds on what the state keeps.
     public struct Limits: Sendable {
-        /// Players remembered per match (a lobby has at most 16 slots; rejoins add entries).
+        /// Players remembered per round (a lobby has at most 16 slots; rejoins add entries).
         public var players = 64
-        /// Goals and jousts listed by `/stats`.
+        /// Goals kept per round.
         public var goals = 256
-        /// Jousts listed by `/stats`.
+        /// Jousts kept per round.
         public var jousts = 256
+        /// Earlier rounds of the match kept besides the current one (Spark's `/stats` covers
+        /// the current round and up to 20 previous ones).
+        public var previousRounds = 20
         /// Disc samples for `/disc_positions` (every 5th `playing` frame).
         public var discPositions = 20_000
-        /// 64 players, 256 goals, 256 jousts, 20,000 disc samples.
+        /// 64 players, 256 goals and 256 jousts per round, 20 previous rounds, 20,000 disc samples.
         public init() {}
     }
 
@@ -43,6 +46,8 @@ public struct OverlayState: Sendable {
         public var discPositionsForgotten = 0
         /// Stuns whose victim was not seen within Spark's 4-second pairing window.
         public var unpairedStuns = 0
+        /// Oldest rounds of the match dropped beyond ``Limits/previousRounds``.
+        public var roundsForgotten = 0
     }
 
     /// Bounds on what the state keeps.
@@ -59,12 +64,19 @@ public struct OverlayState: Sendable {
     public private(set) var sessionID: String?
     /// When the current match's first frame was seen.
     public private(set) var matchStart: Timestamp?
-    /// Per-player records of this match, in order of first appearance.
-    public private(set) var players: [SparkPlayerRecord] = []
-    /// Goals of this match as `/stats` lists them (Spark's keys), oldest first.
-    public private(set) var goals: [SparkJSON] = []
-    /// Jousts of this match as `/stats` lists them, oldest first.
-    public private(set) var jousts: [SparkJSON] = []
+    /// Earlier rounds of this match, oldest first (at most ``Limits/previousRounds``).
+    public private(set) var previousRounds: [SparkRound] = []
+    /// The round being played.
+    public private(set) var currentRound = SparkRound()
+    /// The rounds `/stats` covers: ``previousRounds`` and the ``currentRound`` (last). Never empty.
+    public var rounds: [SparkRound] { previousRounds + [currentRound] }
+    /// Per-player records over ``rounds`` as `/stats` reports them (summed per player and
+    /// team), in order of first appearance.
+    public var players: [SparkPlayerRecord] { rounds.mergedPlayers }
+    /// Goals of ``rounds`` as `/stats` lists them (Spark's keys), oldest first.
+    public var goals: [SparkJSON] { rounds.flatMap(\.goals) }
+    /// Jousts of ``rounds`` as `/stats` lists them, oldest first.
+    public var jousts: [SparkJSON] { rounds.flatMap(\.jousts) }
     private var discRing: [Vector3] = []
     private var discRingStart = 0
     private var playingFrames = 0
@@ -106,8 +118,12 @@ public struct OverlayState: Sendable {
             let dt = c0 - c1
             if dt > 0, dt < 1 { playingSeconds = dt }
         }
+        for event in frame.events {
+            if case .roundStarted(let n) = event { beginRound(n) }
+        }
         updatePlayers(session, playingSeconds: playingSeconds)
         if session.gameStatus == "playing" {
+            currentRound.sawPlay = true
             playingFrames += 1
             if playingFrames % 5 == 1, let p = session.disc?.position { addDiscPosition(p) }
         }
@@ -118,6 +134,11 @@ public struct OverlayState: Sendable {
         self.frame = frame
         self.sessionJSON = sessionJSON
         self.bonesJSON = bonesJSON
+        // A throw confirmed in the frame that also reports its goal comes after the goal in the
+        // stream (derived events follow the stat events): note throws first.
+        for case .derived(.throwDetails(let t)) in frame.events {
+            if let i = recordIndex(slot: t.slot) { currentRound.players[i].lastThrow = t }
+        }
         for event in frame.events { messages(for: event, in: frame, into: &out) }
         expireStuns(clock: session.gameClock, into: &out)
 
@@ -139,9 +160,8 @@ public struct OverlayState: Sendable {
     private mutating func startMatch(_ id: String?, at t: Timestamp) {
         sessionID = id
         matchStart = t
-        players = []
-        goals = []
-        jousts = []
+        previousRounds = []
+        currentRound = SparkRound()
         discRing = []
         discRingStart = 0
         playingFrames = 0
@@ -151,14 +171,36 @@ public struct OverlayState: Sendable {
         frame = nil
     }
 
+    /// A new round (the core stream's `round_started`): the current one becomes a previous
+    /// round, unless nothing was played in it yet (the frames before the first round's play
+    /// belong to that round). Keeps at most ``Limits/previousRounds`` previous rounds.
+    private mutating func beginRound(_ number: Int32) {
+        guard currentRound.sawPlay else {
+            currentRound.number = number
+            return
+        }
+        previousRounds.append(currentRound)
+        currentRound = SparkRound(number: number)
+        let excess = previousRounds.count - max(0, limits.previousRounds)
+        if excess > 0 {
+            previousRounds.removeFirst(excess)
+            overflow.roundsForgotten += excess
+        }
+    }
+
     private mutating func updatePlayers(_ session: Session, playingSeconds: Double) {
         session.forEachPlayer { teamIndex, player in
             if let i = recordIndex(player) {
-                players[i].update(player, teamIndex: teamIndex, playingSeconds: playingSeconds)
-            } else if players.count < limits.players {
+                currentRound.players[i].update(player, teamIndex: teamIndex, playingSeconds: playingSeconds)
+            } else if currentRound.players.count < limits.players {
                 var r = SparkPlayerRecord(player: player, teamIndex: teamIndex)
+                // The round's share starts from the counters the player ended the last round with.
+                if let earlier = previousRounds.last(where: { $0.players.contains { Self.matches($0, player) } }),
+                   let before = earlier.players.last(where: { Self.matches($0, player) }) {
+                    r.baseline = before.stats
+                }
                 r.update(player, teamIndex: teamIndex, playingSeconds: 0)
-                players.append(r)
+                currentRound.players.append(r)
             } else {
                 overflow.playersIgnored += 1
             }
@@ -166,9 +208,13 @@ public struct OverlayState: Sendable {
     }
 
     /// Players are the same person when the userid matches (else the name: old builds have no userid).
+    private static func matches(_ record: SparkPlayerRecord, _ player: Player) -> Bool {
+        if let id = player.userID { return record.userID == id }
+        return record.userID == nil && record.name == (player.name ?? "")
+    }
+
     private func recordIndex(_ player: Player) -> Int? {
-        if let id = player.userID { return players.firstIndex { $0.userID == id } }
-        return players.firstIndex { $0.userID == nil && $0.name == (player.name ?? "") }
+        currentRound.players.firstIndex { Self.matches($0, player) }
     }
 
     private func recordIndex(slot: Int32) -> Int? {
@@ -205,11 +251,11 @@ public struct OverlayState: Sendable {
         switch event {
         case .goalScored(let score):
             let goal = goalDictionary(score, frame: frame)
-            append(goal, to: &goals, limit: limits.goals, forgotten: &overflow.goalsForgotten)
+            append(goal, to: &currentRound.goals, limit: limits.goals, forgotten: &overflow.goalsForgotten)
             out.append(SparkMessage(type: .goal, payload: goal.bytes))
         case .playerGoal(let slot, _, let points):
             if let i = recordIndex(slot: slot) {
-                if points == 3 { players[i].threePointers += 1 } else if points == 2 { players[i].twoPointers += 1 }
+                if points == 3 { currentRound.players[i].threePointers += 1 } else if points == 2 { currentRound.players[i].twoPointers += 1 }
             }
         case .playerStun(let slot, _):
             pendingStuns.append((slot, session.gameClock ?? 0, frame))
@@ -222,7 +268,7 @@ public struct OverlayState: Sendable {
             out.append(SparkMessage(type: .pause, payload: Self.pauseObject(p).bytes))
         case .roundEnded(_, let winner):
             let team = winner == .blueTeam ? 0 : winner == .orangeTeam ? 1 : -1
-            for i in players.indices where players[i].teamIndex == team { players[i].wins += 1 }
+            for i in currentRound.players.indices where currentRound.players[i].teamIndex == team { currentRound.players[i].wins += 1 }
         default:
             derivedEvent(event, frame: frame, into: &out)
         }
@@ -230,18 +276,31 @@ public struct OverlayState: Sendable {
         out.append(SparkMessage(type: .eventLog, payload: SparkJSON.object([("message", .string(message))]).bytes))
     }
 
-    /// Kinds the core stream gains later (Spark-derived detectors): jousts go out as `joust`
-    /// with Spark's keys taken from the event's own JSON; playspace abuses are counted.
+    /// The core stream's derived (Spark-style) events: playspace abuses are counted per player,
+    /// each player's last confirmed throw is kept for the goal it may score, jousts go out as
+    /// `joust` with Spark's keys. A generic event named like a joust or a playspace abuse (a
+    /// capture written by other tools) is read through its JSON.
     private mutating func derivedEvent(_ event: Event, frame: Frame, into out: inout [SparkMessage]) {
+        switch event {
+        case .derived(.playspaceAbuse(let p)):
+            if let i = recordIndex(slot: p.slot) { currentRound.players[i].playspaceAbuses += 1 }
+            return
+        case .derived(.throwDetails):
+            return  // noted before the frame's other events (ingest)
+        case .derived(.joust), .generic:
+            break
+        default:
+            return
+        }
         let name = event.kind == .genericEvent ? Self.genericType(event) : event.kind.name
         guard name.contains("joust") || name.contains("playspace") else { return }
         let fields = SparkEventFields(EventJSON.line(for: event, frameIndex: frame.index, timestamp: frame.timestamp))
         if name.contains("playspace") {
-            if let slot = fields.int("player_slot"), let i = recordIndex(slot: Int32(clamping: slot)) { players[i].playspaceAbuses += 1 }
+            if let slot = fields.int("player_slot"), let i = recordIndex(slot: Int32(clamping: slot)) { currentRound.players[i].playspaceAbuses += 1 }
             return
         }
         let joust = SparkJoust.dictionary(fields: fields, kind: name, session: frame.session)
-        append(joust, to: &jousts, limit: limits.jousts, forgotten: &overflow.joustsForgotten)
+        append(joust, to: &currentRound.jousts, limit: limits.jousts, forgotten: &overflow.joustsForgotten)
         out.append(SparkMessage(type: .joust, payload: joust.bytes))
     }
 
@@ -347,7 +406,16 @@ public struct OverlayState: Sendable {
         let disc = (recentDiscs.count >= 3 ? recentDiscs[recentDiscs.count - 3] : recentDiscs.first ?? nil) ?? session.disc
         let geometry = SparkGoalGeometry(position: disc?.position ?? .zero, velocity: disc?.velocity ?? .zero)
         var scorerID: UInt64 = 0
-        session.forEachPlayer { _, p in if p.name == score.personScored, let id = p.userID { scorerID = id } }
+        var scorer: Player?
+        session.forEachPlayer { _, p in
+            if p.name == score.personScored {
+                scorer = p
+                if let id = p.userID { scorerID = id }
+            }
+        }
+        // Hand and style of the scorer's last confirmed throw this round; null (as Spark's
+        // nullable fields) when none was seen.
+        let lastThrow = scorer.flatMap { p in currentRound.players.first { Self.matches($0, p) } }?.lastThrow
         let assist = score.assistScored ?? "[INVALID]"
         let pos = disc?.position ?? .zero
         return .object([
@@ -367,9 +435,8 @@ public struct OverlayState: Sendable {
             ("goal_angle", .double(geometry.angle)),
             ("backboard", .bool(geometry.backboard)),
             ("goal_color", .string(geometry.goalColor)),
-            // Hand and throw style come from throw tracking the core stream does not have yet.
-            ("left_handed", .bool(false)),
-            ("underhandedness", .double(0)),
+            ("left_handed", lastThrow.flatMap { t -> SparkJSON? in t.hand == .unspecified ? nil : .bool(t.hand == .left) } ?? .null),
+            ("underhandedness", lastThrow.map { SparkJSON.double($0.underhandedness) } ?? .null),
         ])
     }
 

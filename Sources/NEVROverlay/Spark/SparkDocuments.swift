@@ -4,7 +4,8 @@ import NEVRCore
 extension OverlayState {
     /// `GET /stats`: `{teams: [blue, orange], joust_events, goals}`; each team
     /// `{vrml_team_name, vrml_team_logo, team_name, team_logo, players: [MatchPlayer]}`.
-    /// Covers the current match (every round the overlay saw of it).
+    /// Covers ``rounds``: the current round and up to ``Limits/previousRounds`` earlier rounds
+    /// of the match, players summed per team, goals and jousts of every one of those rounds.
     public func sparkStats(teamNames: TeamNames = .init()) -> SparkJSON {
         let id = sessionID ?? ""
         let time = matchTime
@@ -71,7 +72,7 @@ extension OverlayState {
         for t in 0..<2 {
             html += "<table class=\"\(SparkTeam.color(t))\"><tr><th>name</th><th>points</th><th>assists</th><th>saves</th><th>stuns</th></tr>"
             for p in players where p.teamIndex == t {
-                let s = p.stats
+                let s = p.roundStats
                 html += "<tr><td>\(Self.escapeHTML(p.name))</td><td>\(s.points ?? 0)</td><td>\(s.assists ?? 0)</td>"
                 html += "<td>\(s.saves ?? 0)</td><td>\(s.stuns ?? 0)</td></tr>"
             }

@@ -1,8 +1,12 @@
 import NEVRCore
 
-/// What Spark's `MatchPlayer` keeps about one player beyond the game's own counters:
-/// time played, time upside down, average body and hand speeds, wingspan, goals by
+/// What Spark's `MatchPlayer` keeps about one player in one round beyond the game's own
+/// counters: time played, time upside down, average body and hand speeds, wingspan, goals by
 /// value, playspace abuses, wins. Accumulated frame by frame by ``OverlayState``.
+///
+/// The game's counters are cumulative for the match; a round's share is ``roundStats``
+/// (the last counters minus ``baseline``, the counters the player had when the round began),
+/// which is what Spark reports per round and sums over rounds in `/stats`.
 ///
 /// Speeds average over `playing` frames only (Spark samples while the round runs);
 /// hand speeds are position deltas over the frame interval, because the API gives
@@ -20,8 +24,11 @@ public struct SparkPlayerRecord: Sendable, Equatable {
     public var level: Int32
     /// 0 blue, 1 orange, 2 spectators.
     public var teamIndex: Int
-    /// The game's counters as of the player's last frame.
+    /// The game's counters as of the player's last frame (cumulative for the match).
     public var stats: Stats
+    /// The game's counters when this round began for the player (zero in the first round seen,
+    /// as Spark counts a capture that starts mid-match from the counters it finds).
+    public var baseline = Stats()
     /// Seconds of `playing` game clock this player was present for.
     public var playTime: Double = 0
     /// Seconds of `playing` with the head's up vector pointing down.
@@ -42,10 +49,13 @@ public struct SparkPlayerRecord: Sendable, Equatable {
     public var twoPointers: Int = 0
     /// Goals worth 3 points.
     public var threePointers: Int = 0
-    /// From `playspace_abuse` events, once the core event stream has them.
+    /// The core stream's `playspace_abuse` events for this player.
     public var playspaceAbuses: Int = 0
     /// Rounds this player's team won while the player was on it.
     public var wins: Int = 0
+    /// The player's last confirmed throw this round (`throw_details`): its hand and
+    /// underhandedness go into the goal dictionary when this player scores.
+    public var lastThrow: DerivedEvent.ThrowDetails?
     var lastLeftHand: Vector3?
     var lastRightHand: Vector3?
 
@@ -58,6 +68,59 @@ public struct SparkPlayerRecord: Sendable, Equatable {
         level = player.level ?? 0
         self.teamIndex = teamIndex
         stats = player.stats ?? Stats()
+    }
+
+    /// The same person on the same team (Spark merges rounds by name per team colour): the
+    /// `userid` when the game gave one, else the name.
+    func isSamePlayer(as other: SparkPlayerRecord) -> Bool {
+        guard teamIndex == other.teamIndex else { return false }
+        if let a = userID, let b = other.userID { return a == b }
+        return userID == nil && other.userID == nil && name == other.name
+    }
+
+    /// This round's share of the game's counters: ``stats`` minus ``baseline``, never below 0
+    /// (a player who leaves and rejoins comes back with counters reset by the game).
+    public var roundStats: Stats {
+        func d(_ a: Int32?, _ b: Int32?) -> Int32 {
+            let now = a ?? 0, before = b ?? 0
+            return now >= before ? now &- before : now
+        }
+        let s = stats, b = baseline
+        let possession = (s.possessionTime ?? 0) - (b.possessionTime ?? 0)
+        return Stats(
+            possessionTime: possession >= 0 ? possession : (s.possessionTime ?? 0),
+            points: d(s.points, b.points), saves: d(s.saves, b.saves), goals: d(s.goals, b.goals),
+            stuns: d(s.stuns, b.stuns), passes: d(s.passes, b.passes), catches: d(s.catches, b.catches),
+            steals: d(s.steals, b.steals), blocks: d(s.blocks, b.blocks), interceptions: d(s.interceptions, b.interceptions),
+            assists: d(s.assists, b.assists), shotsTaken: d(s.shotsTaken, b.shotsTaken))
+    }
+
+    /// `self` (an earlier round) and `later` as one record: counters and times summed, averages
+    /// over both rounds' samples, the larger wingspan, name, number, level from `later`.
+    func merged(with later: SparkPlayerRecord) -> SparkPlayerRecord {
+        var m = later
+        let a = roundStats, b = later.roundStats
+        func sum(_ x: Int32?, _ y: Int32?) -> Int32 { (x ?? 0).addingReportingOverflow(y ?? 0).partialValue }
+        m.stats = Stats(
+            possessionTime: (a.possessionTime ?? 0) + (b.possessionTime ?? 0),
+            points: sum(a.points, b.points), saves: sum(a.saves, b.saves), goals: sum(a.goals, b.goals),
+            stuns: sum(a.stuns, b.stuns), passes: sum(a.passes, b.passes), catches: sum(a.catches, b.catches),
+            steals: sum(a.steals, b.steals), blocks: sum(a.blocks, b.blocks), interceptions: sum(a.interceptions, b.interceptions),
+            assists: sum(a.assists, b.assists), shotsTaken: sum(a.shotsTaken, b.shotsTaken))
+        m.baseline = Stats()
+        m.playTime += playTime
+        m.invertedTime += invertedTime
+        m.speedSum += speedSum
+        m.speedSamples += speedSamples
+        m.leftHandSpeedSum += leftHandSpeedSum
+        m.rightHandSpeedSum += rightHandSpeedSum
+        m.handSpeedSamples += handSpeedSamples
+        m.wingspan = max(wingspan, later.wingspan)
+        m.twoPointers += twoPointers
+        m.threePointers += threePointers
+        m.playspaceAbuses += playspaceAbuses
+        m.wins += wins
+        return m
     }
 
     /// Mean body speed over `playing` frames (m/s; 0 before any).
@@ -108,9 +171,10 @@ public struct SparkPlayerRecord: Sendable, Equatable {
         return (dx * dx + dy * dy + dz * dz).squareRoot()
     }
 
-    /// Spark's `MatchPlayer` dictionary (same keys, same order as `spark-events.md` lists them).
+    /// Spark's `MatchPlayer` dictionary (same keys, same order as `spark-events.md` lists them);
+    /// the counters are ``roundStats``.
     public func sparkDictionary(sessionID: String, matchTime: String) -> SparkJSON {
-        let s = stats
+        let s = roundStats
         func i(_ v: Int32?) -> SparkJSON { .integer(v ?? 0) }
         return .object([
             ("session_id", .string(sessionID)),

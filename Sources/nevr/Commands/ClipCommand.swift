@@ -70,8 +70,7 @@ struct ClipCommand: ParsableCommand {
             let written = try Clip.write(input, window: window, to: output)
             CLIOutput.printError("\(out): \(written) frames (source frames \(window.first)...\(window.last))")
         } catch {
-            CLIOutput.printError("\(error)")
-            throw ExitCode.failure
+            throw CLIOutput.reportAnalysis(error, file: out)
         }
     }
 }

@@ -48,7 +48,8 @@ struct DemoCommand: ParsableCommand {
         var sim = MatchSimulator(options: options)
         var processor = FrameProcessor()
         var stages = Stages()
-        var tally = EventTally()
+        // The library's accuracy matching (the same windows `nevr accuracy` and its tests use).
+        var matcher = EventAccuracy.Matcher(rate: options.rate)
         var jsonBytes = 0
         var session: [UInt8] = []
         var bonesJSON: [UInt8] = []
@@ -88,8 +89,7 @@ struct DemoCommand: ParsableCommand {
                 lap(&stages.echoReplay)
                 try nevrcap.write(frame)
                 lap(&stages.nevrcap)
-                tally.add(detected: frame.events, frameIndex: f.index)
-                tally.add(truth: f.truth)
+                matcher.add(f, detected: frame.events)
                 try truthLog.write(f.truth)
                 if f.index % 256 == 0 {
                     progress.update(fraction: Double(f.index) / Double(sim.frameCount), detail: "\(f.index) frames")
@@ -129,7 +129,7 @@ struct DemoCommand: ParsableCommand {
 
         let frames = sim.frameCount
         let report = DemoReport(
-            options: options, frames: frames, jsonBytes: jsonBytes, final: last?.session, stages: stages, tally: tally,
+            options: options, frames: frames, jsonBytes: jsonBytes, final: last?.session, stages: stages, scores: matcher.result().scores,
             echoURL: echoURL, echoSize: echo.fileSize, echoRead: echoRead, echoReadNs: echoReadNs,
             nevrcapURL: nevrcapURL, nevrcapSize: nevrcap.fileSize, nevrcapRead: nevrcapRead, nevrcapEvents: nevrcapEvents,
             nevrcapReadNs: nevrcapReadNs, truthURL: truthURL)
@@ -145,55 +145,6 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// Detected events against the simulator's ground truth, by kind. A detected event
-/// matches a truth event of the same kind in the same frame about the same player.
-struct EventTally {
-    struct Key: Hashable {
-        var frame: Int
-        var kind: EventKind
-        var slot: Int32
-    }
-
-    var detected: [EventKind: Int] = [:]
-    var truth: [EventKind: Int] = [:]
-    private var open: [Key: Int] = [:]
-    var matched: [EventKind: Int] = [:]
-
-    /// Kinds whose detected event names no single player (the key's slot is then -1).
-    static func keySlot(_ kind: EventKind, _ slot: Int32?) -> Int32 {
-        switch kind {
-        case .goalScored, .roundStarted, .roundEnded, .matchEnded, .roundPaused, .roundUnpaused, .scoreboardUpdated: -1
-        default: slot ?? -1
-        }
-    }
-
-    mutating func add(truth events: [TruthEvent]) {
-        for e in events {
-            truth[e.kind, default: 0] += 1
-            let key = Key(frame: e.frameIndex, kind: e.kind, slot: EventTally.keySlot(e.kind, e.slot))
-            if let n = open[key], n > 0 {
-                open[key] = n - 1
-                matched[e.kind, default: 0] += 1
-            } else {
-                open[key, default: 0] -= 1
-            }
-        }
-    }
-
-    mutating func add(detected events: [Event], frameIndex: Int) {
-        for e in events {
-            detected[e.kind, default: 0] += 1
-            let key = Key(frame: frameIndex, kind: e.kind, slot: EventTally.keySlot(e.kind, e.slot))
-            if let n = open[key], n < 0 {
-                open[key] = n + 1
-                matched[e.kind, default: 0] += 1
-            } else {
-                open[key, default: 0] += 1
-            }
-        }
-    }
-}
-
 /// The demo's printed summary.
 struct DemoReport {
     var options: SimulationOptions
@@ -201,7 +152,8 @@ struct DemoReport {
     var jsonBytes: Int
     var final: Session?
     var stages: DemoCommand.Stages
-    var tally: EventTally
+    /// Detected, truth and matched counts per kind (``EventAccuracy/Matcher``).
+    var scores: [EventKind: EventAccuracy.Score]
     var echoURL: URL
     var echoSize: Int
     var echoRead: Int
@@ -233,12 +185,12 @@ struct DemoReport {
         }
         lines.append("")
         lines.append("  events by kind              detected   truth  matched")
-        let kinds = Set(tally.detected.keys).union(tally.truth.keys).sorted()
-        for k in kinds {
-            lines.append("    " + pad(k.name, 24) + lpad(String(tally.detected[k] ?? 0), 9) + lpad(String(tally.truth[k] ?? 0), 8)
-                + lpad(String(tally.matched[k] ?? 0), 9))
+        for k in scores.keys.sorted() {
+            let s = scores[k]!
+            lines.append("    " + pad(k.name, 24) + lpad(String(s.detected), 9) + lpad(String(s.truth), 8) + lpad(String(s.matched), 9))
         }
-        let d = tally.detected.values.reduce(0, +), t = tally.truth.values.reduce(0, +), m = tally.matched.values.reduce(0, +)
+        let all = scores.values.reduce(EventAccuracy.Score(), +)
+        let d = all.detected, t = all.truth, m = all.matched
         lines.append("    " + pad("total", 24) + lpad(String(d), 9) + lpad(String(t), 8) + lpad(String(m), 9))
         lines.append("")
         lines.append("  files")

@@ -29,8 +29,7 @@ struct DiffCommand: ParsableCommand {
             let diff = try RecordingDiff.run(URL(fileURLWithPath: a), URL(fileURLWithPath: b), tolerance: tolerance)
             FileHandle.standardOutput.write(Data((json ? diff.json() + "\n" : diff.text()).utf8))
         } catch {
-            CLIOutput.printError("\(error)")
-            throw ExitCode.failure
+            throw CLIOutput.reportAnalysis(error, file: a)
         }
     }
 }

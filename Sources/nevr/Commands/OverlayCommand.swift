@@ -10,7 +10,7 @@ struct OverlayCommand: AsyncParsableCommand {
         commandName: "overlay",
         abstract: "Serve live overlays: Spark-compatible JSON (6724) and WebSocket events (6725), and our own pages.",
         discussion: """
-            Follows the game (--game URL, polled at --poll-rate), a hub (--hub ws://HOST:PORT/subscribe?...) or a \
+            Follows the game (--game URL, polled --rate times a second), a hub (--hub ws://HOST:PORT/subscribe?...) or a \
             recording (--replay FILE, at --speed, --loop). On --port: Spark's /stats, /overlay_info, /scoreboard, \
             /disc_positions, /get_player_speed, /get_disc_speed, /session, /player_bones; our pages under /overlay/ \
             (scoreboard, minimap, feed, stats, speed, all; options ?team=blue&hide=feed ...) and their feed at \
@@ -24,10 +24,13 @@ struct OverlayCommand: AsyncParsableCommand {
     @Option(help: "Hub token (with --hub).") var token: String?
     @Option(help: "Recording to play (.echoreplay or .nevrcap).") var replay: String?
     @Option(help: "Playback speed of --replay: 1 is real time.") var speed: Double = 1
-    /// `--rate` meant the replay speed before option names got one meaning each (`--rate` is frames or polls per second).
-    @Option(name: .customLong("rate"), help: .hidden) var deprecatedRate: Double?
     @Flag(help: "Play --replay again from the start after the end.") var loop = false
-    @Option(name: .customLong("poll-rate"), help: "Polls per second of --game.") var pollRate: Double = 30
+    /// Polls per second, as in `record --rate`. Before option names got one meaning each, `--rate`
+    /// was the replay speed (with --replay it still is, with a warning) and this was `--poll-rate`.
+    @Option(help: "Polls per second of --game (default 30).") var rate: Double?
+    @Option(name: .customLong("poll-rate"), help: .hidden) var deprecatedPollRate: Double?
+    /// The poll rate of --game.
+    var pollRate: Double { rate ?? 30 }
     @Flag(help: "Poll /player_bones too (with --game), for /player_bones passthrough.") var bones = false
     @Option(help: "HTTP port: Spark endpoints, pages, /subscribe (0: any free port).") var port = 6724
     @Option(name: .customLong("events-port"), help: "Spark WebSocket event port (0: any free port).") var eventsPort = 6725
@@ -36,14 +39,21 @@ struct OverlayCommand: AsyncParsableCommand {
     @Option(name: .customLong("orange-name"), help: "Orange team name shown instead of the game's.") var orangeName: String?
 
     mutating func validate() throws {
-        if let old = deprecatedRate {
+        // With --replay there is nothing to poll: --rate is the old spelling of --speed.
+        if replay != nil, let old = rate {
             Deprecation.warn(command: "overlay", old: "--rate", new: "--speed")
             speed = old
+            rate = nil
+        }
+        if let old = deprecatedPollRate {
+            Deprecation.warn(command: "overlay", old: "--poll-rate", new: "--rate")
+            if rate == nil { rate = old }
         }
         let sources = [game != nil, hub != nil, replay != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --game URL, --hub URL, --replay FILE") }
         guard speed > 0, speed <= 1000, speed.isFinite else { throw ValidationError("--speed must be in (0, 1000]") }
-        guard pollRate > 0, pollRate <= 1000 else { throw ValidationError("--poll-rate must be in (0, 1000]") }
+        if rate != nil, game == nil { throw ValidationError("--rate is the poll rate of --game (polls per second); it does not apply to --hub or --replay") }
+        guard pollRate > 0, pollRate <= 1000 else { throw ValidationError("--rate must be in (0, 1000] polls per second") }
         guard (0...65_535).contains(port), (0...65_535).contains(eventsPort) else {
             throw ValidationError("--port and --events-port must be 0...65535")
         }
@@ -109,7 +119,9 @@ struct OverlayCommand: AsyncParsableCommand {
                     }
                 }
                 group.addTask {
-                    try await source.run(into: feed) { note in Terminal.note("nevr overlay: \(note)") }
+                    try await source.run(
+                        into: feed, onNote: { note in Terminal.note("nevr overlay: \(note)") },
+                        onUnreachable: { address, reason in CLIOutput.printError(file: address, reason) })
                 }
                 // The first failure ends the command (`waitForAll` would wait for the other,
                 // healthy server forever); leaving the group cancels the rest.

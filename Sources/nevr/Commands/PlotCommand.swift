@@ -46,8 +46,7 @@ struct PlotCommand: ParsableCommand {
             }
             CLIOutput.printError("\(out): \(kind), \(data.positions.count) positions, \(data.speeds.count) speed samples, \(data.marks.count) events")
         } catch {
-            CLIOutput.printError("\(error)")
-            throw ExitCode.failure
+            throw CLIOutput.reportAnalysis(error, file: out)
         }
     }
 }

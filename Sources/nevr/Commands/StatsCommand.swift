@@ -52,8 +52,7 @@ struct StatsCommand: ParsableCommand {
         do {
             run = try StatsRun.run(paths: paths, jobs: jobs, options: try detection.options())
         } catch {
-            CLIOutput.printError("\(error)")
-            throw ExitCode.failure
+            throw CLIOutput.reportAnalysis(error, file: paths.first ?? "stats")
         }
         var failed = false
         var damaged: String?

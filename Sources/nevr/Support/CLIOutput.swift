@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NEVRAnalysis
 import NEVRCapture
 
 #if canImport(Glibc)
@@ -37,6 +38,17 @@ enum CLIOutput {
             printError(file: file, ErrorText.reason(error))
         }
         return ExitCode.failure
+    }
+
+    /// Reports an error of `stats`, `clip`, `diff` or `plot` and returns the failure exit code:
+    /// a ``StatsError`` names its own file (`path: reason`), anything else is about `file`.
+    @discardableResult
+    static func reportAnalysis(_ error: any Error, file: String) -> ExitCode {
+        if let e = error as? StatsError {
+            printError("nevr: \(e.description)")
+            return ExitCode.failure
+        }
+        return report(error, file: file)
     }
 
     /// Reports why a server stopped and returns the failure exit code: a failure to listen names

@@ -5,24 +5,44 @@ import Glibc
 #endif
 
 /// A minimal WebSocket client over a blocking socket, for tests that must send what a
-/// well-behaved client never would (invalid JSON, floods) and read the hub's answers.
-final class RawWebSocket {
-    let fd: Int32
+/// well-behaved client never would (invalid JSON, floods, oversized messages) and read the
+/// server's answers (the hub's and the overlay's Spark event server's tests).
+public final class RawWebSocket {
+    /// The connected socket.
+    public let fd: Int32
     private var pending: [UInt8] = []
 
-    /// Connects to 127.0.0.1:`port` and upgrades `path`; nil when the hub does not answer 101.
-    init?(port: Int, path: String, bearer: String? = nil) {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A blocking TCP socket connected to 127.0.0.1:`port` (receive timeout `timeout` seconds),
+    /// or nil when the connection is refused. The caller closes it.
+    public static func connectedSocket(port: Int, timeout: Int = 10) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var tv = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         let rc = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else { close(fd); return nil }
+        return fd
+    }
+
+    /// True when the peer closes `fd` within its receive timeout (whatever it sends first is read and ignored).
+    public static func closedByPeer(_ fd: Int32) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { return true }
+            if n < 0 { return errno == ECONNRESET }
+        }
+    }
+
+    /// Connects to 127.0.0.1:`port` and upgrades `path`; nil when the server does not answer 101.
+    public init?(port: Int, path: String, bearer: String? = nil) {
+        guard let fd = Self.connectedSocket(port: port) else { return nil }
+        self.fd = fd
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let bearer { request += "Authorization: Bearer \(bearer)\r\n" }
@@ -40,7 +60,7 @@ final class RawWebSocket {
     deinit { close(fd) }
 
     /// Sends one masked text message.
-    func sendText(_ text: String) {
+    public func sendText(_ text: String) {
         let payload = Array(text.utf8)
         var frame: [UInt8] = [0x81]
         if payload.count < 126 {
@@ -59,7 +79,7 @@ final class RawWebSocket {
     }
 
     /// The next text message from the hub, or nil when the connection ends or times out.
-    func receiveText() -> String? {
+    public func receiveText() -> String? {
         while true {
             guard let b0 = readByte(), let b1 = readByte() else { return nil }
             var length = Int(b1 & 0x7F)
