@@ -187,7 +187,7 @@ public actor Archive {
     public struct StatsQuery: Sendable {
         /// The player (user id or display name, any case); `nil`: everyone.
         public var player: String?
-        /// The player's last this many matches (1...100_000).
+        /// The last this many matches: the player's, or the archive's for everyone (1...100_000).
         public var last: Int
         /// Only these stat columns (``ArchivedPlayerStats/statNames`` and `possession_time`); empty: all.
         public var columns: [String]
@@ -205,27 +205,39 @@ public actor Archive {
     /// Every stat column name ``stats(_:)`` accepts.
     public static let statColumns = ArchivedPlayerStats.statNames + ["possession_time"]
 
-    /// Per-player per-match stats, newest match first (or their sums with ``StatsQuery/total``).
+    /// Per-player per-match stats over the last ``StatsQuery/last`` matches (the player's, or
+    /// the archive's for everyone), newest match first; or their sums with ``StatsQuery/total``
+    /// (with `matches`, how many matches they cover).
     /// Throws ``ArchiveError/unknownColumn`` for a column that is not a stat.
     public func stats(_ q: StatsQuery) async throws -> ArchiveTable {
         for column in q.columns where !Self.statColumns.contains(column) { throw ArchiveError.unknownColumn(column) }
         let stats = q.columns.isEmpty ? Self.statColumns : q.columns
         var binds: [ArchiveValue] = []
-        var condition = ""
+        let condition: String
+        // "Last N matches" counts matches, not rows: everyone's rows of the archive's last N
+        // matches, or a player's rows of the last N matches they played in.
         if let player = q.player {
-            binds.append(.text(player))
-            condition = "WHERE mp.user_id = $1 OR lower(mp.name) = lower($1)"
+            binds = [.text(player), .int(Int64(Self.clampLimit(q.last)))]
+            condition = """
+                WHERE (mp.user_id = $1 OR lower(mp.name) = lower($1)) AND m.id IN (
+                    SELECT l.id FROM matches l WHERE l.id IN (SELECT match_id FROM match_players WHERE user_id = $1 OR lower(name) = lower($1))
+                    ORDER BY l.started_at_ms DESC, l.id LIMIT $2)
+                """
+        } else {
+            binds = [.int(Int64(Self.clampLimit(q.last)))]
+            condition = "WHERE m.id IN (SELECT l.id FROM matches l ORDER BY l.started_at_ms DESC, l.id LIMIT $1)"
         }
-        binds.append(.int(Int64(Self.clampLimit(q.last))))
         let inner = """
             SELECT m.started_at, m.id AS match_id, mp.user_id, mp.name, mp.team, \(stats.map { "mp.\($0)" }.joined(separator: ", "))
             FROM match_players mp JOIN matches m ON m.id = mp.match_id \(condition)
-            ORDER BY m.started_at_ms DESC, m.id, mp.user_id LIMIT $\(binds.count)
+            ORDER BY m.started_at_ms DESC, m.id, mp.team, mp.number, mp.user_id
             """
         if q.total {
             // CAST: PostgreSQL sums BIGINT into NUMERIC; both back ends then give plain numbers.
+            let sums = stats.map { "CAST(SUM(s.\($0)) AS \($0 == "possession_time" ? "DOUBLE PRECISION" : "BIGINT")) AS \($0)" }
             return try await store.query(
-                "SELECT COUNT(*) AS matches, \(stats.map { "CAST(SUM(s.\($0)) AS \($0 == "possession_time" ? "DOUBLE PRECISION" : "BIGINT")) AS \($0)" }.joined(separator: ", ")) FROM (\(inner)) s", binds).named(["matches"] + stats)
+                "SELECT COUNT(DISTINCT s.match_id) AS matches, \(sums.joined(separator: ", ")) FROM (\(inner)) s", binds
+            ).named(["matches"] + stats)
         }
         return try await store.query(inner, binds).named(["started_at", "match_id", "user_id", "name", "team"] + stats)
     }

@@ -25,11 +25,12 @@ public enum ArchiveLocation: Sendable, Equatable {
         }
     }
 
-    /// The location for messages: the SQLite path, or the URL with its password as `***`.
+    /// The location for messages: the SQLite path, or `postgres://HOST:PORT/DATABASE` (no user
+    /// or password; a URL that does not parse with its password as `***`).
     public var redacted: String {
         switch self {
         case .sqlite(let path): path
-        case .postgres(let url): PostgresArchiveStore.Endpoint.redacted(url)
+        case .postgres(let url): (try? PostgresArchiveStore.Endpoint(url: url))?.display ?? PostgresArchiveStore.Endpoint.redacted(url)
         }
     }
 
@@ -45,7 +46,7 @@ public enum ArchiveLocation: Sendable, Equatable {
         switch self {
         case .sqlite(let path):
             if mustExist, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
-                throw ArchiveError.database("\(path): no archive there (create one with `nevr archive add`)")
+                throw ArchiveError.cannotOpen(path, reason: "no archive there (create one with `nevr archive add`, or name one with --database)")
             }
             return try await Archive(store: SQLiteArchiveStore(path: path))
         case .postgres(let url):

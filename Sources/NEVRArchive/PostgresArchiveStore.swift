@@ -12,7 +12,7 @@ public final class PostgresArchiveStore: ArchiveStore, @unchecked Sendable {
     // @unchecked: `connection` is immutable after init; PostgresConnection is thread-safe.
     private let connection: PostgresConnection
     private let logger = Logger(label: "nevr.archive.postgres")
-    /// The URL given to ``init(url:)`` with its password replaced by `***`.
+    /// The server and database, `postgres://HOST:PORT/DATABASE` (no user or password).
     public let label: String
 
     /// The parts of a `postgres://` URL.
@@ -46,7 +46,14 @@ public final class PostgresArchiveStore: ArchiveStore, @unchecked Sendable {
             self.database = database.isEmpty ? self.user : database
         }
 
-        /// The URL without its password, for messages.
+        /// The server and database for messages, `postgres://HOST:PORT/DATABASE`: no user or
+        /// password, the port spelled out even when it is the default.
+        public var display: String {
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            return "postgres://\(shownHost):\(port)/\(database)"
+        }
+
+        /// The URL without its password, for messages about a URL that does not parse.
         public static func redacted(_ spec: String) -> String {
             guard var url = URLComponents(string: spec), url.password != nil else { return spec }
             url.password = "***"
@@ -57,18 +64,18 @@ public final class PostgresArchiveStore: ArchiveStore, @unchecked Sendable {
     /// Connects to the server `url` names (`postgres://` or `postgresql://`; user `postgres`,
     /// port 5432 and database = user when left out).
     /// - Throws: ``ArchiveError/unsupportedDatabase(_:)`` for a URL that is not one, and
-    ///   ``ArchiveError/database(_:)`` (naming the URL without its password) when the server
-    ///   cannot be reached or refuses the login.
+    ///   ``ArchiveError/cannotOpen(_:reason:)`` (naming ``Endpoint/display``, with a hint) when
+    ///   the server cannot be reached or refuses the login.
     public init(url: String) async throws {
         let endpoint = try Endpoint(url: url)
         let configuration = PostgresConnection.Configuration(
             host: endpoint.host, port: endpoint.port, username: endpoint.user, password: endpoint.password,
             database: endpoint.database, tls: .disable)
-        label = Endpoint.redacted(url)
+        label = endpoint.display
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
-            throw ArchiveError.database("\(Endpoint.redacted(url)): \(String(reflecting: error))")
+            throw ArchiveError.cannotOpen(endpoint.display, reason: PostgresFailure.connecting(error))
         }
         // Keep the server's notices about IF NOT EXISTS out of the way.
         _ = try await query("SET client_min_messages = warning", [])
@@ -76,7 +83,8 @@ public final class PostgresArchiveStore: ArchiveStore, @unchecked Sendable {
 
     /// Runs `sql` with `binds` as `$1`, `$2`, ... (extended protocol: binds never become SQL
     /// text) and returns every row; an empty table, with no column names, when there are none.
-    /// - Throws: ``ArchiveError/database(_:)`` with the server's message.
+    /// - Throws: ``ArchiveError/database(_:)`` with the server's message (never the query or
+    ///   its binds).
     public func query(_ sql: String, _ binds: [ArchiveValue]) async throws -> ArchiveTable {
         var bindings = PostgresBindings()
         for value in binds {
@@ -98,7 +106,7 @@ public final class PostgresArchiveStore: ArchiveStore, @unchecked Sendable {
         } catch let error as ArchiveError {
             throw error
         } catch {
-            throw ArchiveError.database(String(reflecting: error))
+            throw ArchiveError.database(PostgresFailure.statement(error))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NEVRCapture
 import NIOCore
 import SQLiteNIO
 
@@ -20,7 +21,7 @@ public final class SQLiteArchiveStore: ArchiveStore, @unchecked Sendable {
         do {
             connection = try await SQLiteConnection.open(storage: storage)
         } catch {
-            throw ArchiveError.database("\(path): \(error)")
+            throw ArchiveError.cannotOpen(path, reason: ErrorReason.plain(error))
         }
         label = "sqlite:\(path)"
         // WAL: readers (archive serve) do not block the writer (archive add).

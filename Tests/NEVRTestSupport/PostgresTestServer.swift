@@ -102,6 +102,68 @@ public final class PostgresTestServer: @unchecked Sendable {
         }
     }
 
+    nonisolated(unsafe) private static var sharedServer: PostgresTestServer?
+    nonisolated(unsafe) private static var sharedFailure: Unavailable?
+    private static let sharedLock = NSLock()
+
+    /// The one server of this test process, started on first use (one `initdb` for every
+    /// PostgreSQL test instead of one per test class: about 2 s each under load) and stopped when
+    /// the process exits; tests share it through databases of their own (``makeDatabase()``).
+    /// Throws ``Unavailable`` as ``init(settings:)`` does (and again, without a second try, to
+    /// every later caller).
+    public static func shared() throws -> PostgresTestServer {
+        sharedLock.lock()
+        defer { sharedLock.unlock() }
+        if let sharedServer { return sharedServer }
+        if let sharedFailure { throw sharedFailure }
+        do {
+            let server = try PostgresTestServer()
+            sharedServer = server
+            // XCTest ends the process with exit(): stop the server then (the watchdog would
+            // too, a second later).
+            atexit { PostgresTestServer.sharedServer?.stop() }
+            return server
+        } catch let error as Unavailable {
+            sharedFailure = error
+            throw error
+        }
+    }
+
+    /// Creates a new empty database on this server (`createdb`) and returns its URL.
+    public func makeDatabase() throws -> String {
+        let name = "t" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try command("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-w", String(name)])
+        return url(database: String(name))
+    }
+
+    /// Adds a login role `role` that must give `password` over TCP (`scram-sha-256` in
+    /// pg_hba.conf, ahead of the trust rule), for the tests of a refused login. A superuser, so
+    /// that with the right password it can open (create the tables of) any test database.
+    /// Returns once the server applies the rule (a login without the password fails).
+    public func addPasswordRole(_ role: String, password: String) throws {
+        precondition(role.allSatisfy { $0.isLetter || $0.isNumber } && password.allSatisfy { $0.isLetter || $0.isNumber })
+        try psql("CREATE ROLE \(role) LOGIN SUPERUSER PASSWORD '\(password)'")
+        let hba = folder.appendingPathComponent("data/pg_hba.conf")
+        let rules = try String(contentsOf: hba, encoding: .utf8)
+        // Written in place (not replaced) so the file keeps its owner when the tests run as root.
+        let handle = try FileHandle(forWritingTo: hba)
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("host all \(role) 127.0.0.1/32 scram-sha-256\n\(rules)".utf8))
+        try handle.close()
+        try command("pg_ctl", ["-D", folder.appendingPathComponent("data").path, "reload"])
+        // The reload is asynchronous: wait until a login without the password is refused.
+        let deadline = Date().addingTimeInterval(20)
+        while (try? command("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", role, "-w", "-d", "postgres", "-c", "SELECT 1"])) != nil {
+            guard Date() < deadline else { throw Unavailable(description: "pg_hba.conf rule for \(role) not applied within 20 s") }
+            usleep(100_000)
+        }
+    }
+
+    /// Runs one SQL statement as the superuser (`psql`), failing on any error.
+    public func psql(_ sql: String) throws {
+        try command("psql", ["-h", "127.0.0.1", "-p", String(port), "-U", user, "-w", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+    }
+
     /// The URL of database `database` on this server (`postgres` exists from the start).
     public func url(database: String = "postgres") -> String {
         "postgres://\(user)@127.0.0.1:\(port)/\(database)"

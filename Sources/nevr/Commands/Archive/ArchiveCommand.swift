@@ -37,7 +37,7 @@ struct ArchiveQueryOptions: ParsableArguments {
         do {
             archive = try await ArchiveLocation(database).open(mustExist: true)
         } catch {
-            throw CLIOutput.report(error, file: ArchiveLocation.redacted(database))
+            throw ArchiveFailure.report(error, database: database)
         }
         do {
             let table = try await body(archive)
@@ -47,7 +47,7 @@ struct ArchiveQueryOptions: ParsableArguments {
             try stdout.flush()
         } catch {
             try? await archive.close()
-            throw CLIOutput.report(error, file: ArchiveLocation.redacted(database))
+            throw ArchiveFailure.report(error, database: database)
         }
     }
 }

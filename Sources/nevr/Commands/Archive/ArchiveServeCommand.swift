@@ -36,7 +36,7 @@ struct ArchiveServeCommand: AsyncParsableCommand {
         do {
             archive = try await ArchiveLocation(database).open(mustExist: true)
         } catch {
-            throw CLIOutput.report(error, file: shown)
+            throw ArchiveFailure.report(error, database: database)
         }
         let server = ArchiveServer(archive: archive, options: .init(host: host, port: port))
         let host = self.host
