@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "NEVRHub", targets: ["NEVRHub"]),
         .library(name: "NEVROverlay", targets: ["NEVROverlay"]),
         .library(name: "NEVRArchive", targets: ["NEVRArchive"]),
+        .library(name: "NEVRArchiveServer", targets: ["NEVRArchiveServer"]),
         .library(name: "NEVRNATS", targets: ["NEVRNATS"]),
         .executable(name: "nevr", targets: ["nevr"]),
     ],
@@ -30,7 +31,7 @@ let package = Package(
         .trait(
             name: "Overlay", description: "NEVROverlay: Spark-compatible overlay and event servers, overlay pages (Hummingbird).",
             enabledTraits: ["Hub"]),
-        .trait(name: "Archive", description: "NEVRArchive: match archive on SQLite (sqlite-nio, bundled SQLite) and `nevr archive`."),
+        .trait(name: "Archive", description: "NEVRArchive: match archive on SQLite (sqlite-nio, bundled SQLite) or PostgreSQL (postgres-nio) and `nevr archive`."),
         .trait(name: "NATS", description: "NEVRNATS: NATS and JetStream client on SwiftNIO (swift-nio's NIOCore, NIOPosix)."),
         .default(enabledTraits: ["GameAPI", "Hub", "Overlay", "Archive", "NATS"]),
     ],
@@ -50,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        // The archive's shared back end (NEVRArchive, trait Archive).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
     ],
     targets: [
         // The typed session model, game-JSON reader and writer, events, frame processor.
@@ -134,12 +137,26 @@ let package = Package(
             ]
         ),
 
-        // Match archive: captures indexed into SQLite (trait Archive).
+        // Match archive: captures indexed into SQLite or PostgreSQL (trait Archive).
         .target(
             name: "NEVRArchive",
             dependencies: [
                 "NEVRCore", "NEVRCapture",
                 .product(name: "SQLiteNIO", package: "sqlite-nio", condition: .when(traits: ["Archive"])),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Archive"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Archive"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Archive"])),
+            ]
+        ),
+
+        // `nevr archive serve`: the archive's REST API (Hummingbird; trait Archive), its own
+        // module so NEVRArchive users who only index and query do not link a web server.
+        .target(
+            name: "NEVRArchiveServer",
+            dependencies: [
+                "NEVRArchive", "NEVRCapture", "NEVRCore",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Archive"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Archive"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Archive"])),
             ]
         ),
@@ -158,8 +175,8 @@ let package = Package(
         .executableTarget(
             name: "nevr",
             dependencies: [
-                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRAnalysis",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRArchiveServer",
+                "NEVRAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -175,6 +192,14 @@ let package = Package(
             name: "NEVRHubBenchmark",
             dependencies: ["NEVRCore", "NEVRHub", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Benchmarks/NEVRHubBenchmark"
+        ),
+
+        // Archive ingest rate and query latency, SQLite against PostgreSQL (its own target: it
+        // needs the archive's database drivers and starts a private PostgreSQL server).
+        .executableTarget(
+            name: "NEVRArchiveBenchmark",
+            dependencies: ["NEVRArchive", "NEVRCapture", "NEVRCore", "NEVRSimulator", "NEVRTestSupport"],
+            path: "Benchmarks/NEVRArchiveBenchmark"
         ),
 
         // Locates ../shared/data for the tests (never copied into the project).
@@ -228,6 +253,15 @@ let package = Package(
             dependencies: ["NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHubWire", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRNATS", "NEVRTestSupport"]
         ),
         .testTarget(name: "NEVRArchiveTests", dependencies: ["NEVRArchive", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport"]),
+        // The archive's REST API over loopback HTTP, on SQLite and PostgreSQL, against docs/archive-openapi.yaml.
+        .testTarget(
+            name: "NEVRArchiveServerTests",
+            dependencies: [
+                "NEVRArchiveServer", "NEVRArchive", "NEVRCapture", "NEVRSimulator", "NEVRTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Parser unit tests, and integration tests against a real `nats-server -js` (skipped with
         // a message when it is not installed; scripts/bootstrap.sh installs it).
         .testTarget(name: "NEVRNATSTests", dependencies: ["NEVRNATS", "NEVRTestSupport", .product(name: "NIOCore", package: "swift-nio")]),

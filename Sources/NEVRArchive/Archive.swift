@@ -30,22 +30,27 @@ public actor Archive {
         let existing = try await store.query("SELECT id FROM matches WHERE id = $1", [.text(match.id)])
         if !existing.rows.isEmpty { return false }
         _ = try await store.query("BEGIN", [])
+        let inserted: Bool
         do {
-            try await insert(match)
-            _ = try await store.query("COMMIT", [])
+            inserted = try await insert(match)
+            _ = try await store.query(inserted ? "COMMIT" : "ROLLBACK", [])
         } catch {
             _ = try? await store.query("ROLLBACK", [])
             throw error
         }
-        return true
+        return inserted
     }
 
-    private func insert(_ m: ArchivedMatch) async throws {
-        _ = try await store.query(
+    /// Inserts the match row first; when another writer (a second machine on a shared
+    /// PostgreSQL archive) added the same match since the check in ``add(_:)``, the row is not
+    /// inserted (`ON CONFLICT DO NOTHING`, nothing `RETURNING`) and this returns false.
+    private func insert(_ m: ArchivedMatch) async throws -> Bool {
+        let row = try await store.query(
             """
             INSERT INTO matches (id, session_id, capture, started_at_ms, ended_at_ms, started_at, map, match_type,
                 blue_team, orange_team, blue_points, orange_points, result, completed, frames)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            ON CONFLICT (id) DO NOTHING RETURNING id
             """,
             [
                 .text(m.id), .text(m.sessionID), .text(m.capture), .int(m.startedAtMs), .int(m.endedAtMs),
@@ -53,6 +58,7 @@ public actor Archive {
                 .int(Int64(m.bluePoints)), .int(Int64(m.orangePoints)), .text(m.result), .int(m.completed ? 1 : 0),
                 .int(Int64(m.frames)),
             ])
+        guard !row.rows.isEmpty else { return false }
         let statColumns = ArchivedPlayerStats.statNames
         let columnList = (["match_id", "user_id", "name", "team", "number"] + statColumns + ["possession_time"]).joined(separator: ", ")
         let placeholders = (1...(6 + statColumns.count)).map { "$\($0)" }.joined(separator: ", ")
@@ -85,6 +91,7 @@ public actor Archive {
                 binds)
             start += chunk.count
         }
+        return true
     }
 
     /// Which matches ``matches(_:)`` lists: the newest first.
@@ -95,11 +102,14 @@ public actor Archive {
         public var map: String?
         /// At most this many (1...100_000).
         public var limit: Int
+        /// Leave out this many of the newest first (paging; 0...10_000_000).
+        public var offset: Int
         /// Creates a query.
-        public init(player: String? = nil, map: String? = nil, limit: Int = 100) {
+        public init(player: String? = nil, map: String? = nil, limit: Int = 100, offset: Int = 0) {
             self.player = player
             self.map = map
             self.limit = limit
+            self.offset = offset
         }
     }
 
@@ -128,6 +138,8 @@ public actor Archive {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         binds.append(.int(Int64(Self.clampLimit(q.limit))))
         sql += " ORDER BY started_at_ms DESC, id LIMIT $\(binds.count)"
+        binds.append(.int(Int64(Self.clampOffset(q.offset))))
+        sql += " OFFSET $\(binds.count)"
         return try await store.query(sql, binds).named(Self.matchColumns)
     }
 
@@ -160,11 +172,22 @@ public actor Archive {
             """, [.int(Int64(Self.clampLimit(limit)))]).named(["user_id", "name", "matches", "last_match"])
     }
 
+    /// The player with this user id, or else with this display name (any case; the most
+    /// recently seen of several), as `user_id`, `name`, `last_seen_ms`; `nil` when unknown.
+    public func player(_ idOrName: String) async throws -> ArchiveTable? {
+        let found = try await store.query(
+            """
+            SELECT user_id, name, last_seen_ms FROM players WHERE user_id = $1 OR lower(name) = lower($1)
+            ORDER BY CASE WHEN user_id = $1 THEN 0 ELSE 1 END, last_seen_ms DESC LIMIT 1
+            """, [.text(idOrName)])
+        return found.rows.isEmpty ? nil : found
+    }
+
     /// Which rows ``stats(_:)`` gives.
     public struct StatsQuery: Sendable {
         /// The player (user id or display name, any case); `nil`: everyone.
         public var player: String?
-        /// The player's last this many matches (1...100_000).
+        /// The last this many matches: the player's, or the archive's for everyone (1...100_000).
         public var last: Int
         /// Only these stat columns (``ArchivedPlayerStats/statNames`` and `possession_time`); empty: all.
         public var columns: [String]
@@ -182,27 +205,39 @@ public actor Archive {
     /// Every stat column name ``stats(_:)`` accepts.
     public static let statColumns = ArchivedPlayerStats.statNames + ["possession_time"]
 
-    /// Per-player per-match stats, newest match first (or their sums with ``StatsQuery/total``).
+    /// Per-player per-match stats over the last ``StatsQuery/last`` matches (the player's, or
+    /// the archive's for everyone), newest match first; or their sums with ``StatsQuery/total``
+    /// (with `matches`, how many matches they cover).
     /// Throws ``ArchiveError/unknownColumn`` for a column that is not a stat.
     public func stats(_ q: StatsQuery) async throws -> ArchiveTable {
         for column in q.columns where !Self.statColumns.contains(column) { throw ArchiveError.unknownColumn(column) }
         let stats = q.columns.isEmpty ? Self.statColumns : q.columns
         var binds: [ArchiveValue] = []
-        var condition = ""
+        let condition: String
+        // "Last N matches" counts matches, not rows: everyone's rows of the archive's last N
+        // matches, or a player's rows of the last N matches they played in.
         if let player = q.player {
-            binds.append(.text(player))
-            condition = "WHERE mp.user_id = $1 OR lower(mp.name) = lower($1)"
+            binds = [.text(player), .int(Int64(Self.clampLimit(q.last)))]
+            condition = """
+                WHERE (mp.user_id = $1 OR lower(mp.name) = lower($1)) AND m.id IN (
+                    SELECT l.id FROM matches l WHERE l.id IN (SELECT match_id FROM match_players WHERE user_id = $1 OR lower(name) = lower($1))
+                    ORDER BY l.started_at_ms DESC, l.id LIMIT $2)
+                """
+        } else {
+            binds = [.int(Int64(Self.clampLimit(q.last)))]
+            condition = "WHERE m.id IN (SELECT l.id FROM matches l ORDER BY l.started_at_ms DESC, l.id LIMIT $1)"
         }
-        binds.append(.int(Int64(Self.clampLimit(q.last))))
         let inner = """
             SELECT m.started_at, m.id AS match_id, mp.user_id, mp.name, mp.team, \(stats.map { "mp.\($0)" }.joined(separator: ", "))
             FROM match_players mp JOIN matches m ON m.id = mp.match_id \(condition)
-            ORDER BY m.started_at_ms DESC, m.id, mp.user_id LIMIT $\(binds.count)
+            ORDER BY m.started_at_ms DESC, m.id, mp.team, mp.number, mp.user_id
             """
         if q.total {
             // CAST: PostgreSQL sums BIGINT into NUMERIC; both back ends then give plain numbers.
+            let sums = stats.map { "CAST(SUM(s.\($0)) AS \($0 == "possession_time" ? "DOUBLE PRECISION" : "BIGINT")) AS \($0)" }
             return try await store.query(
-                "SELECT COUNT(*) AS matches, \(stats.map { "CAST(SUM(s.\($0)) AS \($0 == "possession_time" ? "DOUBLE PRECISION" : "BIGINT")) AS \($0)" }.joined(separator: ", ")) FROM (\(inner)) s", binds).named(["matches"] + stats)
+                "SELECT COUNT(DISTINCT s.match_id) AS matches, \(sums.joined(separator: ", ")) FROM (\(inner)) s", binds
+            ).named(["matches"] + stats)
         }
         return try await store.query(inner, binds).named(["started_at", "match_id", "user_id", "name", "team"] + stats)
     }
@@ -217,12 +252,15 @@ public actor Archive {
         public var player: String?
         /// At most this many (1...100_000).
         public var limit: Int
+        /// Leave out this many first (paging; 0...10_000_000).
+        public var offset: Int
         /// Creates a query.
-        public init(match: String? = nil, kinds: [String] = [], player: String? = nil, limit: Int = 1000) {
+        public init(match: String? = nil, kinds: [String] = [], player: String? = nil, limit: Int = 1000, offset: Int = 0) {
             self.match = match
             self.kinds = kinds
             self.player = player
             self.limit = limit
+            self.offset = offset
         }
     }
 
@@ -249,11 +287,12 @@ public actor Archive {
                 "(e.user_id = $\(n) OR e.user_id IN (SELECT user_id FROM match_players mp WHERE mp.match_id = e.match_id AND lower(mp.name) = lower($\(n))))")
         }
         binds.append(.int(Int64(Self.clampLimit(q.limit))))
+        binds.append(.int(Int64(Self.clampOffset(q.offset))))
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try await store.query(
             """
             SELECT e.match_id, e.frame, e.time_ms, e.kind, e.slot, e.user_id, e.json FROM events e JOIN matches m ON m.id = e.match_id
-            \(whereClause) ORDER BY m.started_at_ms DESC, e.match_id, e.seq LIMIT $\(binds.count)
+            \(whereClause) ORDER BY m.started_at_ms DESC, e.match_id, e.seq LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
             """, binds).named(["match_id", "frame", "time_ms", "kind", "slot", "user_id", "json"])
     }
 
@@ -268,6 +307,7 @@ public actor Archive {
     }
 
     static func clampLimit(_ n: Int) -> Int { min(max(n, 1), 100_000) }
+    static func clampOffset(_ n: Int) -> Int { min(max(n, 0), 10_000_000) }
 
     static func iso(_ ms: Int64) -> String {
         Timestamp(millisecondsSinceEpoch: ms).iso8601

@@ -34,28 +34,42 @@ public struct ArchiveIngest {
     /// Creates an ingest run into `archive`.
     public init(archive: Archive) { self.archive = archive }
 
+    /// What `archive add PATH...` reads: the capture files, and the folders that held none.
+    public struct Inputs: Sendable, Equatable {
+        /// Files as given, then each folder's capture files sorted by path.
+        public var files: [URL]
+        /// Folders given that hold no file with a capture extension (reported and counted as
+        /// skipped, so a mistyped folder is not a silent success).
+        public var emptyFolders: [String]
+    }
+
     /// The capture files `paths` name: files as given (any extension: an unknown one is
     /// reported when indexing), folders searched recursively for files with a known capture
-    /// extension, sorted by path.
-    public static func captureFiles(in paths: [String]) -> [URL] {
-        var files: [URL] = []
+    /// extension, sorted by path; and the folders without any.
+    public static func inputs(_ paths: [String]) -> Inputs {
+        var inputs = Inputs(files: [], emptyFolders: [])
         let fm = FileManager.default
         for path in paths {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                files.append(URL(fileURLWithPath: path))
+                inputs.files.append(URL(fileURLWithPath: path))
                 continue
             }
             let root = URL(fileURLWithPath: path, isDirectory: true)
-            guard let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else { continue }
             var found: [URL] = []
-            for case let url as URL in walker where CaptureFormat(fileExtension: url.pathExtension)?.isSupported == true {
-                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { found.append(url) }
+            if let walker = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) {
+                for case let url as URL in walker where CaptureFormat(fileExtension: url.pathExtension)?.isSupported == true {
+                    if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { found.append(url) }
+                }
             }
-            files += found.sorted { $0.path < $1.path }
+            if found.isEmpty { inputs.emptyFolders.append(path) }
+            inputs.files += found.sorted { $0.path < $1.path }
         }
-        return files
+        return inputs
     }
+
+    /// The capture files of ``inputs(_:)``.
+    public static func captureFiles(in paths: [String]) -> [URL] { inputs(paths).files }
 
     /// Indexes and adds every file, calling `report` after each one (in order).
     public func add(_ files: [URL], report: (Int, Outcome) -> Void) async -> Summary {

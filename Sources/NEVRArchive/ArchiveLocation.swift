@@ -25,17 +25,32 @@ public enum ArchiveLocation: Sendable, Equatable {
         }
     }
 
+    /// The location for messages: the SQLite path, or `postgres://HOST:PORT/DATABASE` (no user
+    /// or password; a URL that does not parse with its password as `***`).
+    public var redacted: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url): (try? PostgresArchiveStore.Endpoint(url: url))?.display ?? PostgresArchiveStore.Endpoint.redacted(url)
+        }
+    }
+
+    /// A `--database` value for messages: ``redacted`` when it parses, else the value with
+    /// anything between `:` and `@` after the scheme masked.
+    public static func redacted(_ spec: String) -> String {
+        (try? ArchiveLocation(spec))?.redacted ?? PostgresArchiveStore.Endpoint.redacted(spec)
+    }
+
     /// Opens the archive. `mustExist`: an SQLite file that is not there is an error instead
     /// of a new empty archive (queries should not create files).
     public func open(mustExist: Bool = false) async throws -> Archive {
         switch self {
         case .sqlite(let path):
             if mustExist, path != ":memory:", !FileManager.default.fileExists(atPath: path) {
-                throw ArchiveError.database("\(path): no archive there (create one with `nevr archive add`)")
+                throw ArchiveError.cannotOpen(path, reason: "no archive there (create one with `nevr archive add`, or name one with --database)")
             }
             return try await Archive(store: SQLiteArchiveStore(path: path))
         case .postgres(let url):
-            throw ArchiveError.unsupportedDatabase(url)
+            return try await Archive(store: PostgresArchiveStore(url: url))
         }
     }
 }

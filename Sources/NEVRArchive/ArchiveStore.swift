@@ -52,6 +52,10 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable, Sendable {
     case noGameFrames(String)
     /// The database said no: its message.
     case database(String)
+    /// The archive could not be opened: where (the SQLite path, or
+    /// `postgres://HOST:PORT/DATABASE` without credentials) and why, in words with a hint (a
+    /// server that refuses the connection or the login, a missing file).
+    case cannotOpen(String, reason: String)
     /// A `--database` value that names no back end this build has.
     case unsupportedDatabase(String)
     /// A value from the database outside the range the archive accepts.
@@ -64,6 +68,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .noGameFrames(let file): "\(file): no game frames with a session id (nothing to archive)"
         case .database(let message): "database error: \(message)"
+        case .cannotOpen(let location, let reason): "\(location): \(reason)"
         case .unsupportedDatabase(let url): "\(url): not a database this build knows (use a file path, sqlite:PATH or postgres://...)"
         case .badValue(let column, let value): "database column \(column) holds \(value), which is out of range"
         case .unknownColumn(let name): "unknown stat \"\(name)\"; known: \(Archive.statColumns.joined(separator: ", "))"

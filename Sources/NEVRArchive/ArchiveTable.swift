@@ -89,7 +89,8 @@ public struct ArchiveTable: Hashable, Sendable {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func jsonString(_ text: String) -> String {
+    /// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

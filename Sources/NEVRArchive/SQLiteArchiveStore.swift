@@ -1,4 +1,5 @@
 import Foundation
+import NEVRCapture
 import NIOCore
 import SQLiteNIO
 
@@ -20,12 +21,15 @@ public final class SQLiteArchiveStore: ArchiveStore, @unchecked Sendable {
         do {
             connection = try await SQLiteConnection.open(storage: storage)
         } catch {
-            throw ArchiveError.database("\(path): \(error)")
+            throw ArchiveError.cannotOpen(path, reason: ErrorReason.plain(error))
         }
         label = "sqlite:\(path)"
         // WAL: readers (archive serve) do not block the writer (archive add).
         if path != ":memory:" { _ = try await query("PRAGMA journal_mode = WAL", []) }
         _ = try await query("PRAGMA synchronous = NORMAL", [])
+        // A second writer (another `archive add` on the same file) waits up to 10 s for the
+        // write lock instead of failing at once with "database is locked".
+        _ = try await query("PRAGMA busy_timeout = 10000", [])
     }
 
     /// Runs `sql` with `binds` as `$1`, `$2`, ... and returns every row (BLOB columns come back as

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NEVRArchive
+import NEVRCapture
 
 /// `nevr archive add FILE|DIR...`: index captures of any format into the archive.
 struct ArchiveAddCommand: AsyncParsableCommand {
@@ -10,24 +11,31 @@ struct ArchiveAddCommand: AsyncParsableCommand {
         discussion: """
             Each file gives one match per session id. A match already archived (same session id
             and start) is not added twice. A file that cannot be read is reported on stderr and
-            skipped; the exit status is 1 when any file failed, 2 when any was damaged.
+            skipped, and so is a folder without any capture file; the summary counts them. The exit
+            status is 1 when anything was skipped, 2 when a file was damaged (and partly indexed).
             """
     )
 
     @Argument(help: "Capture files or folders.")
     var paths: [String]
 
-    @Option(help: "The archive: a file or sqlite:PATH (default: archive.sqlite in the first folder given, or beside the first file).")
+    @Option(help: "The archive: a file, sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (default: archive.sqlite in the first folder given, or beside the first file).")
     var database: String?
 
     func run() async throws {
-        let files = ArchiveIngest.captureFiles(in: paths)
+        let inputs = ArchiveIngest.inputs(paths)
+        let files = inputs.files
         let spec = database ?? defaultDatabase()
+        let shown = ArchiveLocation.redacted(spec)
         let archive: Archive
         do {
             archive = try await ArchiveLocation(spec).open()
         } catch {
-            throw CLIOutput.report(error, file: spec)
+            throw ArchiveFailure.report(error, database: spec)
+        }
+        let known = CaptureFormat.allCases.filter(\.isSupported).flatMap(\.fileExtensions).map { "." + $0 }.joined(separator: ", ")
+        for folder in inputs.emptyFolders {
+            CLIOutput.printError(file: folder, "no capture files in this folder (known extensions: \(known)); skipped")
         }
         let progress = ProgressLine("archive add")
         let summary = await ArchiveIngest(archive: archive).add(files) { i, outcome in
@@ -42,11 +50,12 @@ struct ArchiveAddCommand: AsyncParsableCommand {
         }
         progress.finish()
         try? await archive.close()
+        let skipped = summary.filesFailed + inputs.emptyFolders.count
         CLIOutput.printError(
-            "\(spec): \(summary.matchesAdded) matches added, \(summary.duplicates) already archived; "
-                + "\(summary.filesIndexed) files indexed, \(summary.filesFailed) failed, \(summary.filesDamaged) damaged")
-        if summary.filesFailed > 0 { throw ExitCode.failure }
-        if summary.filesDamaged > 0 { throw ExitStatus.damaged(spec) }
+            "\(shown): \(summary.matchesAdded) matches added, \(summary.duplicates) already archived; "
+                + "\(summary.filesIndexed) files indexed, \(skipped) skipped, \(summary.filesDamaged) damaged")
+        if skipped > 0 { throw ExitCode.failure }
+        if summary.filesDamaged > 0 { throw ExitStatus.damaged(shown) }
     }
 
     /// `archive.sqlite` in the first folder given, or in the folder of the first file.

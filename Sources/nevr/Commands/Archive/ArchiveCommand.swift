@@ -7,23 +7,25 @@ import NEVRArchive
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
-        abstract: "Index captures into a match archive (SQLite by default) and query it.",
+        abstract: "Index captures into a match archive (SQLite by default, or PostgreSQL) and query it.",
         discussion: """
             The archive keeps matches (session id, time, map, teams, result), players by user id,
             each player's cumulative stats per match (the game's stats at the match's last frame)
             and the detected events. Without --database it is archive.sqlite: next to the
-            captures for `add`, in the current folder for the queries.
+            captures for `add`, in the current folder for the queries. With
+            --database postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE several machines add to
+            and query one archive on a PostgreSQL server (no TLS: a loopback or private network).
             """,
         subcommands: [
             ArchiveAddCommand.self, ArchiveMatchesCommand.self, ArchivePlayersCommand.self,
-            ArchiveStatsCommand.self, ArchiveEventsCommand.self,
+            ArchiveStatsCommand.self, ArchiveEventsCommand.self, ArchiveServeCommand.self,
         ]
     )
 }
 
 /// Options every archive query shares.
 struct ArchiveQueryOptions: ParsableArguments {
-    @Option(help: "The archive: a file (default ./archive.sqlite) or sqlite:PATH.")
+    @Option(help: "The archive: a file (default ./archive.sqlite), sqlite:PATH or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE.")
     var database: String = ArchiveLocation.defaultFileName
 
     @Option(help: "Output: table, json (one object per line) or csv.")
@@ -35,7 +37,7 @@ struct ArchiveQueryOptions: ParsableArguments {
         do {
             archive = try await ArchiveLocation(database).open(mustExist: true)
         } catch {
-            throw CLIOutput.report(error, file: database)
+            throw ArchiveFailure.report(error, database: database)
         }
         do {
             let table = try await body(archive)
@@ -45,7 +47,7 @@ struct ArchiveQueryOptions: ParsableArguments {
             try stdout.flush()
         } catch {
             try? await archive.close()
-            throw CLIOutput.report(error, file: database)
+            throw ArchiveFailure.report(error, database: database)
         }
     }
 }

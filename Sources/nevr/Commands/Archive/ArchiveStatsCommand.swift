@@ -18,7 +18,7 @@ struct ArchiveStatsCommand: AsyncParsableCommand {
     @Argument(help: "A player's user id or name (any case); omitted: everyone.")
     var player: String?
 
-    @Option(help: "The last this many matches (rows).")
+    @Option(help: "The last this many matches: the player's, or the archive's for everyone.")
     var last: Int = 100
 
     @Option(help: "Only these stats, comma-separated (points, goals, saves, stuns, passes, catches, steals, blocks, interceptions, assists, shots_taken, possession_time).")
