@@ -109,6 +109,8 @@ let package = Package(
             name: "NEVRHub",
             dependencies: [
                 "NEVRCore", "NEVRCapture", "NEVRGameAPI", "NEVRHubWire",
+                // The cluster relay over JetStream (Sources/NEVRHub/Cluster, `#if NATS`).
+                .target(name: "NEVRNATS", condition: .when(traits: ["NATS"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hub"])),
                 .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Hub"])),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["Hub"])),
@@ -176,7 +178,9 @@ let package = Package(
             name: "nevr",
             dependencies: [
                 "NEVRCore", "NEVRCapture", "NEVRSimulator", "NEVRGameAPI", "NEVRHub", "NEVROverlay", "NEVRArchive", "NEVRArchiveServer",
-                "NEVRAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "NEVRAnalysis",
+                .target(name: "NEVRNATS", condition: .when(traits: ["NATS"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -190,7 +194,10 @@ let package = Package(
         // WebSocket hub throughput/latency (its own target: it needs the streaming dependencies).
         .executableTarget(
             name: "NEVRHubBenchmark",
-            dependencies: ["NEVRCore", "NEVRHub", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            dependencies: [
+                "NEVRCore", "NEVRHub", .target(name: "NEVRNATS", condition: .when(traits: ["NATS"])),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Benchmarks/NEVRHubBenchmark"
         ),
 
@@ -237,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "NEVRHubTests",
             dependencies: [
-                "NEVRHub", "NEVRGameAPI", "NEVRCapture", "NEVRTestSupport", "NEVRNetworkTestSupport",
+                "NEVRHub", "NEVRGameAPI", .target(name: "NEVRNATS", condition: .when(traits: ["NATS"])), "NEVRCapture", "NEVRTestSupport", "NEVRNetworkTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -264,7 +271,9 @@ let package = Package(
         ),
         // Parser unit tests, and integration tests against a real `nats-server -js` (skipped with
         // a message when it is not installed; scripts/bootstrap.sh installs it).
-        .testTarget(name: "NEVRNATSTests", dependencies: ["NEVRNATS", "NEVRTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "NEVRNATSTests",
+            dependencies: ["NEVRNATS", "NEVRTestSupport", "NEVRNetworkTestSupport", .product(name: "NIOCore", package: "swift-nio")]),
         // Runs the built `nevr` executable end to end.
         .testTarget(name: "NEVRCLITests", dependencies: ["NEVRCore", "NEVRCapture", "NEVRTestSupport"]),
     ]

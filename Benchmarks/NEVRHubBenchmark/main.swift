@@ -6,7 +6,7 @@ import NIOConcurrencyHelpers
 // nevr-hub-bench: WebSocket hub throughput and latency on loopback, everything in one
 // process (hub, one publisher, N subscribers share the machine's cores).
 //
-//   NEVRHubBenchmark [--publish-cost] [--frame PATH] [--subscribers 1,10,100] [--formats json,binary] [--frames N] [--latency-seconds S]
+//   NEVRHubBenchmark [--publish-cost] [--nats nats://127.0.0.1:4222] [--frame PATH] [--subscribers 1,10,100] [--formats json,binary] [--frames N] [--latency-seconds S]
 //
 // Throughput: one publisher sends N copies of the 10-player frame as fast as the codec's
 // window allows; the figure is frames/s delivered to every subscriber (N / time until the
@@ -22,6 +22,8 @@ struct Args {
     var latencySeconds = 3.0
     /// Only the in-process publish cost (full rings, 50 matches, 100 subscribers).
     var publishCostOnly = false
+    /// Only the cluster table: one node vs two nodes over this NATS server.
+    var nats: String?
 
     init(_ argv: [String]) {
         var i = 0
@@ -37,6 +39,7 @@ struct Args {
             case "--frames": frames = Int(value()) ?? frames
             case "--latency-seconds": latencySeconds = Double(value()) ?? latencySeconds
             case "--publish-cost": publishCostOnly = true
+            case "--nats": nats = value()
             default: FileHandle.standardError.write(Data("unknown option \(argv[i])\n".utf8)); exit(2)
             }
             i += 1
@@ -127,6 +130,11 @@ guard let data = FileManager.default.contents(atPath: args.frame) else {
 let session = [UInt8](data.filter { $0 != 0x0A })
 if args.publishCostOnly {
     publishCost(session: session)
+    exit(0)
+}
+if let nats = args.nats {
+    // One node vs two nodes over NATS (ClusterCases.swift): --subscribers' largest value, --frames frames.
+    try await clusterBenchmark(session: session, natsURL: nats, subscribers: args.subscribers.max() ?? 100, frames: args.frames)
     exit(0)
 }
 let jsonMessageBytes: Int = {

@@ -20,6 +20,8 @@ import Glibc
 /// - `GET /subscribe?match=<id>|all&format=json|binary&parts=session,bones,events&since=<seconds>|all`
 ///   (WebSocket): the subscriber gets each followed match's header, the backlog of the
 ///   last `since` seconds from the ring buffer, then live frames.
+/// - `GET /matches`: `{"matches":[{"match":"<id>","frames":N}]}`, every match a subscriber can
+///   follow (with a cluster relay, every node's).
 /// - `GET /healthz`: `ok`. `GET /metrics`: Prometheus text exposition.
 /// - `POST /clip`: asks every connected publisher to save a clip (a `save_clip` message after
 ///   its next ack; `nevr record --hub ... --buffer 30s` saves its buffer). Answers
@@ -74,8 +76,10 @@ public final class HubServer: Sendable {
 
     /// Where the hub listens, its token, and its bounds.
     public let configuration: Configuration
-    /// The routing core behind `/publish` and `/subscribe`.
+    /// The node's hub: its rings (without a relay), its publishers and counters.
     public let hub: StreamHub
+    /// Where frames are stored and subscribers fed from: ``hub`` itself, or a cluster relay.
+    public let relay: any HubFrameRelay
     /// The metrics `/metrics` exports.
     public let metrics: HubMetrics
     let logger: Logger
@@ -111,6 +115,18 @@ public final class HubServer: Sendable {
         self.configuration = configuration
         self.metrics = HubMetrics()
         self.hub = StreamHub(configuration: configuration.hub, metrics: metrics)
+        self.relay = hub
+        self.logger = logger
+    }
+
+    /// A node whose frames go through `relay` (a cluster's shared store, e.g. ``JetStreamRelay``)
+    /// instead of `hub`'s rings; `hub` (built with ``StreamHub/init(configuration:metrics:)``,
+    /// usually with `configuration.hub`) keeps the node's publishers, counters and metrics.
+    public init(configuration: Configuration, hub: StreamHub, relay: any HubFrameRelay, logger: Logger = HubServer.quietLogger) {
+        self.configuration = configuration
+        self.metrics = hub.metrics ?? HubMetrics()
+        self.hub = hub
+        self.relay = relay
         self.logger = logger
     }
 
@@ -123,6 +139,19 @@ public final class HubServer: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+
+        // Every match a subscriber can follow (cluster-wide with a relay): {"matches":[{"match","frames"}]}.
+        router.get("matches") { [self] request, _ -> Response in
+            try authorize(request)
+            let list: [HubMatchSummary]
+            do {
+                list = try await relay.matches()
+            } catch {
+                throw HTTPError(.serviceUnavailable, message: "match list unavailable: \(error)")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: HubMatchSummary.json(list))))
         }
 
         router.post("clip") { [self] request, _ -> Response in
@@ -175,6 +204,7 @@ public final class HubServer: Sendable {
             try await app.runService(gracefulShutdownSignals: [])
         } onCancel: {
             hub.closeAll()
+            relay.closeAll()
         }
     }
 
@@ -223,7 +253,10 @@ public final class HubServer: Sendable {
     func handlePublisher(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let publisher = hub.makePublisher()
         hub.publisherConnected()
-        defer { hub.publisherDisconnected(publisher) }
+        defer {
+            hub.publisherDisconnected(publisher)
+            relay.releasePublisher(publisher)
+        }
         var received = 0
         var duplicates = 0
         // Clip requests made before this publisher connected are not its to answer.
@@ -249,13 +282,15 @@ public final class HubServer: Sendable {
             switch decoded {
             case .header(let h):
                 received += 1
-                if case .refused(let reason) = hub.publish(header: h, from: publisher) {
+                // A store that is unavailable throws: the connection closes unacknowledged, so the
+                // publisher keeps (and resends) what was not stored.
+                if case .refused(let reason) = try await relay.store(header: h, from: publisher) {
                     try await send(.control(.error(message: reason)), outbound)
                 }
                 try await send(.control(.ack(frames: received, duplicates: duplicates)), outbound)
             case .frame(let f):
                 received += 1
-                switch hub.publish(f, from: publisher, bytes: size) {
+                switch try await relay.store(f, from: publisher, bytes: size) {
                 case .accepted: break
                 case .duplicate: duplicates += 1
                 case .refused(let reason):
@@ -278,8 +313,8 @@ public final class HubServer: Sendable {
     func handleSubscriber(
         _ subscription: StreamHub.Subscription, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter
     ) async throws {
-        let sub = hub.subscribe(subscription)
-        defer { hub.unsubscribe(sub) }
+        let sub = try await relay.openSubscription(subscription)
+        defer { relay.closeSubscription(sub) }
         await withThrowingTaskGroup(of: Void.self) { group in
             // Reader: subscribers send nothing we need, but reading processes close frames.
             group.addTask {

@@ -224,6 +224,16 @@ public final class StreamHub: Sendable {
     /// A consistent snapshot of the counters.
     public var statistics: Statistics { state.withLockedValue { $0.stats } }
 
+    /// The matches held now with their ring's frame count.
+    var matchSummaries: [HubMatchSummary] {
+        state.withLockedValue { s in s.matches.map { HubMatchSummary(match: $0.key, frames: $0.value.ringCount) } }
+    }
+
+    /// Changes the counters under the lock (for relays that keep their counts here).
+    func updateStatistics<T>(_ body: (inout Statistics) -> T) -> T {
+        state.withLockedValue { body(&$0.stats) }
+    }
+
     // MARK: publishing
 
     /// A new publisher identity (one per connection).

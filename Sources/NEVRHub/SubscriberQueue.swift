@@ -62,6 +62,14 @@ final class SubscriberQueue: Sendable {
     /// Queued items not yet taken.
     var count: Int { core.withState { $0.items.count } }
 
+    /// Whether the queue was closed (by its consumer, a drop or the server).
+    var isClosed: Bool { core.withState { $0.closed } }
+
+    /// Whether an item of `bytes` would find room without the slow-subscriber policy applying.
+    func hasRoom(bytes: Int) -> Bool {
+        core.withState { s in s.items.isEmpty || (s.items.count < s.capacity - 1 && s.queuedBytes + bytes <= s.byteBudget) }
+    }
+
     /// Raises the bounds once (the backlog of a late subscriber must fit on top of the live bounds).
     func extendCapacity(by n: Int, bytes: Int = 0) {
         core.withState { s in

@@ -1,4 +1,5 @@
 import Foundation
+import NEVRNetworkTestSupport
 import XCTest
 
 @testable import NEVRNATS
@@ -151,5 +152,37 @@ final class JetStreamIntegrationTests: XCTestCase {
         print("NEVRNATSTests: 3000-message backlog read with a 64-message buffer; consumer resets: \(iterator.resets)")
         await reader.close()
         await writer.close()
+    }
+
+    /// `lastMessage` (STREAM.MSG.GET last_by_subj), `subjectCounts` (STREAM.INFO subjects_filter)
+    /// and a consumer starting at a store time.
+    func testLastMessageSubjectCountsAndStartTime() async throws {
+        let server = try NATSServerProcess.start(for: self)
+        let client = try await NATSClient.connect(try NATSURL(parsing: server.url))
+        let js = JetStream(client)
+        _ = try await js.ensureStream(JetStreamStreamConfig(name: "S", subjects: ["s.>"], maxMessagesPerSubject: 3))
+        for i in 0..<5 { _ = try await js.publish(Array("a\(i)".utf8), to: "s.m.a") }
+        _ = try await js.publish(Array("b0".utf8), to: "s.m.b")
+        _ = try await js.publish(Array("h".utf8), to: "s.h.a")
+        let last = try await js.lastMessage(stream: "S", subject: "s.m.a")
+        XCTAssertEqual(last.map { String(decoding: $0.payload, as: UTF8.self) }, "a4")
+        XCTAssertEqual(last?.subject, "s.m.a")
+        let none = try await js.lastMessage(stream: "S", subject: "s.m.none")
+        XCTAssertNil(none)
+        let counts = try await js.subjectCounts(stream: "S", filter: "s.m.*")
+        XCTAssertEqual(counts, ["s.m.a": 3, "s.m.b": 1], "per-subject limit 3 kept the newest three of a")
+
+        try await Task.sleep(for: .milliseconds(50))
+        let cut = Date()
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await js.publish(Array("a5".utf8), to: "s.m.a")
+        var iterator = try await js.orderedConsumer(stream: "S", subject: "s.m.a", start: .time(cut)).makeAsyncIterator()
+        let first = try await iterator.next()
+        XCTAssertEqual(first.map { String(decoding: $0.payload, as: UTF8.self) }, "a5", "only what was stored after the start time")
+        await client.close()
+    }
+
+    func testRFC3339HasFractionalSecondsInUTC() {
+        XCTAssertEqual(JetStream.rfc3339(Date(timeIntervalSince1970: 1_637_442_333.407)), "2021-11-20T21:05:33.407Z")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NEVRNetworkTestSupport
 import XCTest
 
 @testable import NEVRNATS

@@ -18,8 +18,12 @@ public final class RunningHub: Sendable {
     }
 
     public static func start(_ configuration: HubServer.Configuration = .init(port: 0)) async throws -> RunningHub {
+        try await start(server: HubServer(configuration: configuration))
+    }
+
+    /// Serves `server` (e.g. a cluster node built with a relay) on its configured port.
+    public static func start(server: HubServer) async throws -> RunningHub {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = HubServer(configuration: configuration)
         let task = Task { try await server.run { port in continuation.yield(port) } }
         let port = try await withTimeout(.seconds(10), "hub start") { await ports.first { _ in true } ?? 0 }
         XCTAssertGreaterThan(port, 0)

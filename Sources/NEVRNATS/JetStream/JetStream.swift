@@ -87,6 +87,8 @@ public struct JetStream: Sendable {
         case sequence(UInt64)
         /// Only messages stored from now on.
         case new
+        /// The first stored message stored at or after this time (the server's store time, not a frame's).
+        case time(Date)
     }
 
     /// An ordered consumer of `subject` in `stream`: the stored backlog from `start`, then live
@@ -110,6 +112,9 @@ public struct JetStream: Sendable {
         case .sequence(let sequence):
             config["deliver_policy"] = "by_start_sequence"
             config["opt_start_seq"] = Int(exactly: max(1, sequence)) ?? Int.max
+        case .time(let date):
+            config["deliver_policy"] = "by_start_time"
+            config["opt_start_time"] = Self.rfc3339(date)
         }
         let object = try await call("CONSUMER.CREATE.\(stream)", ["stream_name": stream, "config": config])
         guard let name = object["name"] as? String else {
@@ -121,6 +126,59 @@ public struct JetStream: Sendable {
     /// Deletes a consumer (best effort: an ephemeral one also goes away by itself).
     func deleteConsumer(stream: String, name: String) async {
         _ = try? await call("CONSUMER.DELETE.\(stream).\(name)", nil)
+    }
+
+    // MARK: stored messages
+
+    /// The newest stored message of `subject` in `stream` (`STREAM.MSG.GET` with `last_by_subj`),
+    /// or nil when the stream holds none on that subject. Its `timestampNanoseconds` and
+    /// `pending` are 0 (the API answers a time string and no pending count).
+    public func lastMessage(stream: String, subject: String) async throws -> JetStreamMessage? {
+        try checkName(stream)
+        try NATSClient.checkSubject(subject, what: "subject")
+        let object: [String: Any]
+        do {
+            object = try await call("STREAM.MSG.GET.\(stream)", ["last_by_subj": subject])
+        } catch {
+            // 10037: no message found.
+            guard case NATSError.jetStream(_, 10037, _) = error else { throw error }
+            return nil
+        }
+        let api = "\(apiPrefix).STREAM.MSG.GET.\(stream)"
+        guard let message = object["message"] as? [String: Any], let sequence = JSONNumber.uint(message["seq"]),
+            let storedSubject = message["subject"] as? String
+        else { throw NATSError.jetStreamResponse(subject: api, reason: "message without seq and subject") }
+        // The API sends payload and headers base64-encoded.
+        let payload: [UInt8]
+        if let data = message["data"] as? String {
+            guard let decoded = Data(base64Encoded: data) else {
+                throw NATSError.jetStreamResponse(subject: api, reason: "message data is not base64")
+            }
+            payload = Array(decoded)
+        } else {
+            payload = []
+        }
+        return JetStreamMessage(
+            subject: storedSubject, headers: nil, payload: payload, streamSequence: sequence, timestampNanoseconds: 0, pending: 0)
+    }
+
+    /// The subjects of `stream` matching `filter` with the number of messages each holds now
+    /// (`STREAM.INFO` with `subjects_filter`, every page).
+    public func subjectCounts(stream: String, filter: String) async throws -> [String: UInt64] {
+        try checkName(stream)
+        try NATSClient.checkSubject(filter, what: "subjects filter")
+        var out: [String: UInt64] = [:]
+        var offset = 0
+        // Bounded: a page adds at least one subject or ends the loop, and the total is the server's.
+        while true {
+            let object = try await call("STREAM.INFO.\(stream)", ["subjects_filter": filter, "offset": offset])
+            let state = object["state"] as? [String: Any]
+            let subjects = state?["subjects"] as? [String: Any] ?? [:]
+            for (subject, count) in subjects { out[subject] = JSONNumber.uint(count) ?? 0 }
+            let total = JSONNumber.int(object["total"]) ?? 0
+            offset += subjects.count
+            if subjects.isEmpty || offset >= total { return out }
+        }
     }
 
     // MARK: API calls
@@ -156,6 +214,14 @@ public struct JetStream: Sendable {
                 description: error["description"] as? String ?? "unknown error")
         }
         return object
+    }
+
+    /// RFC 3339 with nanosecond digits, UTC, as the JetStream API reads times.
+    static func rfc3339(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
     }
 
     private func checkName(_ name: String) throws {

@@ -9,13 +9,13 @@ import Darwin
 
 /// A real `nats-server` (Debian's package) on a free loopback port with its JetStream store in
 /// a temporary folder, started for one test and always stopped by it.
-final class NATSServerProcess {
-    let port: Int
-    let directory: URL
+public final class NATSServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
     private let process: Process
 
     /// The installed `nats-server`, or nil.
-    static var executable: String? {
+    public static var executable: String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let candidates = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin"]
         return candidates.map { $0 + "/nats-server" }.first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -23,9 +23,9 @@ final class NATSServerProcess {
 
     /// Starts a server, or skips the test (visibly) when nats-server is not installed.
     /// `extraConfig` goes into the config file (e.g. `max_payload: 1024`, an authorization block).
-    static func start(for test: XCTestCase, jetStream: Bool = true, extraConfig: String = "") throws -> NATSServerProcess {
+    public static func start(for test: XCTestCase, jetStream: Bool = true, extraConfig: String = "") throws -> NATSServerProcess {
         guard let executable else {
-            print("NEVRNATSTests: nats-server not found: integration test \(test.name) SKIPPED (apt-get install nats-server; scripts/bootstrap.sh installs it)")
+            print("nats-server not found: integration test \(test.name) SKIPPED (apt-get install nats-server; scripts/bootstrap.sh installs it)")
             throw XCTSkip("nats-server is not installed (Debian package nats-server; scripts/bootstrap.sh installs it)")
         }
         let server = try NATSServerProcess(executable: executable, jetStream: jetStream, extraConfig: extraConfig)
@@ -50,10 +50,10 @@ final class NATSServerProcess {
         try process.run()
     }
 
-    var url: String { "nats://127.0.0.1:\(port)" }
+    public var url: String { "nats://127.0.0.1:\(port)" }
 
     /// The server's log (for failure messages).
-    var log: String { (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? "" }
 
     /// Polls the port until the server accepts TCP connections (at most 10 s).
     private func waitUntilListening() throws {
@@ -68,7 +68,7 @@ final class NATSServerProcess {
     }
 
     /// Kills the server at once (SIGKILL: no goodbye to the clients).
-    func kill() {
+    public func kill() {
         if process.isRunning {
             Glibc.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -76,13 +76,13 @@ final class NATSServerProcess {
     }
 
     /// Freezes the server (SIGSTOP): the socket stays open but nothing is answered.
-    func pause() { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    public func pause() { Glibc.kill(process.processIdentifier, SIGSTOP) }
 
     /// Thaws a paused server (SIGCONT).
-    func resume() { Glibc.kill(process.processIdentifier, SIGCONT) }
+    public func resume() { Glibc.kill(process.processIdentifier, SIGCONT) }
 
     /// Stops the server and removes its folder.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             resume()
             process.terminate()
@@ -91,13 +91,13 @@ final class NATSServerProcess {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    struct ServerError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    public struct ServerError: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
     }
 
     /// A port nothing listens on right now (bound to 0 and released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError("socket() failed") }
         defer { close(fd) }
@@ -116,7 +116,7 @@ final class NATSServerProcess {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func canConnect(port: Int) -> Bool {
+    public static func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
