@@ -40,15 +40,20 @@ extension StreamHub: HubFrameRelay {
         return sub
     }
 
-    /// Ends the count of a subscriber from ``makeExternalSubscriber(_:)``.
+    /// Ends the count of a subscriber from ``makeExternalSubscriber(_:)`` and closes its queue
+    /// (a dropped one's queue is already closed, with the `dropped` message left to send).
     func removeExternalSubscriber(_ sub: Subscriber, dropped: Bool) {
         updateStatistics { s in
             s.subscribers -= 1
             if dropped { s.subscribersDropped += 1 }
         }
         metrics?.subscribers.decrement()
-        if dropped { metrics?.subscribersDropped.increment() }
-        sub.queue.cancel()
+        if dropped {
+            // The queue holds the `dropped` message its writer still has to send; it closed itself.
+            metrics?.subscribersDropped.increment()
+        } else {
+            sub.queue.cancel()
+        }
     }
 
     /// Counts frames another relay accepted, refused as duplicates, or refused by a budget.

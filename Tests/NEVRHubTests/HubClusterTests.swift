@@ -21,9 +21,10 @@ import FoundationNetworking
 /// node 2, both on one JetStream stream.
 final class HubClusterTests: XCTestCase {
     /// An in-process cluster node on a free port.
-    private func node(_ nats: NATSServerProcess, stream: String, ring: Int = 10_000) async throws -> (RunningHub, JetStreamRelay) {
+    private func node(_ nats: NATSServerProcess, stream: String, ring: Int = 10_000, queue: Int = 512) async throws -> (RunningHub, JetStreamRelay) {
         var hubConfig = StreamHub.Configuration()
         hubConfig.ringCapacity = ring
+        hubConfig.subscriberQueue = queue
         let hub = StreamHub(configuration: hubConfig, metrics: HubMetrics())
         var config = JetStreamRelay.Configuration(url: try NATSURL(parsing: nats.url))
         config.stream = stream
@@ -194,6 +195,40 @@ final class HubClusterTests: XCTestCase {
         let list = try await matchList(a.port)
         XCTAssertEqual(list, [HubFrames.matchID: 20])
         await a.stop()
+    }
+
+    /// The node's slow-subscriber policy applies to cluster subscribers: one that stops reading
+    /// (an in-process subscriber whose queue nobody reads) is dropped, told so, and no longer
+    /// counted, while one that reads gets every frame.
+    func testSlowClusterSubscriberIsDroppedWithoutSlowingOthers() async throws {
+        let nats = try NATSServerProcess.start(for: self)
+        let (a, _) = try await node(nats, stream: "SLOW")
+        let (b, relayB) = try await node(nats, stream: "SLOW", queue: 8)
+        let stalled = try await relayB.openSubscription(.init())
+        let reader = try await relayB.openSubscription(.init())
+        let received = Task { () -> [Timestamp] in
+            var timestamps: [Timestamp] = []
+            while timestamps.count < 40, let item = await reader.queue.next() {
+                if case .frame(let f) = item { timestamps.append(f.data.timestamp) }
+            }
+            return timestamps
+        }
+        XCTAssertEqual(b.hub.statistics.subscribers, 2)
+        let codec = try WebSocketCodec(url: a.publishURL)
+        try await Self.publish(codec, 0..<40, paced: true)
+        _ = await codec.close()
+        try await waitUntil(.seconds(20), "the stalled subscriber dropped") { b.hub.statistics.subscribersDropped == 1 }
+        let timestamps = try await withTimeout(.seconds(20), "the reading subscriber's frames") { await received.value }
+        XCTAssertEqual(timestamps, (0..<40).map(HubFrames.timestamp))
+        XCTAssertEqual(b.hub.statistics.subscribers, 1, "the dropped one is no longer counted")
+        var last: SubscriberQueue.Item?
+        while let item = await stalled.queue.next() { last = item }
+        guard case .control(.dropped) = last else { return XCTFail("the stalled subscriber's last message is not `dropped`: \(String(describing: last))") }
+        relayB.closeSubscription(reader)
+        relayB.closeSubscription(stalled)
+        XCTAssertEqual(b.hub.statistics.subscribers, 0)
+        await a.stop()
+        await b.stop()
     }
 
     /// A subscriber following every match gets a match that starts after it subscribed, live only.

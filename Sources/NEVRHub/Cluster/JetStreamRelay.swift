@@ -57,6 +57,9 @@ public final class JetStreamRelay: HubFrameRelay {
     let client: NATSClient
     let jetStream: JetStream
     private let feeds = NIOLockedValueBox<[ObjectIdentifier: Task<Void, Never>]>([:])
+    /// The newest header of each match this node knows (one API request per match per node,
+    /// not per subscriber: 100 subscribers of 50 matches would otherwise be 5,000 requests).
+    private let headers = NIOLockedValueBox<[String: Task<StreamHeader?, Never>]>([:])
     /// Matches each publisher connection feeds (the per-publisher budget).
     private let fed = NIOLockedValueBox<[ObjectIdentifier: Set<String>]>([:])
 
@@ -130,6 +133,7 @@ public final class JetStreamRelay: HubFrameRelay {
         } catch {
             throw HubClusterError.unavailable(url: configuration.url.description, reason: Self.reason(error))
         }
+        headers.withLockedValue { $0[header.match] = Task { header } }
         return .accepted
     }
 
@@ -257,7 +261,7 @@ public final class JetStreamRelay: HubFrameRelay {
         var headered: Set<String> = []
         do {
             let subject = subscription.match.map(subjects.frames) ?? subjects.allFrames
-            if let match = subscription.match, let header = try await storedHeader(match) {
+            if let match = subscription.match, let header = await storedHeader(match) {
                 queue.push(.header(HubHeader(header)))
                 headered.insert(match)
             }
@@ -273,7 +277,7 @@ public final class JetStreamRelay: HubFrameRelay {
                     continue
                 }
                 if !headered.contains(frame.match) {
-                    let header = try await storedHeader(frame.match)
+                    let header = await storedHeader(frame.match)
                         ?? StreamHeader(match: frame.match, createdAt: frame.timestamp, metadata: [.init(key: "source", value: "nevr hub")])
                     queue.push(.header(HubHeader(header)))
                     headered.insert(frame.match)
@@ -309,12 +313,24 @@ public final class JetStreamRelay: HubFrameRelay {
         }
     }
 
-    /// The newest header stored for a match, if any.
-    private func storedHeader(_ match: String) async throws -> StreamHeader? {
-        guard let message = try await jetStream.lastMessage(stream: configuration.stream, subject: subjects.header(match)) else {
-            return nil
+    /// The newest header of a match: this node's cached one, else the stream's (fetched once for
+    /// all subscribers asking at the same time). Nil when none is stored or it cannot be read now
+    /// (the subscriber then gets a header made from the first frame, like the embedded hub's).
+    private func storedHeader(_ match: String) async -> StreamHeader? {
+        let (task, created) = headers.withLockedValue { h -> (Task<StreamHeader?, Never>, Bool) in
+            if let task = h[match] { return (task, false) }
+            let task = Task { [jetStream, configuration, subjects] () -> StreamHeader? in
+                guard let message = try? await jetStream.lastMessage(stream: configuration.stream, subject: subjects.header(match)),
+                    case .header(let header) = try? StreamBinary.decode(ByteBuffer(bytes: message.payload))
+                else { return nil }
+                return header
+            }
+            h[match] = task
+            return (task, true)
         }
-        guard case .header(let header) = try? StreamBinary.decode(ByteBuffer(bytes: message.payload)) else { return nil }
+        let header = await task.value
+        // A miss is not cached: the publisher's header may be stored a moment later.
+        if header == nil, created { _ = headers.withLockedValue { $0.removeValue(forKey: match) } }
         return header
     }
 

@@ -16,8 +16,8 @@ struct HubCommand: AsyncParsableCommand {
             &parts=session,bones,events&since=<seconds>|all (WebSocket), GET /healthz, GET /metrics.
             GET /matches lists the matches a subscriber can follow.
             With --token, /publish, /subscribe, /matches and /metrics need "Authorization: Bearer <token>" or ?token=<token>.
-            With --nats nats://HOST:4222 the hub is one node of a cluster: frames go to a JetStream stream
-            (per-match subjects, --ring frames per match, --max-total-mib and --max-age for the stream) and
+            With --nats nats://HOST:4222 the hub is one node of a cluster: frames go to a JetStream stream \
+            (per-match subjects, --ring frames per match, --max-total-mib and --max-age for the stream) and \
             subscribers on any node get any match (docs/hub-cluster.md).
             """
     )
