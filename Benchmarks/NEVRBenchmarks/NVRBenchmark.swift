@@ -26,7 +26,7 @@ enum NVRBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         print("nvr: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Int(matchSeconds)) s per data set, rates per CPU-second of this thread")
         print("")
-        print("| data set | frames | zipped .echoreplay B/frame | .nevrcap | zstd -19 text | xz -9 text | .nvr v1 | .nvr v2 | v1 / zip | v2 / zip | .nvr / nevrcap | .nvr / zstd-19 | .nvr / xz |")
+        print("| data set | frames | zipped .echoreplay B/frame | .nevrcap | zstd -19 text | xz -9 text | .nvr v2 | .nvr v3 | v2 / zip | v3 / zip | .nvr / nevrcap | .nvr / zstd-19 | .nvr / xz |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         var sets: [(String, [Doc])] = []
         for rate in [60.0, 30.0, 15.0] {
@@ -54,7 +54,7 @@ enum NVRBenchmark {
         let (_, walk30) = sets.first { $0.0 == "(b) real frame + random walk 30 Hz" }!
         let (_, sim30) = sets.first { $0.0 == "(a) simulated 30 Hz" }!
         let (_, walk30b) = sets.first { $0.0 == "(b) real frame + random walk 30 Hz, bones" }!
-        for version in [1, 2] {
+        for version in [2, 3] {
             try streams("(b) random walk 30 Hz", walk30, version: version)
             try streams("(a) simulated 30 Hz", sim30, version: version)
         }
@@ -173,15 +173,15 @@ enum NVRBenchmark {
         }
         precondition(i == docs.count)
         let v = Double(w.bytesWritten) / n
-        // Version 1 (no velocity or orientation predictor) on the same frames, for before/after.
-        let w1 = try nvr(docs, options: .init(formatVersion: 1))
+        // Version 2 (no clock kind, keyframe models or sibling headers) on the same frames, for before/after.
+        let w1 = try nvr(docs, options: .init(formatVersion: 2))
         let v1 = Double(w1.bytesWritten) / n
         func f(_ x: Double) -> String { String(format: "%.0f", x) }
         func q(_ x: Double) -> String { String(format: "%.3f", x) }
         print("| \(label) | \(docs.count) | \(f(zip)) | \(f(cap)) | \(f(z19)) | \(f(x9)) | \(f(v1)) | \(f(v)) | \(q(v1 / zip)) | \(q(v / zip)) | \(q(v / cap)) | \(q(v / z19)) | \(q(v / x9)) |")
     }
 
-    static func streams(_ label: String, _ docs: [Doc], version: Int = 2) throws {
+    static func streams(_ label: String, _ docs: [Doc], version: Int = 3) throws {
         let w = try nvr(docs, options: .init(formatVersion: version))
         let n = Double(docs.count)
         var parts: [String] = []

@@ -153,6 +153,54 @@ final class NVRCodecTests: XCTestCase {
         _ = try assertRoundTrip(docs, options: .init(arithmeticColumns: false, formatVersion: 2))
     }
 
+    /// Version 3 (clock kind, keyframe models, sibling headers, class 0 = constant after row 0):
+    /// a simulated match round-trips byte for byte in versions 2 and 3, version 3 is smaller in
+    /// total and in the teams and strings streams, `game_clock_display` is no longer in the
+    /// string table, and each reader reports the version written.
+    func testVersion3IsSmallerThanVersion2AndBothRoundTrip() throws {
+        let docs = simulated(12, rate: 30)
+        let v2 = try assertRoundTrip(docs, options: .init(formatVersion: 2))
+        let v3 = try assertRoundTrip(docs, options: .init(formatVersion: 3))
+        XCTAssertEqual(try readAll(v2.data).reader.version, 2)
+        XCTAssertEqual(try readAll(v3.data).reader.version, 3)
+        XCTAssertEqual(NVRWriter.Options().formatVersion, 3)
+        XCTAssertLessThan(Double(v3.data.count), Double(v2.data.count) * 0.95, "version 3 \(v3.data.count) B, version 2 \(v2.data.count) B")
+        for id in [NVRStreamID.teams, .strings] {
+            let a = v2.streamTotals[id]?.stored ?? 0
+            let b = v3.streamTotals[id]?.stored ?? 0
+            XCTAssertLessThan(b, a, "\(id.name): version 3 \(b) B, version 2 \(a) B")
+        }
+        // The varint + zstd columns (methods 0/1) carry the clock kind too.
+        _ = try assertRoundTrip(docs, options: .init(arithmeticColumns: false, formatVersion: 3))
+    }
+
+    /// The clock kind takes only strings its spelling reproduces (two-digit minutes or more,
+    /// seconds below 60, two-digit hundredths); every other string that looks like a clock stays
+    /// a string, byte for byte, in both column codings.
+    func testClockKindReproducesOnlyCanonicalClocks() throws {
+        let clocks = ["00:00.00", "10:00.00", "04:59.87", "99:59.99", "100:00.00", "357913:56.47"]
+        let strings = ["7:00.00", "00:60.00", "007:00.00", "10:00.0", "10:00.000", "-1:00.00", "1a:00.00", "10:00:00", "357913:56.49"]
+        for text in clocks {
+            let bytes = Array(text.utf8)
+            let x = bytes.withUnsafeBufferPointer { NVRNumbers.clock($0) }
+            XCTAssertNotNil(x, text)
+            if let x {
+                let spelled = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { out in
+                    Array(UnsafeBufferPointer(start: out.baseAddress!, count: NVRNumbers.spellClock(x, into: out.baseAddress!)))
+                }
+                XCTAssertEqual(spelled, bytes, text)
+            }
+        }
+        for text in strings { XCTAssertNil(Array(text.utf8).withUnsafeBufferPointer { NVRNumbers.clock($0) }, text) }
+        let docs = (0..<40).map { i in
+            let a = clocks[i % clocks.count]
+            let b = strings[i % strings.count]
+            return Doc(time: t(i), session: Array("{\"game_clock_display\":\"\(a)\",\"odd\":\"\(b)\",\"n\":\(i)}".utf8))
+        }
+        _ = try assertRoundTrip(docs)
+        _ = try assertRoundTrip(docs, options: .init(arithmeticColumns: false))
+    }
+
     /// Property: whatever is done to the frames (off-grid values, disagreeing derived fields,
     /// unknown keys, reordered keys, JavaScript spelling, odd strings, missing keys, other
     /// shapes), every frame comes back byte for byte.

@@ -24,9 +24,9 @@ final class NVRIndependentCheckTests: XCTestCase {
 
     /// Writes `docs`, decodes with Python, and compares line by line with the originals and
     /// with what the Swift reader returns.
-    func check(_ name: String, _ docs: [(Timestamp, [UInt8], [UInt8]?)], cutTo: Int? = nil) throws {
+    func check(_ name: String, _ docs: [(Timestamp, [UInt8], [UInt8]?)], cutTo: Int? = nil, version: Int = 3) throws {
         let url = dir.appendingPathComponent(name)
-        let w = try NVRWriter(url: url, options: .init(maxBlockFrames: 20))
+        let w = try NVRWriter(url: url, options: .init(maxBlockFrames: 20, formatVersion: version))
         for (t, s, b) in docs { try w.write(session: s, bones: b, timestamp: t) }
         try w.finish()
         if let cutTo {
@@ -87,7 +87,7 @@ final class NVRIndependentCheckTests: XCTestCase {
     }
 
     /// A version-1 file (the fuzz seed written before version 2) still reads, in Swift and in
-    /// Python alike, and its frames survive a version-2 round trip byte for byte.
+    /// Python alike, and its frames survive a version-3 and a version-2 round trip byte for byte.
     func testVersion1FileStillReads() throws {
         let v1 = SharedData.packageRoot.appendingPathComponent("Fuzz/seeds/FuzzTapeButterNVR/sim-8-frames.nvr")
         let r = try NVRReader(url: v1)
@@ -98,7 +98,10 @@ final class NVRIndependentCheckTests: XCTestCase {
         let out = try ExternalTool.run("python3", [script, "cat", v1.path])
         XCTAssertEqual([UInt8](out), docs.flatMap { $0.1 + [0x0A] })
         try check("v1-rewritten.nvr", docs)
-        XCTAssertEqual(try NVRReader(url: dir.appendingPathComponent("v1-rewritten.nvr")).version, 2)
+        XCTAssertEqual(try NVRReader(url: dir.appendingPathComponent("v1-rewritten.nvr")).version, 3)
+        // The same frames written as version 2 (the previous default) decode in Python too.
+        try check("v2.nvr", docs, version: 2)
+        XCTAssertEqual(try NVRReader(url: dir.appendingPathComponent("v2.nvr")).version, 2)
     }
 
     func testPythonReadsACutFileFromTheStart() throws {

@@ -19,7 +19,8 @@ import zstandard
 
 MAGIC = b"\x89NVR\r\n\x1a\n"
 MARKER = 0x01
-KIND_GRID, KIND_INT, KIND_F32, KIND_GRID_DIV, KIND_STR, KIND_LIT, KIND_RAWNUM = range(7)
+KIND_GRID, KIND_INT, KIND_F32, KIND_GRID_DIV, KIND_STR, KIND_LIT, KIND_RAWNUM, KIND_CLOCK = range(8)
+CLOCK_LIMIT = 1 << 31
 STREAMS = {0: "frames", 1: "misc", 2: "disc", 3: "teams", 4: "strings", 5: "raw", 6: "bones", 7: "events"}
 GROUP_STREAM = {0: 1, 1: 2, 2: 3, 3: 6}  # column group -> stream id
 F_SESSION_RAW, F_BONES, F_BONES_RAW, F_EVENTS = 1, 2, 4, 8
@@ -124,7 +125,15 @@ def spell(kind, x, strings):
         return strings[x]
     if kind == KIND_LIT:
         return (b"false", b"true", b"null")[x]
+    if kind == KIND_CLOCK:
+        if not 0 <= x <= CLOCK_LIMIT:
+            raise Corrupt("clock value %d" % x)
+        return b'"%02d:%02d.%02d"' % (x // 6000, x // 100 % 60, x % 100)
     raise Corrupt("kind %d" % kind)
+
+
+def kind_count(version):
+    return 8 if version >= 3 else 7
 
 
 # ---- templates
@@ -142,6 +151,7 @@ class Template:
         self.slot = 0
         self.top = []  # (key, slot range)
         root = self.value(0)
+        self.siblings = self.find_siblings(root)
         self.ws()
         if self.pos != len(data) or self.slot != self.n:
             raise Corrupt("template malformed")
@@ -235,6 +245,27 @@ class Template:
             if c == close:
                 return ("obj" if obj else "arr", items)
             raise Corrupt("comma or close expected")
+
+    def find_siblings(self, root):
+        """Version 3 "Siblings": the nearest earlier slot with the same path (member keys, plus
+        the position inside an array whose elements are all slots)."""
+        out = [None] * self.n
+        last = {}
+
+        def walk(node, path):
+            if node[0] == "slot":
+                out[node[1]] = last.get(path)
+                last[path] = node[1]
+            elif node[0] == "obj":
+                for k, v in node[1]:
+                    walk(v, path + (("key", k),))
+            else:
+                vector = all(e[0] == "slot" for e in node[1])
+                for i, e in enumerate(node[1]):
+                    walk(e, path + ((("index", i),) if vector else ()))
+
+        walk(root, ())
+        return out
 
     @staticmethod
     def member(items, name):
@@ -605,7 +636,9 @@ class Models:
     PER_CLASS = 129
 
     def __init__(self):
-        self.residual = [1024] * (17 * self.PER_CLASS)  # class 16: velocity scales (version 2)
+        # class 16: velocity scales (version 2); 17 + kind: row 0 of a column (version 3)
+        self.residual = [1024] * (25 * self.PER_CLASS)
+        self.same = [1024] * 8
         self.kind = [1024] * 64
         self.mixed = [1024] * 2
         self.row_kind = [1024] * 8
@@ -642,28 +675,44 @@ def decode_columns_arithmetic(data, slots, template, rows, version):
     m = Models()
     later = (set(), [], [], [], {})
     pbits = 3 if version >= 2 else 2
+    v3 = version >= 3
+    headers = {}  # slot -> (predictor, class) of the columns coded so far
     for s in slots:
         if d.bit(m.mixed, 0):
             first = None
             for row in range(rows):
                 k = d.tree(m.row_kind, 0, 3)
+                if k >= kind_count(version):
+                    raise Corrupt("kind %d" % k)
                 kinds[row][s] = k
                 if row == 0:
                     first = k
         else:
             first = d.tree(m.kind, m.previous_kind * 8, 3)
+            if first >= kind_count(version):
+                raise Corrupt("kind %d" % first)
             for row in range(rows):
                 kinds[row][s] = first
         m.previous_kind = first
-        pred = d.tree(m.predictor, first << pbits, pbits)
+        sib = template.siblings[s] if v3 else None
+        if sib in headers and not d.bit(m.same, first):
+            pred, c = headers[sib]
+        else:
+            pred = d.tree(m.predictor, first << pbits, pbits)
+            c = d.tree(m.klass, first * 16, 4)
         if pred > (5 if version >= 2 else 3):
             raise Corrupt("predictor %d" % pred)
-        c = d.tree(m.klass, first * 16, 4)
+        headers[s] = (pred, c)
         scale = 0
         if pred == 4:
             scale = m.previous_scale + unzigzag(m.value(d, 16))
             m.previous_scale = scale
-        res = [unzigzag(m.value(d, c)) for _ in range(rows)]
+        if v3:
+            # Row 0 with the keyframe class of its kind; class 0: the later residuals are 0.
+            res = [unzigzag(m.value(d, 17 + first))]
+            res += [unzigzag(m.value(d, c)) if c else 0 for _ in range(rows - 1)]
+        else:
+            res = [unzigzag(m.value(d, c)) for _ in range(rows)]
         if pred >= 2:
             collect(template, s, pred, scale, res, later)
             continue
@@ -694,7 +743,11 @@ def decode_columns(r, slots, template, rows, version):
         if kb == 0xFF:
             for row in range(rows):
                 kinds[row][s] = r.u8()
+                if kinds[row][s] >= kind_count(version):
+                    raise Corrupt("kind %d" % kinds[row][s])
         else:
+            if kb >= kind_count(version):
+                raise Corrupt("kind %d" % kb)
             for row in range(rows):
                 kinds[row][s] = kb
         pred = r.u8()
@@ -730,7 +783,7 @@ class File:
         if self.data[:8] != MAGIC:
             raise Corrupt("not an .nvr file")
         version = self.data[8] | self.data[9] << 8
-        if version not in (1, 2):
+        if version not in (1, 2, 3):
             raise Corrupt("version %d" % version)
         self.version = version
         self.templates = {}

@@ -452,6 +452,23 @@ enum NVRColumnCoding {
         return min(15, 64 - mean.leadingZeroBitCount)
     }
 
+    /// The residual class of a column in version 3, from rows 1 ... R-1 only (row 0 has its
+    /// keyframe class): 0 exactly when all of them are 0 (then none is coded), else the bit
+    /// length of their mean zigzag residual, at least 1 and at most 15.
+    static func restClass(_ residuals: [Int64], rows: Int) -> Int {
+        guard rows > 1 else { return 0 }
+        var sum: UInt64 = 0
+        var nonzero = false
+        for r in 1..<rows {
+            let z = NVRByteWriter.zigzag(residuals[r])
+            if z != 0 { nonzero = true }
+            sum &+= min(z, 1 << 40)
+        }
+        guard nonzero else { return 0 }
+        let mean = sum / UInt64(rows &- 1)
+        return max(1, min(15, 64 - mean.leadingZeroBitCount))
+    }
+
     /// Arithmetic-coded columns (stream method 2): the same columns as ``encode``, with the
     /// header symbols and residuals coded by adaptive binary models shared by the stream.
     static func encodeArithmetic(
@@ -461,6 +478,9 @@ enum NVRColumnCoding {
         var m = NVRColumnModels()
         guard rows > 0 else { return e.finish() }
         let bits = predictorBits(version: version)
+        let v3 = version >= 3
+        // Predictor << 4 | class of every column coded so far in this stream (-1: none).
+        var headers = [Int16](repeating: -1, count: slotCount)
         kinds.withUnsafeBufferPointer { kb in
             values.withUnsafeBufferPointer { vb in
                 let k = kb.baseAddress!
@@ -481,14 +501,33 @@ enum NVRColumnCoding {
                     }
                     m.previousKind = Int(first)
                     let p = plans[i]
-                    NVRColumnModels.encodeTree(&e, &m.predictor, base: Int(first) << bits, bits: bits, Int(p.predictor.rawValue))
-                    let c = residualClass(p.residuals, rows: rows)
-                    NVRColumnModels.encodeTree(&e, &m.klass, base: Int(first) * 16, bits: 4, c)
+                    let c = v3 ? restClass(p.residuals, rows: rows) : residualClass(p.residuals, rows: rows)
+                    // Version 3: a column whose sibling (the previous player's same field) has the
+                    // same predictor and class says so in one adaptive bit.
+                    var known = false
+                    if v3, let sibling = template.siblings[s], headers[sibling] >= 0 {
+                        known = headers[sibling] == Int16(p.predictor.rawValue) << 4 | Int16(c)
+                        e.bit(!known, &m.same[Int(first)])
+                    }
+                    if !known {
+                        NVRColumnModels.encodeTree(&e, &m.predictor, base: Int(first) << bits, bits: bits, Int(p.predictor.rawValue))
+                        NVRColumnModels.encodeTree(&e, &m.klass, base: Int(first) * 16, bits: 4, c)
+                    }
+                    headers[s] = Int16(p.predictor.rawValue) << 4 | Int16(c)
                     if p.predictor == .velocity {
                         m.encode(&e, NVRByteWriter.zigzag(p.scale &- m.previousScale), class: NVRColumnModels.scaleClass)
                         m.previousScale = p.scale
                     }
-                    for r in 0..<rows { m.encode(&e, NVRByteWriter.zigzag(p.residuals[r]), class: c) }
+                    if v3 {
+                        // Row 0 is the keyframe value (its own models by kind); class 0 means
+                        // every later residual is 0 and none is coded.
+                        m.encode(&e, NVRByteWriter.zigzag(p.residuals[0]), class: NVRColumnModels.keyframeClass(kind: Int(first)))
+                        if c != 0 {
+                            for r in 1..<rows { m.encode(&e, NVRByteWriter.zigzag(p.residuals[r]), class: c) }
+                        }
+                    } else {
+                        for r in 0..<rows { m.encode(&e, NVRByteWriter.zigzag(p.residuals[r]), class: c) }
+                    }
                 }
             }
         }
@@ -506,37 +545,59 @@ enum NVRColumnCoding {
         var m = NVRColumnModels()
         var later = Later()
         let bits = predictorBits(version: version)
+        let v3 = version >= 3
+        var headers = [Int16](repeating: -1, count: slotCount)
         for s in slots {
             let mixed = d.bit(&m.mixed[0])
             var first: Int
             if !mixed {
                 first = NVRColumnModels.decodeTree(&d, &m.kind, base: m.previousKind * 8, bits: 3)
-                guard first < Int(NVRValueKind.count) else { throw NVRCorrupt("slot \(s): unknown value kind \(first)") }
+                guard first < Int(NVRValueKind.count(version: version)) else { throw NVRCorrupt("slot \(s): unknown value kind \(first)") }
                 for r in 0..<rows { kinds[r &* slotCount &+ s] = UInt8(first) }
             } else {
                 first = 0
                 for r in 0..<rows {
                     let kind = NVRColumnModels.decodeTree(&d, &m.rowKind, base: 0, bits: 3)
-                    guard kind < Int(NVRValueKind.count) else { throw NVRCorrupt("slot \(s): unknown value kind \(kind)") }
+                    guard kind < Int(NVRValueKind.count(version: version)) else { throw NVRCorrupt("slot \(s): unknown value kind \(kind)") }
                     if r == 0 { first = kind }
                     kinds[r &* slotCount &+ s] = UInt8(kind)
                 }
             }
             m.previousKind = first
-            let code = UInt8(NVRColumnModels.decodeTree(&d, &m.predictor, base: first << bits, bits: bits))
+            let code: UInt8
+            let c: Int
+            var known = false
+            if v3, let sibling = t.siblings[s], headers[sibling] >= 0 {
+                known = !d.bit(&m.same[first])
+            }
+            if known {
+                let h = headers[t.siblings[s]!]
+                code = UInt8(h >> 4)
+                c = Int(h & 15)
+            } else {
+                code = UInt8(NVRColumnModels.decodeTree(&d, &m.predictor, base: first << bits, bits: bits))
+                c = NVRColumnModels.decodeTree(&d, &m.klass, base: first * 16, bits: 4)
+            }
             guard code <= maxPredictor(version: version), let predictor = Predictor(rawValue: code) else {
                 throw NVRCorrupt("slot \(s): unknown predictor \(code)")
             }
-            let c = NVRColumnModels.decodeTree(&d, &m.klass, base: first * 16, bits: 4)
+            headers[s] = Int16(code) << 4 | Int16(c)
             var scale: Int64 = 0
             if predictor == .velocity {
                 scale = m.previousScale &+ unzigzag(m.decode(&d, class: NVRColumnModels.scaleClass))
                 m.previousScale = scale
             }
             if d.overrun > 8 { throw NVRCorrupt("arithmetic-coded stream ends early") }
+            let keyframe = NVRColumnModels.keyframeClass(kind: first)
+            // Version 3: row 0 with the keyframe models, later rows only when the class is not 0.
+            @inline(__always) func residual(_ r: Int) -> Int64 {
+                if !v3 { return unzigzag(m.decode(&d, class: c)) }
+                if r == 0 { return unzigzag(m.decode(&d, class: keyframe)) }
+                return c == 0 ? 0 : unzigzag(m.decode(&d, class: c))
+            }
             if predictor != .previous && predictor != .linear {
                 var residuals = [Int64](repeating: 0, count: rows)
-                for r in 0..<rows { residuals[r] = unzigzag(m.decode(&d, class: c)) }
+                for r in 0..<rows { residuals[r] = residual(r) }
                 try later.add(s, predictor, scale: scale, residuals, template: t)
                 continue
             }
@@ -545,7 +606,7 @@ enum NVRColumnCoding {
             var b: Int64 = 0
             for r in 0..<rows {
                 let p: Int64 = predictor == .previous ? a : (r == 0 ? 0 : (r == 1 ? a : (a &* 2) &- b))
-                let x = p &+ unzigzag(m.decode(&d, class: c))
+                let x = p &+ residual(r)
                 values[r &* slotCount &+ s] = x
                 b = a
                 a = x
@@ -600,11 +661,11 @@ enum NVRColumnCoding {
             if kindByte == mixedKinds {
                 for r in 0..<rows {
                     let kind = try input.u8()
-                    guard kind < NVRValueKind.count else { throw NVRCorrupt("slot \(s): unknown value kind \(kind)") }
+                    guard kind < NVRValueKind.count(version: version) else { throw NVRCorrupt("slot \(s): unknown value kind \(kind)") }
                     kinds[r &* slotCount &+ s] = kind
                 }
             } else {
-                guard kindByte < NVRValueKind.count else { throw NVRCorrupt("slot \(s): unknown value kind \(kindByte)") }
+                guard kindByte < NVRValueKind.count(version: version) else { throw NVRCorrupt("slot \(s): unknown value kind \(kindByte)") }
                 for r in 0..<rows { kinds[r &* slotCount &+ s] = kindByte }
             }
             let code = try input.u8()
@@ -719,6 +780,8 @@ enum NVRColumnCoding {
                     guard x >= 0 && x < Int64(stringCount) else { throw NVRCorrupt("slot \(s) row \(r): string \(x) of \(stringCount)") }
                 case .literal:
                     guard x >= 0 && x <= 2 else { throw NVRCorrupt("slot \(s) row \(r): literal \(x)") }
+                case .clock:
+                    guard x >= 0 && x <= NVRNumbers.clockLimit else { throw NVRCorrupt("slot \(s) row \(r): clock value \(x) out of range") }
                 case .integer:
                     break
                 }

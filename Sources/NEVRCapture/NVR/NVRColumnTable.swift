@@ -153,4 +153,41 @@ enum NVRColumnTable {
             for m in members { assignRoles(m.node, &roles) }
         }
     }
+
+    /// Each slot's *sibling* (format version 3, docs/nvr-format.md "Siblings"): the nearest
+    /// earlier slot with the same path, where the path is the member keys from the top down
+    /// plus, for an element of an array whose elements are all slots, its position. So the
+    /// sibling of a player's `head.position[1]` is the previous player's, and the columns of
+    /// the ten players share their header symbols.
+    static func siblings(_ root: Node, slotCount: Int) -> [Int?] {
+        var out = [Int?](repeating: nil, count: slotCount)
+        var last: [[UInt8]: Int] = [:]
+        var path: [UInt8] = []
+        func walk(_ node: Node) {
+            switch node {
+            case .slot(let s):
+                out[s] = last[path]
+                last[path] = s
+            case .array(let elements):
+                let vector = elements.allSatisfy { if case .slot = $0 { true } else { false } }
+                for (i, e) in elements.enumerated() {
+                    let mark = path.count
+                    // 0x02 and 0x00 never occur in template keys (control bytes are refused).
+                    if vector { path.append(0x02); path.append(contentsOf: Array(String(i).utf8)) }
+                    walk(e)
+                    path.removeSubrange(mark...)
+                }
+            case .object(let members):
+                for m in members {
+                    let mark = path.count
+                    path.append(0x00)
+                    path.append(contentsOf: m.key)
+                    walk(m.node)
+                    path.removeSubrange(mark...)
+                }
+            }
+        }
+        walk(root)
+        return out
+    }
 }

@@ -280,6 +280,12 @@ final class NVRDecodedBlock {
                         p += 1
                     case .rawNumber:
                         p += NVRDecodedBlock.copy(strings[Int(x)], to: p)
+                    case .clock:
+                        p.pointee = 0x22
+                        p += 1
+                        p += NVRNumbers.spellClock(x, into: p)
+                        p.pointee = 0x22
+                        p += 1
                     case .literal:
                         let word: StaticString = x == 0 ? "false" : (x == 1 ? "true" : "null")
                         p.update(from: word.utf8Start, count: word.utf8CodeUnitCount)

@@ -5,10 +5,11 @@ import NEVRCore
 enum NVRFileLayout {
     /// `\x89NVR\r\n\x1A\n`: a non-ASCII first byte and the line-ending bytes catch text-mode damage.
     static let magic: [UInt8] = [0x89, 0x4E, 0x56, 0x52, 0x0D, 0x0A, 0x1A, 0x0A]
-    /// The version this writer writes (2: velocity and orientation predictors).
-    static let version: UInt16 = 2
+    /// The version this writer writes (3: clock kind, keyframe models, header contexts; 2 added
+    /// the velocity and orientation predictors).
+    static let version: UInt16 = 3
     /// Versions this reader reads (1 has neither predictor 4 nor 5 and 2-bit predictor trees).
-    static let readableVersions: ClosedRange<Int> = 1...2
+    static let readableVersions: ClosedRange<Int> = 1...3
     /// Magic (8) + version (2) + reserved flags (2).
     static let fileHeaderLength = 12
     /// `NVRINDEX` after the index offset at the very end of a finished file.

@@ -132,9 +132,14 @@ struct NVRRangeDecoder {
 /// The adaptive models of one arithmetic-coded column stream (reset for every block, so
 /// blocks stay independent).
 struct NVRColumnModels {
-    /// Residual classes 0...15 by a column's mean; class 16 codes velocity scales (version 2).
-    static let classes = 17
+    /// Residual classes 0...15 by a column's mean; class 16 codes velocity scales (version 2);
+    /// classes 17...24 code row 0 of a column by its kind (version 3: a keyframe value is a
+    /// whole value, not a residual, and its size depends on what the column holds).
+    static let classes = 25
     static let scaleClass = 16
+    /// The class of row 0 of a column whose row-0 kind is `kind` (version 3).
+    @inline(__always)
+    static func keyframeClass(kind: Int) -> Int { 17 &+ kind }
     /// Per class: [0] zero flag, [1...64] unary length bits, [65...128] first mantissa bit by length.
     static let perClass = 129
     var residual = [UInt16](repeating: NVRRangeEncoder.probInit, count: classes * perClass)
@@ -147,6 +152,8 @@ struct NVRColumnModels {
     var predictor = [UInt16](repeating: NVRRangeEncoder.probInit, count: 64)
     var klass = [UInt16](repeating: NVRRangeEncoder.probInit, count: 128)
     var previousKind = 0
+    /// Version 3: "predictor and class as the sibling's" flag, by the column's kind.
+    var same = [UInt16](repeating: NVRRangeEncoder.probInit, count: 8)
     /// The scale of the stream's previous velocity column (version 2).
     var previousScale: Int64 = 0
 

@@ -27,7 +27,7 @@ public final class NVRReader {
     public let fileSize: Int
     /// The header's metadata pairs, in file order.
     public private(set) var metadata: [NVRMetadataEntry] = []
-    /// The file's format version (1 or 2; docs/nvr-format.md).
+    /// The file's format version (1, 2 or 3; docs/nvr-format.md).
     public private(set) var version = Int(NVRFileLayout.version)
     /// Blocks in file order (from the index, or from a scan of the record headers).
     public private(set) var blocks: [NVRBlockInfo] = []

@@ -31,6 +31,8 @@ final class NVRTemplate: @unchecked Sendable {
     /// Slots that may use the velocity predictor (format version 2): the velocity slot each reads.
     let velocities: [Int?]
     let groups: [NVRColumnGroup]
+    /// Each slot's sibling (format version 3): the nearest earlier slot with the same path.
+    let siblings: [Int?]
     let members: [Member]
     let isBones: Bool
 
@@ -90,6 +92,7 @@ final class NVRTemplate: @unchecked Sendable {
             }
         }
         self.velocities = velocities
+        siblings = NVRColumnTable.siblings(root, slotCount: slotCount)
     }
 
     /// Recursive-descent parser over template bytes.

@@ -17,6 +17,9 @@ struct NVRTokenizer {
     /// For string and raw-number slots: byte range of the value in the input (then `values`
     /// holds the index into this array until the block interns it).
     var ranges: [Range<Int>] = []
+    /// Whether strings that spell a game clock become ``NVRValueKind/clock`` values (format
+    /// version 3 and later; older versions keep them in the string table).
+    var clocks = false
 
     init() {
         template.reserveCapacity(16 * 1024)
@@ -111,6 +114,11 @@ struct NVRTokenizer {
             }
         case 0x22:
             guard let end = NVRTokenizer.stringEnd(d, p) else { return false }
+            if clocks, let x = NVRNumbers.clock(UnsafeBufferPointer(rebasing: d[(p &+ 1)..<(end &- 1)])) {
+                slot(.clock, x, &hints)
+                p = end
+                return true
+            }
             slot(.string, Int64(ranges.count), &hints)
             ranges.append((p &+ 1)..<(end &- 1))
             p = end

@@ -25,8 +25,13 @@ enum NVRValueKind: UInt8, Sendable {
     /// Any other number text (JavaScript `600`, `1.0E-5`, 20-digit integers): kept verbatim in
     /// the string table.
     case rawNumber = 6
+    /// A JSON string that spells a game clock, `MM:SS.hh` (format version 3): the integer is the
+    /// time in hundredths of a second, so the column predicts like a number instead of filling
+    /// the string table with a new text every frame.
+    case clock = 7
 
-    static let count: UInt8 = 7
+    /// The number of kinds a format version knows (kind 7 since version 3).
+    static func count(version: Int) -> UInt8 { version >= 3 ? 8 : 7 }
 }
 
 /// Grid and float spelling shared by the `.nvr` writer (classifying number text) and reader
@@ -101,6 +106,74 @@ enum NVRNumbers {
         var p = 1.0
         for _ in 0..<i { p *= 10 }
         return p
+    }
+
+    /// Largest clock value (hundredths of a second) the clock kind accepts.
+    static let clockLimit: Int64 = 1 << 31
+
+    /// The clock spelling of `x` hundredths (0 <= x <= ``clockLimit``): minutes (at least two
+    /// digits), `:`, seconds (two digits), `.`, hundredths (two digits), without quotes.
+    /// Returns the byte count written at `out` (at most 14).
+    @inline(__always)
+    static func spellClock(_ x: Int64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var minutes = x / 6000
+        let seconds = (x / 100) % 60
+        let hundredths = x % 100
+        // Minute digits least significant first, then reversed in place (no allocation).
+        var n = 0
+        repeat {
+            out[n] = UInt8(minutes % 10) &+ 0x30
+            minutes /= 10
+            n &+= 1
+        } while minutes > 0
+        if n < 2 {
+            out[n] = 0x30
+            n &+= 1
+        }
+        var i = 0
+        var j = n &- 1
+        while i < j {
+            let t = out[i]
+            out[i] = out[j]
+            out[j] = t
+            i &+= 1
+            j &-= 1
+        }
+        out[n] = 0x3A
+        out[n &+ 1] = UInt8(seconds / 10) &+ 0x30
+        out[n &+ 2] = UInt8(seconds % 10) &+ 0x30
+        out[n &+ 3] = 0x2E
+        out[n &+ 4] = UInt8(hundredths / 10) &+ 0x30
+        out[n &+ 5] = UInt8(hundredths % 10) &+ 0x30
+        return n &+ 6
+    }
+
+    /// The clock value of the string content `text` (the bytes between the quotes) when the
+    /// clock spelling of that value reproduces it exactly (so `7:00.00`, `00:60.00` or
+    /// `007:00.00` stay strings), else nil.
+    static func clock(_ text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let n = text.count
+        guard n >= 8, n <= 12, text[n &- 3] == 0x2E, text[n &- 6] == 0x3A else { return nil }
+        var minutes: Int64 = 0
+        for i in 0..<(n &- 6) {
+            let c = text[i]
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            minutes = minutes &* 10 &+ Int64(c &- 0x30)
+        }
+        var rest: Int64 = 0
+        for i in [n &- 5, n &- 4, n &- 2, n &- 1] {
+            let c = text[i]
+            guard c >= 0x30 && c <= 0x39 else { return nil }
+            rest = rest &* 10 &+ Int64(c &- 0x30)
+        }
+        let seconds = rest / 100
+        guard seconds < 60 else { return nil }
+        let x = minutes &* 6000 &+ seconds &* 100 &+ rest % 100
+        guard x <= clockLimit else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { s in
+            let m = spellClock(x, into: s.baseAddress!)
+            return m == n && memcmp(s.baseAddress!, text.baseAddress!, n) == 0 ? x : nil
+        }
     }
 
     /// Classifies the number text `text` (already checked against the JSON number grammar).

@@ -32,15 +32,16 @@ public final class NVRWriter {
         /// Code the value columns with the adaptive binary arithmetic coder (stream method 2)
         /// instead of varints + zstd: smaller, slower (BENCHMARKS.md has both).
         public var arithmeticColumns: Bool
-        /// The format version to write: 2 (default) or 1 (no velocity and orientation
-        /// predictors; for comparisons and for readers that know only version 1). Values
-        /// outside 1...2 are clamped.
+        /// The format version to write: 3 (default), 2 (no clock kind, keyframe models or
+        /// header contexts) or 1 (no velocity and orientation predictors either); the older
+        /// ones for comparisons and for readers that know only them. Values outside 1...3 are
+        /// clamped.
         public var formatVersion: Int
 
-        /// Blocks of at most 600 frames or one second, zstd level 3, arithmetic-coded columns, version 2.
+        /// Blocks of at most 600 frames or one second, zstd level 3, arithmetic-coded columns, version 3.
         public init(
             maxBlockFrames: Int = 600, maxBlockSeconds: Double = 1.0, compressionLevel: Int32 = 3, arithmeticColumns: Bool = true,
-            formatVersion: Int = 2
+            formatVersion: Int = 3
         ) {
             self.maxBlockFrames = maxBlockFrames
             self.maxBlockSeconds = maxBlockSeconds
@@ -80,6 +81,8 @@ public final class NVRWriter {
     public var rawStreamObserver: ((NVRStreamID, [UInt8]) -> Void)?
 
     private var fd: Int32 = -1
+    /// ``Options/formatVersion`` clamped to the versions this writer writes.
+    private var writtenVersion: Int { min(max(options.formatVersion, 1), Int(NVRFileLayout.version)) }
     private var memory: [UInt8] = []
     private var toMemory = false
     private var finished = false
@@ -127,7 +130,7 @@ public final class NVRWriter {
 
     private func start(_ metadata: [NVRMetadataEntry]) throws(NVRError) {
         block.reset(firstFrame: 0)
-        try emit(NVRFileLayout.fileHeader(version: UInt16(min(max(options.formatVersion, 1), Int(NVRFileLayout.version)))))
+        try emit(NVRFileLayout.fileHeader(version: UInt16(writtenVersion)))
         try emit(NVRFileLayout.record(.header, NVRHeaderRecord.encode(metadata)))
     }
 
@@ -172,6 +175,8 @@ public final class NVRWriter {
         // Tokenize both documents and find their templates before touching the block: a new
         // shape closes the block first, and both documents of this frame go to the next one.
         var sessionTemplated = false
+        sessionTokenizer.clocks = writtenVersion >= 3
+        bonesTokenizer.clocks = writtenVersion >= 3
         session.withUnsafeBufferPointer { doc in sessionTemplated = sessionTokenizer.tokenize(doc, hints: &sessionHints) }
         var sessionPlace: Placement = .verbatim
         if sessionTemplated { sessionPlace = try placement(bones: false, size: session.count) }
@@ -287,7 +292,7 @@ public final class NVRWriter {
         guard block.frameCount > 0 else { return }
         let (payload, sizes) = block.encode(
             number: blocksWritten, zstd: zstd, level: options.compressionLevel, arithmetic: options.arithmeticColumns,
-            version: min(max(options.formatVersion, 1), Int(NVRFileLayout.version)), observer: rawStreamObserver)
+            version: writtenVersion, observer: rawStreamObserver)
         let record = NVRFileLayout.record(.block, payload)
         let offset = bytesWritten
         try emit(record)
