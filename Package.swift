@@ -294,11 +294,6 @@ if ProcessInfo.processInfo.environment["NEVR_FUZZ"] == "1" {
         ("FuzzTapeButterNVR", ["NEVRCapture", "NEVRCore"]),
         ("FuzzNATSParser", ["NEVRNATS"]),
     ]
-    // Only the parsers' modules and the harnesses: `swift build` without `--product` then builds
-    // every fuzz target in one run (scripts/fuzz.sh all), in parallel, and nothing else.
-    let parsers: Set<String> = ["NEVRCore", "CZstd", "CNEVRZlib", "NEVRCapture", "NEVRHubWire", "NEVRNATS"]
-    package.targets = package.targets.filter { parsers.contains($0.name) }
-    package.products = []
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzSupport"], path: "Fuzz/\(name)"))

@@ -15,30 +15,19 @@ cd "$(dirname "$0")/.."
 target="${1:?usage: scripts/fuzz.sh TARGET|all SECONDS}"
 seconds="${2:-30}"
 all=(FuzzGameJSON FuzzEchoReplay FuzzNevrcap FuzzHubMessage FuzzHubStream FuzzTapeButterNVR FuzzNATSParser)
-case " ${all[*]} all " in *" $target "*) ;; *) echo "fuzz.sh: unknown target $target (known: ${all[*]})" >&2; exit 2 ;; esac
+if [ "$target" = all ]; then
+  for t in "${all[@]}"; do "$0" "$t" "$seconds"; done
+  exit 0
+fi
+case " ${all[*]} " in *" $target "*) ;; *) echo "fuzz.sh: unknown target $target (known: ${all[*]})" >&2; exit 2 ;; esac
 
 export NEVR_FUZZ=1
 # Every core by default (CI has the machine to itself); FUZZ_BUILD_JOBS=1 on a shared machine.
 jobs="${FUZZ_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 # lld: gold crashes (internal error in format_file_lineno) on the sanitized link.
 flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld)
-if [ "$target" = all ]; then
-  # One build of every target (with NEVR_FUZZ=1 the package holds only the parsers and the
-  # harnesses, so a build without --product is exactly those), in parallel; then each target
-  # runs without a SwiftPM invocation of its own.
-  start=$(date +%s)
-  swift build -j "$jobs" --scratch-path .build-fuzz -c debug "${flags[@]}" >&2
-  echo "fuzz.sh: sanitized build of ${#all[@]} targets: $(( $(date +%s) - start )) s" >&2
-  bindir="$(swift build --scratch-path .build-fuzz -c debug "${flags[@]}" --show-bin-path)"
-  for t in "${all[@]}"; do FUZZ_PREBUILT="$bindir" "$0" "$t" "$seconds"; done
-  exit 0
-fi
-if [ -n "${FUZZ_PREBUILT:-}" ]; then
-  bin="$FUZZ_PREBUILT/$target"  # built by the `all` run that called us
-else
-  swift build -j "$jobs" --scratch-path .build-fuzz -c debug --product "$target" "${flags[@]}" >&2
-  bin="$(swift build --scratch-path .build-fuzz -c debug "${flags[@]}" --show-bin-path)/$target"
-fi
+swift build -j "$jobs" --scratch-path .build-fuzz -c debug --product "$target" "${flags[@]}" >&2
+bin="$(swift build --scratch-path .build-fuzz -c debug "${flags[@]}" --show-bin-path)/$target"
 
 corpus=".build-fuzz/corpus/$target"
 mkdir -p "$corpus" "Fuzz/crashes/$target"
